@@ -1,0 +1,187 @@
+"""The ``synthsocial`` command: a thin layer that parses, calls the library and reports.
+
+Errors for user input are printed as one line on stderr (``synthsocial: error: ...``) with a
+non-zero exit code: 2 for a malformed command line, 1 for a value or file the library refuses.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .errors import SynthSocialError
+
+app = typer.Typer(
+    name="synthsocial",
+    help="Synthetic social-media worlds: users, a homophily follower graph, and (soon) posts.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True)
+
+
+def _positive_int(name: str, minimum: int):
+    def parse(value: str | int) -> int:
+        try:
+            v = value if isinstance(value, int) else int(value, 10)
+        except (TypeError, ValueError):
+            raise typer.BadParameter(f"{value!r} is not accepted: use an integer >= {minimum}", param_hint=name) from None
+        if v < minimum:
+            raise typer.BadParameter(f"{value} is not accepted: use an integer >= {minimum}", param_hint=name)
+        return v
+
+    return parse
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"synthsocial {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = None,
+) -> None:
+    """Synthetic social-media worlds measured against real data."""
+
+
+@app.command()
+def generate(
+    nodes: Annotated[
+        int, typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 2), metavar="N", help="Number of users (>= 2).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory (created; must not exist or be empty).")],
+    seed: Annotated[
+        int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S", help="Random seed (integer >= 0).")
+    ] = 0,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="TOML or JSON file with settings to change (see docs/algorithm.md).")
+    ] = None,
+    fmt: Annotated[
+        Optional[list[str]],
+        typer.Option("--format", "-f", metavar="FORMAT", help="Extra output beside the Parquet files: csv, graphml or gexf (repeatable)."),
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output directory.")] = False,
+) -> None:
+    """Generate users and their follower graph (homophily paper, section III).
+
+    Writes OUT/users.parquet, OUT/edges.parquet (source follows target) and OUT/manifest.json
+    (version, seed, sizes, the resolved configuration, phase timings). The directory appears
+    only when complete.
+    """
+    from .config import GeneratorConfig
+    from .io.writers import atomic_directory, check_formats
+    from .world import generate as run
+
+    formats = check_formats([f for f in (fmt or []) if f != "parquet"])
+    cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
+    started = time.perf_counter()
+    with atomic_directory(out, overwrite=overwrite) as tmp, _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        world = run(nodes, seed=seed, config=cfg, progress=progress)
+        progress("writing", 0, 1)
+        world.write(tmp, formats)
+        progress("writing", 1, 1)
+    m = world.links.source.size
+    err.print(
+        f"wrote {out}: {nodes:,} users, {m:,} follow edges (avg out-degree {m / nodes:.1f}) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+
+@app.command("build-maps")
+def build_maps(
+    config: Annotated[
+        Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Config whose occupations and interests to order (default: built-in lists).")
+    ] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Directory for occupation_map.json and interest_map.json (default: the package's own maps).")
+    ] = None,
+) -> None:
+    """Rebuild the semantic maps (section III-B) from the embedded MiniLM model.
+
+    Needs the embed extra (torch). Set homophily.maps_dir to OUT to use maps built for your own
+    occupation and interest lists.
+    """
+    from .config import GeneratorConfig
+    from .homophily.maps import build_map, default_maps_dir
+
+    cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
+    target = out or default_maps_dir()
+    maps = {
+        "occupation": build_map(cfg.population.occupations),
+        "interest": build_map(cfg.population.interests),
+    }
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for kind, m in maps.items():
+            path = target / f"{kind}_map.json"
+            tmp = path.with_suffix(".json.tmp")
+            tmp.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
+            tmp.replace(path)
+    except OSError as exc:
+        from .errors import OutputError
+
+        raise OutputError(f"maps directory {str(target)!r} cannot be written: {exc.strerror or exc}") from None
+    err.print(f"wrote {target}/occupation_map.json and interest_map.json")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app and turn every anticipated error into one line."""
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = command.main(args=args or ["--help"], prog_name="synthsocial", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        print("synthsocial: aborted", file=sys.stderr)
+        return 130
+    except typer.TyperException as exc:  # usage errors: missing or malformed options
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        print(f"synthsocial: error: {' '.join(message.split())}", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 2))
+    except SynthSocialError as exc:
+        print(f"synthsocial: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("synthsocial: interrupted", file=sys.stderr)
+        return 130
+    if isinstance(result, int) and not isinstance(result, bool):
+        return result
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

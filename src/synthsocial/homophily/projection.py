@@ -1,0 +1,50 @@
+"""Projection of users into the homophily space (section III-B, Algorithm 1).
+
+x_i = [A_i, O_i, I_i1..I_ik, R_i], every component in [0, 1], then x~_i = x_i * w.
+
+* A: age, min-max normalised over the configured age range (line 4).
+* O: (semantic index + 1) / number of occupations (line 5).
+* I: (semantic index + 1) / number of interests for each interest, zero-padded to k slots
+  (lines 6-10); sorted by semantic index when ``sort_interests`` (see docs/algorithm.md).
+* R: U(0, 1) (line 11), drawn from the PROJECTION stream of the user's block.
+
+Indices are shifted by one so that no real occupation or interest collides with the zero used
+for padding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..rng import Phase, blocks, stream
+
+
+def project(
+    age: np.ndarray,
+    occupation_rank: np.ndarray,
+    interest_rank: np.ndarray,
+    *,
+    age_range: tuple[int, int],
+    n_occupations: int,
+    n_interests: int,
+    weights: np.ndarray,
+    sort_interests: bool,
+    seed: int,
+    block_size: int,
+) -> np.ndarray:
+    """Return the (N, 3 + k) float64 matrix P of Algorithm 1.
+
+    ``interest_rank`` is an (N, k) matrix of semantic ranks with -1 for empty slots.
+    """
+    n, k = interest_rank.shape
+    lo, hi = age_range
+    x = np.empty((n, k + 3), dtype=np.float64)
+    x[:, 0] = (age - lo) / max(hi - lo, 1)
+    x[:, 1] = (occupation_rank + 1) / n_occupations
+    ints = np.where(interest_rank >= 0, (interest_rank + 1) / n_interests, np.inf)
+    if sort_interests:
+        ints = np.sort(ints, axis=1)  # ascending semantic index, empty slots last
+    x[:, 2 : 2 + k] = np.where(np.isinf(ints), 0.0, ints)
+    for b, start, stop in blocks(n, block_size):
+        x[start:stop, -1] = stream(seed, Phase.PROJECTION, b).random(stop - start)
+    return x * weights[None, :]

@@ -1,0 +1,142 @@
+"""Writers: a world directory appears whole or not at all.
+
+:func:`atomic_directory` hands out a temporary directory beside the target and renames it into
+place only when everything inside was written; on any failure it removes the temporary
+directory (and any parent it created), so no partial output is left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ..errors import ConfigError, OutputError
+
+if TYPE_CHECKING:
+    from ..world import World
+
+FORMATS = ("parquet", "csv", "graphml", "gexf")
+LIST_SEPARATOR = "|"
+
+
+def _describe(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+@contextmanager
+def atomic_directory(target: str | Path, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a fresh temporary directory that becomes ``target`` when the block succeeds.
+
+    An existing non-empty ``target`` is refused unless ``overwrite``; then it is replaced only
+    after the new content is complete.
+    """
+    target = Path(target).absolute()
+    if target.exists() or target.is_symlink():
+        if not target.is_dir():
+            raise OutputError(f"output {str(target)!r} exists and is not a directory; choose another path")
+        if not overwrite and any(target.iterdir()):
+            raise OutputError(f"output directory {str(target)!r} exists and is not empty; choose another path or pass --overwrite")
+    missing = []
+    p = target.parent
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    created: list[Path] = []
+
+    def remove_created() -> None:
+        for d in reversed(created):
+            try:
+                d.rmdir()
+            except OSError:
+                pass
+
+    try:
+        for d in reversed(missing):
+            d.mkdir()
+            created.append(d)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as exc:
+        remove_created()
+        raise OutputError(f"output directory {str(target)!r} cannot be written: {_describe(exc)}") from None
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.rename(target, old / "x")
+            os.rename(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, target)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        remove_created()
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(f"output directory {str(target)!r} cannot be written: {_describe(exc)}") from None
+        raise
+
+
+def check_formats(formats: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ConfigError(f"format {bad[0]!r} is not accepted: use one of {', '.join(FORMATS)}")
+    return tuple(dict.fromkeys(formats))
+
+
+def flat_users(users: pa.Table) -> pa.Table:
+    """The users table with list columns joined by '|' (for CSV, GraphML, GEXF)."""
+    cols = {}
+    for name in users.column_names:
+        col = users[name]
+        cols[name] = pc.binary_join(col, LIST_SEPARATOR) if pa.types.is_list(col.type) else col
+    return pa.table(cols)
+
+
+def _flat_graph(world: World):
+    import networkx as nx
+
+    g = nx.DiGraph()
+    cols = flat_users(world.users).to_pydict()
+    ids = cols.pop("user_id")
+    g.add_nodes_from((i, {k: cols[k][j] for k in cols}) for j, i in enumerate(ids))
+    g.add_edges_from(zip(world.links.source.tolist(), world.links.target.tolist()))
+    return g
+
+
+def write_world(world: World, directory: Path, formats: tuple[str, ...] = ()) -> list[str]:
+    """Write the world's files into ``directory``; return their names."""
+    formats = check_formats(formats)
+    written = ["users.parquet", "edges.parquet"]
+    pq.write_table(world.users, directory / "users.parquet", compression="zstd")
+    pq.write_table(world.edges, directory / "edges.parquet", compression="zstd")
+    if "csv" in formats:
+        pacsv.write_csv(flat_users(world.users), directory / "users.csv")
+        pacsv.write_csv(world.edges, directory / "edges.csv")
+        written += ["users.csv", "edges.csv"]
+    if "graphml" in formats or "gexf" in formats:
+        import networkx as nx
+
+        g = _flat_graph(world)
+        if "graphml" in formats:
+            nx.write_graphml(g, directory / "graph.graphml")
+            written.append("graph.graphml")
+        if "gexf" in formats:
+            nx.write_gexf(g, directory / "graph.gexf")
+            written.append("graph.gexf")
+    manifest = world.manifest()
+    manifest["files"] = written + ["manifest.json"]
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest["files"]

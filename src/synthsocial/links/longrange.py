@@ -1,0 +1,55 @@
+"""Long-range (exploratory) links (section III-C1, Eq. 4-5; Algorithm 2 lines 19-26).
+
+Each user i draws a pre-sample of ``presample`` users uniformly at random, drops itself and its
+current neighbourhood H[i], keeps the c(N) farthest in the homophily space (descending semantic
+distance) and links to each candidate u after one Bernoulli trial with
+
+    p(i, u) = eta(N) / (1 + log(deg(u) + 1)),
+
+which penalises hubs (inspired by the Metropolis-Hastings random walk).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def longrange_links(
+    rows: slice,
+    points: np.ndarray,
+    h: sp.csr_array,
+    degree: np.ndarray,
+    *,
+    c: int,
+    presample: int,
+    eta: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Long-range links of the users ``rows`` (a contiguous slice)."""
+    n = points.shape[0]
+    ids = np.arange(rows.start, rows.stop)
+    b = ids.size
+    cand = rng.integers(0, n, size=(b, presample))
+    accept_u = rng.random((b, c))
+    # invalid: self, already in H[i], or a repeat within the pre-sample
+    sub = h[rows].tocsr()
+    sub.sort_indices()
+    h_keys = np.repeat(np.arange(b, dtype=np.int64), np.diff(sub.indptr)) * n + sub.indices
+    keys = np.arange(b, dtype=np.int64)[:, None] * n + cand
+    pos = np.minimum(np.searchsorted(h_keys, keys), max(h_keys.size - 1, 0))
+    in_h = h_keys[pos] == keys if h_keys.size else np.zeros(keys.shape, dtype=bool)
+    order = np.argsort(cand, axis=1, kind="stable")
+    srt = np.take_along_axis(cand, order, axis=1)
+    dup = np.zeros(cand.shape, dtype=bool)
+    np.put_along_axis(dup, order[:, 1:], srt[:, 1:] == srt[:, :-1], axis=1)
+    invalid = (cand == ids[:, None]) | in_h | dup
+    d = np.linalg.norm(points[cand] - points[ids][:, None, :], axis=2)
+    d[invalid] = -np.inf
+    cc = min(c, presample)
+    top = np.argpartition(-d, cc - 1, axis=1)[:, :cc]
+    u = np.take_along_axis(cand, top, axis=1)
+    valid = np.isfinite(np.take_along_axis(d, top, axis=1))
+    p = eta / (1.0 + np.log(degree[u] + 1.0))
+    keep = valid & (accept_u[:, :cc] < p)
+    return np.broadcast_to(ids[:, None], u.shape)[keep], u[keep]

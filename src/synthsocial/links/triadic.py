@@ -1,0 +1,56 @@
+"""Triadic closure (section III-C1, Eq. 3; Algorithm 2 lines 11-18).
+
+Candidates of user i are friends of friends not already in H[i] (the bidirectional
+neighbourhood map of Algorithm 2). Each candidate is linked i -> k after one Bernoulli trial with
+
+    p_i = delta(N) * (1 + 1 / (1 + exp(-10 * (0.05 - rho_i)))),   rho_i = |H[i]| / N.
+
+``scope`` chooses what "friend" means: ``"undirected"`` walks H (follow in either direction, the
+literal reading of Algorithm 2); ``"out"`` walks follow chains only (i follows j, j follows k).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from ..config import LinksConfig
+
+
+def probability(h_degree: np.ndarray, n: int, delta_n: float, cfg: LinksConfig) -> np.ndarray:
+    """Eq. 3, elementwise over neighbourhood sizes |H[i]|, clipped to [0, 1]."""
+    rho = np.asarray(h_degree, dtype=np.float64) / n
+    sig = 1.0 / (1.0 + np.exp(-cfg.density_steepness * (cfg.density_midpoint - rho)))
+    return np.minimum(delta_n * (1.0 + sig), 1.0)
+
+
+def triadic_links(
+    rows: slice,
+    walk: sp.csr_array,
+    h: sp.csr_array,
+    p_row: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Triadic links of the users ``rows`` (a contiguous slice).
+
+    ``walk`` is the adjacency walked for two steps (H itself, or the follow matrix), ``h`` the
+    bidirectional map H used to exclude existing neighbours; ``p_row`` the p_i of these users.
+    """
+    start = rows.start
+    two_step = (walk[rows] @ walk).tocsr()
+    two_step.data[:] = 1
+    existing = h[rows].tocsr()
+    b = two_step.shape[0]
+    # drop i itself and every k already in H[i]
+    diag = sp.csr_array((np.ones(b), (np.arange(b), np.arange(start, start + b))), shape=two_step.shape)
+    cand = (two_step - two_step.multiply(existing) - two_step.multiply(diag)).tocsr()
+    cand.eliminate_zeros()
+    cand.sort_indices()
+    counts = np.diff(cand.indptr)
+    src = np.repeat(np.arange(start, start + b), counts)
+    dst = cand.indices.astype(np.int64)
+    keep = rng.random(dst.size) < np.repeat(p_row, counts)
+    return src[keep], dst[keep]

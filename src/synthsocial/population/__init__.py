@@ -1,0 +1,110 @@
+"""Synthetic users and their attributes (homophily paper, section III-A).
+
+:func:`make_population` draws every attribute for ``n`` users, block by block, each block from
+its own random stream (see :mod:`synthsocial.rng`). Attributes are kept as compact code arrays;
+:meth:`Population.to_arrow` turns them into the ``users`` table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..rng import Phase, blocks, stream
+from .age import sample_age
+from .influence import sample_influence
+from .interests import sample_interests
+from .names import first_name_table, last_name_vocabulary, sample_gender_and_names
+from .occupation import sample_occupation, sample_qualification
+from .traits import sample_traits
+
+if TYPE_CHECKING:
+    from ..config import PopulationConfig
+
+__all__ = ["Population", "make_population"]
+
+
+@dataclass(frozen=True)
+class Population:
+    """Attribute codes of N users; vocabularies come from the config that made them."""
+
+    config: PopulationConfig
+    band: np.ndarray  # int8, index into config.age_bands
+    age: np.ndarray  # int16
+    gender: np.ndarray  # int8, index into list(config.gender_p)
+    first_name: np.ndarray  # int32, index into first_name_table(...)
+    last_name: np.ndarray  # int32
+    qualification: np.ndarray  # int8, index into config.qualifications
+    occupation: np.ndarray  # int16, index into config.occupations
+    interest_count: np.ndarray  # int8
+    interests: np.ndarray  # int16 (N, max interests), -1 padded, index into config.interests
+    traits: np.ndarray  # bool (N, 5), True = positive pole
+    influence: np.ndarray  # float64
+
+    def __len__(self) -> int:
+        return int(self.age.size)
+
+    def to_arrow(self) -> pa.Table:
+        """The users table: user_id, name, gender, age, qualification, occupation,
+        interests (list of strings), traits (list of strings), influence."""
+        cfg = self.config
+        n = len(self)
+
+        def labels(codes: np.ndarray, vocab: list[str]) -> pa.Array:
+            return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(vocab, pa.string())).cast(pa.string())
+
+        first = labels(self.first_name, first_name_table(cfg.gender_p, cfg.name_locale))
+        last = labels(self.last_name, list(last_name_vocabulary(cfg.name_locale)[0]))
+        name = pc.binary_join_element_wise(first, last, " ")
+
+        flat = self.interests[self.interests >= 0]
+        offsets = np.concatenate([[0], np.cumsum(self.interest_count, dtype=np.int32)]).astype(np.int32)
+        interests = pa.ListArray.from_arrays(pa.array(offsets), labels(flat, cfg.interests))
+
+        trait_names = list(cfg.trait_p)
+        trait_vocab = [f"{t}{s}" for t in trait_names for s in ("+", "-")]
+        trait_codes = (2 * np.arange(len(trait_names))[None, :] + (~self.traits)).ravel()
+        traits = pa.ListArray.from_arrays(
+            pa.array(np.arange(0, n * len(trait_names) + 1, len(trait_names), dtype=np.int32)),
+            labels(trait_codes, trait_vocab),
+        )
+        return pa.table(
+            {
+                "user_id": pa.array(np.arange(n, dtype=np.int64)),
+                "name": name,
+                "gender": labels(self.gender, list(cfg.gender_p)),
+                "age": pa.array(self.age),
+                "qualification": labels(self.qualification, [q for q, _ in cfg.qualifications]),
+                "occupation": labels(self.occupation, cfg.occupations),
+                "interests": interests,
+                "traits": traits,
+                "influence": pa.array(self.influence),
+            }
+        )
+
+
+def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int) -> Population:
+    """Draw the attributes of ``n`` users (section III-A), block by block."""
+    occ_index = {o: i for i, o in enumerate(cfg.occupations)}
+    pools = [[occ_index[o] for o in pool] for pool in cfg.occupations_by_band]
+    min_age = [m for _, m in cfg.qualifications]
+    extraversion = list(cfg.trait_p).index("Extraversion") if "Extraversion" in cfg.trait_p else None
+    parts = []
+    for b, start, stop in blocks(n, block_size):
+        rng = stream(seed, Phase.POPULATION, b)
+        m = stop - start
+        band, age = sample_age(m, cfg.age_bands, cfg.age_band_p, rng)
+        gender, first, last = sample_gender_and_names(m, cfg.gender_p, cfg.name_locale, rng)
+        qual = sample_qualification(band, age, cfg.qualification_p, min_age, rng)
+        occ = sample_occupation(band, pools, rng)
+        counts, codes = sample_interests(m, len(cfg.interests), cfg.interests_per_user, rng)
+        traits = sample_traits(m, cfg.trait_p, rng)
+        extravert = traits[:, extraversion] if extraversion is not None else np.zeros(m, dtype=bool)
+        infl = sample_influence(age, extravert, cfg.influence, rng)
+        parts.append((band, age, gender, first, last, qual, occ, counts, codes, traits, infl))
+    cols = [np.concatenate(c) for c in zip(*parts)]
+    return Population(cfg, *cols)

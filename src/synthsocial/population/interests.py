@@ -1,0 +1,27 @@
+"""Interests (section III-A 5): between ``low`` and ``high`` topics, uniform without replacement."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sample_interests(
+    n: int, n_topics: int, per_user: tuple[int, int], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(counts, codes)``: codes is an (n, high) int16 matrix whose first counts[i]
+    entries of row i are user i's interests (the rest are -1).
+
+    The count is uniform on [low, high]; the topics are the ``high`` smallest of n_topics uniform
+    keys (a uniformly random ordered subset), truncated to the count.
+    """
+    low, high = per_user
+    counts = rng.integers(low, high + 1, size=n).astype(np.int8)
+    keys = rng.random((n, n_topics))
+    if high < n_topics:
+        part = np.argpartition(keys, high - 1, axis=1)[:, :high]
+    else:
+        part = np.broadcast_to(np.arange(n_topics), (n, n_topics))
+    order = np.take_along_axis(part, np.argsort(np.take_along_axis(keys, part, axis=1), axis=1), axis=1)
+    codes = order.astype(np.int16)
+    codes[np.arange(high)[None, :] >= counts[:, None]] = -1
+    return counts, codes

@@ -1,0 +1,42 @@
+"""Random streams: one independent generator per (seed, phase, block of users).
+
+Every phase of the pipeline draws its random numbers from the stream of the block of users it
+works on. The stream of a block depends only on the seed, the phase and the block index, never
+on the order in which blocks run, so a parallel engine (Dask) draws exactly the same numbers as
+the local one.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+
+from .errors import ConfigError
+
+MAX_SEED = 2**63 - 1
+
+
+class Phase(enum.IntEnum):
+    POPULATION = 1
+    PROJECTION = 2
+    LOCAL = 3
+    TRIADIC = 4
+    LONGRANGE = 5
+
+
+def check_seed(seed: object) -> int:
+    """Return ``seed`` as an int in [0, 2**63), or raise ConfigError."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:
+        raise ConfigError(f"seed = {seed!r} is not accepted: use an integer from 0 to {MAX_SEED}")
+    return int(seed)
+
+
+def stream(seed: int, phase: Phase, block: int) -> np.random.Generator:
+    """The generator of one block of users in one phase."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, int(phase), block])))
+
+
+def blocks(n: int, block_size: int) -> list[tuple[int, int, int]]:
+    """Split range(n) into (block index, start, stop) triples of at most ``block_size`` users."""
+    return [(b, s, min(s + block_size, n)) for b, s in enumerate(range(0, n, block_size))]

@@ -1,0 +1,159 @@
+"""A generated world (users + follower graph) and :func:`generate`, the library entry point."""
+
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from . import __version__
+from .config import GeneratorConfig
+from .errors import ConfigError
+from .homophily import project, semantic_rank
+from .links import LinkResult, ProgressFn, form_links
+from .population import Population, make_population
+from .population.names import check_locale
+from .rng import check_seed
+
+MIN_NODES = 2
+
+
+@dataclass
+class World:
+    """Users, directed follow edges (``source`` follows ``target``) and how they were made."""
+
+    population: Population
+    points: np.ndarray
+    links: LinkResult
+    config: GeneratorConfig
+    seed: int
+    semantic_orders: dict[str, list[str]]
+    timings: dict[str, float] = field(default_factory=dict)
+    _users: pa.Table | None = field(default=None, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.population)
+
+    @property
+    def users(self) -> pa.Table:
+        if self._users is None:
+            self._users = self.population.to_arrow()
+        return self._users
+
+    @property
+    def edges(self) -> pa.Table:
+        return pa.table({"source": pa.array(self.links.source), "target": pa.array(self.links.target)})
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "synthsocial_version": __version__,
+            "seed": self.seed,
+            "nodes": self.n,
+            "edges": int(self.links.source.size),
+            "edges_by_mechanism": self.links.mechanisms,
+            "size_adapted": self.links.schedule.to_dict(),
+            "config": self.config.to_dict(),
+            "semantic_orders": self.semantic_orders,
+            "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
+            "platform": {"python": platform.python_version(), "numpy": np.__version__, "pyarrow": pa.__version__},
+        }
+
+    def to_networkx(self):
+        """A ``networkx.DiGraph`` with every user attribute on its node (lists as lists)."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        cols = self.users.to_pydict()
+        ids = cols.pop("user_id")
+        g.add_nodes_from((i, {k: cols[k][j] for k in cols}) for j, i in enumerate(ids))
+        g.add_edges_from(zip(self.links.source.tolist(), self.links.target.tolist()))
+        return g
+
+    def to_igraph(self):
+        """A directed ``igraph.Graph``; vertex i is user i, attributes as vertex attributes."""
+        import igraph as ig
+
+        g = ig.Graph(n=self.n, edges=np.column_stack([self.links.source, self.links.target]), directed=True)
+        for name, col in self.users.to_pydict().items():
+            g.vs[name] = col
+        return g
+
+    def write(self, directory: str | Path, formats: tuple[str, ...] = ()) -> list[str]:
+        """Write users.parquet, edges.parquet, manifest.json and any extra ``formats`` into an
+        existing directory; return the file names. Use :func:`synthsocial.io.atomic_directory`
+        to make the whole directory appear at once."""
+        from .io.writers import write_world
+
+        return write_world(self, Path(directory), formats)
+
+
+def generate(
+    n: int,
+    seed: int = 0,
+    config: GeneratorConfig | dict | str | Path | None = None,
+    progress: ProgressFn | None = None,
+) -> World:
+    """Generate a synthetic social network of ``n`` users (homophily paper, section III).
+
+    Parameters
+    ----------
+    n : int
+        Number of users, at least 2.
+    seed : int
+        Seed of every random stream, 0 <= seed < 2**63. Same seed and config, same world.
+    config : GeneratorConfig, dict, path or None
+        Settings; a dict or a TOML/JSON file holds any subset of the nested keys. None uses the
+        defaults (Table III best row).
+    progress : callable(phase, done, total), optional
+        Called as phases advance (the CLI draws progress bars with it).
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < MIN_NODES:
+        raise ConfigError(f"nodes = {n!r} is not accepted: use an integer >= {MIN_NODES}")
+    n = int(n)
+    seed = check_seed(seed)
+    cfg = _as_config(config)
+    pc = cfg.population
+    check_locale(pc.name_locale)
+    hc = cfg.homophily
+    occ_rank, occ_order = semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir)
+    int_rank, int_order = semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir)
+    report = progress or (lambda phase, done, total: None)
+    timings: dict[str, float] = {}
+
+    t = time.perf_counter()
+    report("population", 0, n)
+    pop = make_population(n, pc, seed, cfg.block_size)
+    report("population", n, n)
+    timings["population"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    interest_rank = np.where(pop.interests >= 0, int_rank[np.maximum(pop.interests, 0)], -1)
+    weights = np.ones(cfg.dimensions) if hc.weights is None else np.asarray(hc.weights, dtype=np.float64)
+    points = project(
+        pop.age, occ_rank[pop.occupation], interest_rank,
+        age_range=pc.age_range, n_occupations=len(occ_order), n_interests=len(int_order),
+        weights=weights, sort_interests=hc.sort_interests, seed=seed, block_size=cfg.block_size,
+    )
+    timings["projection"] = time.perf_counter() - t
+
+    links = form_links(points, pop.influence, pc.influence.cap, cfg.links, seed, cfg.block_size, progress)
+    timings.update(links.timings)
+    return World(pop, points, links, cfg, seed, {"occupation": occ_order, "interest": int_order}, timings)
+
+
+def _as_config(config: GeneratorConfig | dict | str | Path | None) -> GeneratorConfig:
+    if config is None:
+        return GeneratorConfig()
+    if isinstance(config, GeneratorConfig):
+        return config
+    if isinstance(config, dict):
+        return GeneratorConfig.from_dict(config)
+    if isinstance(config, (str, Path)):
+        return GeneratorConfig.from_file(config)
+    raise ConfigError(f"config of type {type(config).__name__} is not accepted: use a GeneratorConfig, dict or file path")

@@ -1,0 +1,142 @@
+"""Section III-C: each link mechanism on small inputs where the right answer is known."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from synthsocial.config import LinksConfig
+from synthsocial.links import _directed, _undirected
+from synthsocial.links.local import attempts, local_links
+from synthsocial.links.longrange import longrange_links
+from synthsocial.links.neighbors import knn
+from synthsocial.links.triadic import probability, triadic_links
+
+
+def test_knn_is_exact_against_brute_force():
+    rng = np.random.default_rng(0)
+    pts = rng.random((700, 8))
+    idx, dist = knn(pts, 12)
+    full = np.linalg.norm(pts[:, None, :] - pts[None, :, :], axis=2)
+    np.fill_diagonal(full, np.inf)
+    expect = np.argsort(full, axis=1)[:, :12]
+    assert np.array_equal(idx, expect)
+    assert np.allclose(dist, np.take_along_axis(full, expect, axis=1))
+
+
+def test_attempts_follow_influence_and_stay_in_1_to_k():
+    n = attempts(np.array([0.1, 10, 50, 100, 1e9]), cap=100, k=30)
+    assert n.tolist() == [1, 3, 15, 30, 30]
+
+
+def test_gumbel_top_n_equals_sequential_sampling_without_replacement():
+    """Draw n=2 of k=4 with softmax(s/T): compare pair frequencies with the exact
+    Plackett-Luce probabilities of the sequential draw."""
+    d = np.array([0.0, 0.3, 0.8, 2.0])
+    alpha, temp = 3.0, 0.5
+    w = np.exp(alpha * np.exp(-d) / temp)
+    p = w / w.sum()
+    exact = {}
+    for a, b in itertools.permutations(range(4), 2):
+        exact[frozenset((a, b))] = exact.get(frozenset((a, b)), 0) + p[a] * p[b] / (1 - p[a])
+    reps = 40_000
+    rows = np.arange(reps)
+    src, dst = local_links(
+        rows, np.tile(np.arange(4), (reps, 1)), np.tile(d, (reps, 1)), np.full(reps, 2),
+        alpha=alpha, beta=0.0, temperature=temp, rng=np.random.default_rng(5),
+    )
+    assert src.size == 2 * reps
+    pairs = dst.reshape(reps, 2)
+    for pair, q in exact.items():
+        a, b = sorted(pair)
+        f = np.mean(((pairs[:, 0] == a) & (pairs[:, 1] == b)) | ((pairs[:, 0] == b) & (pairs[:, 1] == a)))
+        assert abs(f - q) <= 4.5 * np.sqrt(q * (1 - q) / reps) + 1e-9, (pair, f, q)
+
+
+def test_local_links_take_exactly_n_i_distinct_neighbours():
+    rng = np.random.default_rng(1)
+    pts = rng.random((300, 8))
+    idx, dist = knn(pts, 10)
+    n_att = rng.integers(1, 11, size=300)
+    src, dst = local_links(np.arange(300), idx, dist, n_att, alpha=0.16, beta=0.06, temperature=0.5, rng=rng)
+    assert np.array_equal(np.bincount(src, minlength=300), n_att)
+    for i in range(300):
+        chosen = dst[src == i]
+        assert len(set(chosen)) == chosen.size and set(chosen) <= set(idx[i]) and i not in chosen
+
+
+def _graph():
+    # 0 -> 1 -> 2 -> 3 ; 0 -> 4 ; 4 -> 2 ; 5 -> 0
+    src = np.array([0, 1, 2, 0, 4, 5])
+    dst = np.array([1, 2, 3, 4, 2, 0])
+    return 6, src, dst
+
+
+def test_triadic_out_scope_candidates_are_followees_of_followees():
+    n, src, dst = _graph()
+    h, a = _undirected(n, src, dst), _directed(n, src, dst)
+    s, d = triadic_links(slice(0, n), a, h, np.ones(n), np.random.default_rng(0))
+    got = set(zip(s.tolist(), d.tolist()))
+    # 0 follows 1 and 4, who follow 2: 0 -> 2. 1 -> 3 via 2. 4 -> 3 via 2. 5 -> 1 and 5 -> 4 via 0.
+    assert got == {(0, 2), (1, 3), (4, 3), (5, 1), (5, 4)}
+
+
+def test_triadic_undirected_scope_walks_h_and_excludes_neighbours():
+    n, src, dst = _graph()
+    h = _undirected(n, src, dst)
+    s, d = triadic_links(slice(0, n), h, h, np.ones(n), np.random.default_rng(0))
+    got = set(zip(s.tolist(), d.tolist()))
+    dense = h.toarray()
+    two = (dense @ dense) > 0
+    expect = {(i, k) for i in range(n) for k in range(n) if two[i, k] and not dense[i, k] and i != k}
+    assert got == expect
+    s0, _ = triadic_links(slice(0, n), h, h, np.zeros(n), np.random.default_rng(0))
+    assert s0.size == 0
+
+
+def test_triadic_acceptance_rate_matches_eq3():
+    cfg = LinksConfig()
+    n = 2000
+    rng = np.random.default_rng(3)
+    # a star of stars: user 0 follows 1..40, each of those follows 40 others -> many candidates
+    src = np.concatenate([np.zeros(40, int), np.repeat(np.arange(1, 41), 40)])
+    dst = np.concatenate([np.arange(1, 41), rng.choice(np.arange(41, n), size=1600)])
+    h, a = _undirected(n, src, dst), _directed(n, src, dst)
+    p = probability(np.diff(h.indptr), n, 0.2, cfg)
+    expected_p0 = 0.2 * (1 + 1 / (1 + np.exp(-10 * (0.05 - 40 / n))))
+    assert p[0] == pytest.approx(expected_p0)
+    cands = len(set(dst[40:].tolist()))
+    trials = [triadic_links(slice(0, 1), a, h, p[:1], np.random.default_rng(s))[0].size for s in range(200)]
+    mean = np.mean(trials)
+    assert abs(mean - cands * p[0]) <= 4 * np.sqrt(cands * p[0] * (1 - p[0]) / 200)
+
+
+def test_longrange_avoids_self_and_neighbours_and_picks_far_users():
+    rng = np.random.default_rng(2)
+    n = 400
+    pts = rng.random((n, 8))
+    src = np.repeat(np.arange(n), 3)
+    dst = (src + rng.integers(1, n, size=src.size)) % n
+    h = _undirected(n, src, dst)
+    deg = np.diff(h.indptr).astype(float)
+    s, d = longrange_links(slice(0, n), pts, h, deg, c=4, presample=40, eta=1.0, rng=np.random.default_rng(9))
+    dense = h.toarray()
+    assert s.size > 0 and not np.any(s == d) and not np.any(dense[s, d])
+    far = np.linalg.norm(pts[s] - pts[d], axis=1).mean()
+    typical = np.linalg.norm(pts[rng.integers(0, n, 5000)] - pts[rng.integers(0, n, 5000)], axis=1).mean()
+    assert far > typical
+
+
+def test_longrange_acceptance_follows_eq5():
+    n = 5000
+    pts = np.random.default_rng(0).random((n, 8))
+    h = sp.csr_array((n, n), dtype=np.int32)
+    deg = np.full(n, 9.0)
+    eta = 0.6
+    s, _ = longrange_links(slice(0, n), pts, h, deg, c=5, presample=50, eta=eta, rng=np.random.default_rng(4))
+    p = eta / (1 + np.log(10.0))
+    trials = 5 * n
+    assert abs(s.size / trials - p) <= 4 * np.sqrt(p * (1 - p) / trials)

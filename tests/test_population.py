@@ -1,0 +1,137 @@
+"""Section III-A: the population's attributes follow the configured distributions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synthsocial.config import GeneratorConfig, PopulationConfig
+from synthsocial.population import make_population
+from synthsocial.population.names import name_vocabulary
+
+N = 40_000
+
+
+@pytest.fixture(scope="module")
+def pop():
+    return make_population(N, PopulationConfig(), seed=11, block_size=8192)
+
+
+def sigma(p: float, n: int) -> float:
+    return float(np.sqrt(p * (1 - p) / n))
+
+
+def test_age_band_frequencies_match_configured_vector(pop):
+    cfg = pop.config
+    freq = np.bincount(pop.band, minlength=len(cfg.age_bands)) / N
+    for f, p in zip(freq, cfg.age_band_p):
+        assert abs(f - p) <= 4 * sigma(p, N) + 1e-12
+
+
+def test_ages_lie_in_their_band_and_are_uniform_inside(pop):
+    bands = np.array(pop.config.age_bands)
+    assert np.all(pop.age >= bands[pop.band, 0]) and np.all(pop.age <= bands[pop.band, 1])
+    # inside the 26-35 band, each of the 10 ages has probability 1/10
+    ages = pop.age[pop.band == 3]
+    counts = np.bincount(ages - 26, minlength=10) / ages.size
+    assert np.all(np.abs(counts - 0.1) <= 4 * sigma(0.1, ages.size))
+
+
+def test_every_occupation_belongs_to_its_age_band_pool(pop):
+    cfg = pop.config
+    occ = np.array(cfg.occupations)
+    for b, pool in enumerate(cfg.occupations_by_band):
+        assert set(occ[pop.occupation[pop.band == b]]) <= set(pool)
+    student = cfg.occupations.index("Student")
+    retired = cfg.occupations.index("Retired")
+    assert pop.age[pop.occupation == student].min() >= 13 and pop.age[pop.occupation == student].max() <= 25
+    assert pop.age[pop.occupation == retired].min() >= 66
+
+
+def test_occupation_is_uniform_within_pool(pop):
+    cfg = pop.config
+    pool = cfg.occupations_by_band[3]
+    codes = pop.occupation[pop.band == 3]
+    idx = {cfg.occupations.index(o) for o in pool}
+    counts = np.array([(codes == i).sum() for i in idx]) / codes.size
+    p = 1 / len(pool)
+    assert np.all(np.abs(counts - p) <= 4.5 * sigma(p, codes.size))
+
+
+def test_defaults_have_at_least_50_occupations_and_60_interests():
+    cfg = PopulationConfig()
+    assert len(cfg.occupations) >= 50
+    assert len(cfg.interests) >= 60
+
+
+def test_qualification_consistent_with_age(pop):
+    min_age = np.array([m for _, m in pop.config.qualifications])
+    assert np.all(min_age[pop.qualification] <= pop.age)
+    phd = [q for q, _ in pop.config.qualifications].index("PhD")
+    assert (pop.qualification == phd).any()
+
+
+def test_interests_count_and_uniqueness(pop):
+    lo, hi = pop.config.interests_per_user
+    assert pop.interest_count.min() == lo and pop.interest_count.max() == hi
+    filled = (pop.interests >= 0).sum(axis=1)
+    assert np.array_equal(filled, pop.interest_count)
+    for row, c in zip(pop.interests[:2000], pop.interest_count[:2000]):
+        assert len(set(row[:c])) == c
+    # each topic equally likely: expected share of users holding topic t = E[count] / n_topics
+    m = len(pop.config.interests)
+    holders = np.bincount(pop.interests[pop.interests >= 0], minlength=m) / N
+    expected = pop.interest_count.mean() / m
+    assert np.all(np.abs(holders - expected) <= 5 * sigma(expected, N))
+
+
+def test_trait_shares(pop):
+    for j, (trait, p) in enumerate(pop.config.trait_p.items()):
+        assert abs(pop.traits[:, j].mean() - p) <= 4 * sigma(p, N), trait
+    assert abs(pop.traits[:, 0].mean() - 0.75) < 0.02  # Extraversion+ about 0.75
+
+
+def test_influence_is_capped_heavy_tailed_and_modulated(pop):
+    cfg = pop.config.influence
+    infl = pop.influence
+    assert infl.min() >= cfg.x_min * min(cfg.old_factor, 1.0) - 1e-9 and infl.max() <= cfg.cap
+    assert np.percentile(infl, 99) > 5 * np.median(infl)  # heavy tail
+    ext = pop.traits[:, list(pop.config.trait_p).index("Extraversion")]
+    top = np.quantile(infl, 0.8)
+    assert (infl[ext] > top).mean() > (infl[~ext] > top).mean() + 0.1
+    young = (pop.age >= 16) & (pop.age <= 39)
+    old = pop.age >= 40
+    assert np.median(infl[young]) > np.median(infl[old])
+
+
+def test_names_match_gender(pop):
+    cfg = pop.config
+    table = pop.to_arrow()
+    names = table["name"].to_pylist()
+    genders = table["gender"].to_pylist()
+    female = set(name_vocabulary(cfg.name_locale, "female")[0])
+    male = set(name_vocabulary(cfg.name_locale, "male")[0])
+    for name, g in list(zip(names, genders))[:3000]:
+        first = name.split(" ")[0]
+        assert first in (female if g == "female" else male)
+
+
+def test_users_table_schema(pop):
+    t = pop.to_arrow()
+    assert t.column_names == [
+        "user_id", "name", "gender", "age", "qualification", "occupation", "interests", "traits", "influence",
+    ]
+    row = t.slice(5, 1).to_pylist()[0]
+    assert isinstance(row["interests"], list) and all(isinstance(x, str) for x in row["interests"])
+    assert len(row["traits"]) == 5 and all(x[-1] in "+-" for x in row["traits"])
+
+
+def test_custom_vocabulary_is_used():
+    cfg = GeneratorConfig.from_dict(
+        {"population": {"age_bands": [[18, 30], [31, 60]], "age_band_p": [0.5, 0.5],
+                        "occupations_by_band": [["Student"], ["Engineer"]],
+                        "qualification_p": [[0, 0, 0, 1, 0, 0, 0, 0, 0]] * 2}}
+    ).population
+    pop = make_population(500, cfg, seed=1, block_size=128)
+    occ = np.array(cfg.occupations)[pop.occupation]
+    assert set(occ[pop.age <= 30]) == {"Student"} and set(occ[pop.age > 30]) == {"Engineer"}
