@@ -122,7 +122,7 @@ def test_longrange_avoids_self_and_neighbours_and_picks_far_users():
     dst = (src + rng.integers(1, n, size=src.size)) % n
     h = _undirected(n, src, dst)
     deg = np.diff(h.indptr).astype(float)
-    s, d = longrange_links(slice(0, n), pts, h, deg, c=4, presample=40, eta=1.0, rng=np.random.default_rng(9))
+    s, d = longrange_links(slice(0, n), np.ascontiguousarray(pts.T), h, deg, c=4, presample=40, eta=1.0, rng=np.random.default_rng(9))
     dense = h.toarray()
     assert s.size > 0 and not np.any(s == d) and not np.any(dense[s, d])
     far = np.linalg.norm(pts[s] - pts[d], axis=1).mean()
@@ -136,7 +136,7 @@ def test_longrange_acceptance_follows_eq5():
     h = sp.csr_array((n, n), dtype=np.int32)
     deg = np.full(n, 9.0)
     eta = 0.6
-    s, _ = longrange_links(slice(0, n), pts, h, deg, c=5, presample=50, eta=eta, rng=np.random.default_rng(4))
+    s, _ = longrange_links(slice(0, n), np.ascontiguousarray(pts.T), h, deg, c=5, presample=50, eta=eta, rng=np.random.default_rng(4))
     p = eta / (1 + np.log(10.0))
     trials = 5 * n
     assert abs(s.size / trials - p) <= 4 * np.sqrt(p * (1 - p) / trials)

@@ -119,10 +119,11 @@ def form_links(
     t = time.perf_counter()
     h = _undirected(n, np.concatenate([src_local, src_tri]), np.concatenate([dst_local, dst_tri]))
     degree = np.diff(h.indptr).astype(np.float64)
+    columns = np.ascontiguousarray(points.T)
     src_r, dst_r = [], []
     for b, start, stop in parts:
         s, d = longrange_links(
-            slice(start, stop), points, h, degree,
+            slice(start, stop), columns, h, degree,
             c=sched.c, presample=sched.presample, eta=sched.eta, rng=stream(seed, Phase.LONGRANGE, b),
         )
         src_r.append(s)
@@ -134,7 +135,8 @@ def form_links(
 
     src = np.concatenate([src_local, src_tri, src_long])
     dst = np.concatenate([dst_local, dst_tri, dst_long])
-    keys = np.unique(src * np.int64(n) + dst)
+    keys = np.sort(src * np.int64(n) + dst)
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # unique by construction; kept safe
     return LinkResult(
         source=keys // n,
         target=keys % n,
