@@ -87,32 +87,36 @@ def form_links(
     report("neighbours", 1, 1)
     timings["neighbours"] = time.perf_counter() - t
 
+    def over_blocks(phase: Phase, label: str, links_of_block) -> tuple[np.ndarray, np.ndarray]:
+        """Run one phase block by block, each block with its own random stream."""
+        src, dst = [], []
+        for b, start, stop in parts:
+            s, d = links_of_block(start, stop, stream(seed, phase, b))
+            src.append(s)
+            dst.append(d)
+            report(label, stop, n)
+        return np.concatenate(src), np.concatenate(dst)
+
     t = time.perf_counter()
     n_attempt = attempts(influence, influence_cap, sched.k)
-    src_l, dst_l = [], []
-    for b, start, stop in parts:
-        s, d = local_links(
+    src_local, dst_local = over_blocks(
+        Phase.LOCAL, "local links",
+        lambda start, stop, rng: local_links(
             np.arange(start, stop), idx[start:stop], dist[start:stop], n_attempt[start:stop],
-            alpha=cfg.alpha, beta=cfg.beta, temperature=cfg.temperature, rng=stream(seed, Phase.LOCAL, b),
-        )
-        src_l.append(s)
-        dst_l.append(d)
-        report("local links", stop, n)
+            alpha=cfg.alpha, beta=cfg.beta, temperature=cfg.temperature, rng=rng,
+        ),
+    )
     del idx, dist
-    src_local, dst_local = np.concatenate(src_l), np.concatenate(dst_l)
     timings["local"] = time.perf_counter() - t
 
     t = time.perf_counter()
     h = _undirected(n, src_local, dst_local)
     walk = h if cfg.triadic_scope == "undirected" else _directed(n, src_local, dst_local)
     p_tri = triadic_probability(np.diff(h.indptr), n, sched.delta, cfg)
-    src_t, dst_t = [], []
-    for b, start, stop in parts:
-        s, d = triadic_links(slice(start, stop), walk, h, p_tri[start:stop], stream(seed, Phase.TRIADIC, b))
-        src_t.append(s)
-        dst_t.append(d)
-        report("triadic closure", stop, n)
-    src_tri, dst_tri = np.concatenate(src_t), np.concatenate(dst_t)
+    src_tri, dst_tri = over_blocks(
+        Phase.TRIADIC, "triadic closure",
+        lambda start, stop, rng: triadic_links(slice(start, stop), walk, h, p_tri[start:stop], rng),
+    )
     del walk
     timings["triadic"] = time.perf_counter() - t
 
@@ -120,16 +124,12 @@ def form_links(
     h = _undirected(n, np.concatenate([src_local, src_tri]), np.concatenate([dst_local, dst_tri]))
     degree = np.diff(h.indptr).astype(np.float64)
     columns = np.ascontiguousarray(points.T)
-    src_r, dst_r = [], []
-    for b, start, stop in parts:
-        s, d = longrange_links(
-            slice(start, stop), columns, h, degree,
-            c=sched.c, presample=sched.presample, eta=sched.eta, rng=stream(seed, Phase.LONGRANGE, b),
-        )
-        src_r.append(s)
-        dst_r.append(d)
-        report("long-range links", stop, n)
-    src_long, dst_long = np.concatenate(src_r), np.concatenate(dst_r)
+    src_long, dst_long = over_blocks(
+        Phase.LONGRANGE, "long-range links",
+        lambda start, stop, rng: longrange_links(
+            slice(start, stop), columns, h, degree, c=sched.c, presample=sched.presample, eta=sched.eta, rng=rng,
+        ),
+    )
     del h
     timings["longrange"] = time.perf_counter() - t
 
