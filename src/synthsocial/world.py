@@ -64,12 +64,18 @@ class World:
             "platform": {"python": platform.python_version(), "numpy": np.__version__, "pyarrow": pa.__version__},
         }
 
-    def to_networkx(self):
-        """A ``networkx.DiGraph`` with every user attribute on its node (lists as lists)."""
+    def to_networkx(self, lists_as_strings: bool = False):
+        """A ``networkx.DiGraph`` with every user attribute on its node.
+
+        List attributes (interests, traits) stay lists, or become '|'-joined strings with
+        ``lists_as_strings`` (what GraphML and GEXF can store).
+        """
         import networkx as nx
 
+        from .io.writers import flat_users
+
         g = nx.DiGraph()
-        cols = self.users.to_pydict()
+        cols = (flat_users(self.users) if lists_as_strings else self.users).to_pydict()
         ids = cols.pop("user_id")
         g.add_nodes_from((i, {k: cols[k][j] for k in cols}) for j, i in enumerate(ids))
         g.add_edges_from(zip(self.links.source.tolist(), self.links.target.tolist()))

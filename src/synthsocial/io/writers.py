@@ -105,17 +105,6 @@ def flat_users(users: pa.Table) -> pa.Table:
     return pa.table(cols)
 
 
-def _flat_graph(world: World):
-    import networkx as nx
-
-    g = nx.DiGraph()
-    cols = flat_users(world.users).to_pydict()
-    ids = cols.pop("user_id")
-    g.add_nodes_from((i, {k: cols[k][j] for k in cols}) for j, i in enumerate(ids))
-    g.add_edges_from(zip(world.links.source.tolist(), world.links.target.tolist()))
-    return g
-
-
 def write_world(world: World, directory: Path, formats: tuple[str, ...] = ()) -> list[str]:
     """Write the world's files into ``directory``; return their names."""
     formats = check_formats(formats)
@@ -129,7 +118,7 @@ def write_world(world: World, directory: Path, formats: tuple[str, ...] = ()) ->
     if "graphml" in formats or "gexf" in formats:
         import networkx as nx
 
-        g = _flat_graph(world)
+        g = world.to_networkx(lists_as_strings=True)
         if "graphml" in formats:
             nx.write_graphml(g, directory / "graph.graphml")
             written.append("graph.graphml")
