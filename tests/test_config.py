@@ -64,3 +64,10 @@ def test_files(tmp_path):
         GeneratorConfig.from_file(bad)
     with pytest.raises(InputError, match="cannot be read"):
         GeneratorConfig.from_file(tmp_path / "missing.toml")
+
+
+def test_maps_dir_is_relative_to_the_config_file(tmp_path):
+    sub = tmp_path / "cfgs"
+    sub.mkdir()
+    (sub / "c.toml").write_text('[homophily]\nmaps_dir = "my_maps"\n')
+    assert GeneratorConfig.from_file(sub / "c.toml").homophily.maps_dir == str(sub / "my_maps")

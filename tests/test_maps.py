@@ -63,3 +63,22 @@ def test_semantic_order_puts_similar_terms_next_to_each_other(model_maps):
     rng = np.random.default_rng(0)
     shuffled = [np.mean(np.sum(v[p[:-1]] * v[p[1:]], axis=1)) for p in (rng.permutation(len(terms)) for _ in range(200))]
     assert adjacent > np.percentile(shuffled, 99)
+
+
+def test_custom_vocabulary_needs_a_map_and_uses_it(tmp_path):
+    import json
+
+    import synthsocial
+
+    interests = ["Knitting", "Crochet", "Quilting", "Rockets", "Satellites"]
+    cfg = {"population": {"interests": interests, "interests_per_user": [1, 2]}}
+    with pytest.raises(ConfigError, match="build-maps"):
+        synthsocial.generate(50, config=cfg)
+    order = ["Knitting", "Crochet", "Quilting", "Satellites", "Rockets"]
+    (tmp_path / "interest_map.json").write_text(json.dumps({"terms": order}))
+    (tmp_path / "occupation_map.json").write_text(json.dumps({"terms": load_map("occupation")}))
+    w = synthsocial.generate(50, config={**cfg, "homophily": {"maps_dir": str(tmp_path), "weights": [1, 1, 1, 1, 1]}})
+    assert w.semantic_orders["interest"] == order
+    users = w.users.to_pylist()
+    for u, x in zip(users, w.points):
+        assert x[2] == pytest.approx((min(order.index(t) for t in u["interests"]) + 1) / 5)

@@ -276,7 +276,12 @@ class GeneratorConfig(_Model):
             data = tomllib.loads(raw.decode("utf-8")) if p.suffix.lower() == ".toml" else json.loads(raw)
         except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {str(p)!r} is not valid {p.suffix[1:].upper()}: {exc}") from None
-        return cls.from_dict(data, source=f"config file {str(p)!r}")
+        cfg = cls.from_dict(data, source=f"config file {str(p)!r}")
+        maps_dir = cfg.homophily.maps_dir
+        if maps_dir is not None and not Path(maps_dir).is_absolute():  # relative to the file
+            homophily = cfg.homophily.model_copy(update={"maps_dir": str(p.parent / maps_dir)})
+            cfg = cfg.model_copy(update={"homophily": homophily})
+        return cfg
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready dict that :meth:`from_dict` accepts (round trip)."""
