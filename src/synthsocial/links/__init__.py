@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from ..graph import sorted_unique_pairs
 from ..rng import Phase, blocks, stream
 from . import schedules
 from .local import attempts, local_links
@@ -135,11 +136,10 @@ def form_links(
 
     src = np.concatenate([src_local, src_tri, src_long])
     dst = np.concatenate([dst_local, dst_tri, dst_long])
-    keys = np.sort(src * np.int64(n) + dst)
-    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # unique by construction; kept safe
+    source, target = sorted_unique_pairs(src, dst, n)  # unique by construction; sorted here
     return LinkResult(
-        source=keys // n,
-        target=keys % n,
+        source=source,
+        target=target,
         schedule=sched,
         mechanisms={"local": int(src_local.size), "triadic": int(src_tri.size), "longrange": int(src_long.size)},
         timings=timings,

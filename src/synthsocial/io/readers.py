@@ -1,0 +1,253 @@
+"""Readers for our worlds and for the real graphs researchers bring.
+
+:func:`read_graph` picks the reader from the path:
+
+* a directory written by ``synthsocial generate`` (``edges.parquet`` + ``users.parquet``);
+* ``.json``: the follower format ``{"labels": {id: label}, "edges": [[u, v], ...]}`` (u follows v);
+* ``.mat``: Facebook100 (``A`` sparse adjacency, optional ``local_info`` attributes);
+* ``.parquet``: an edge table (``source``/``target`` columns, or the first two columns);
+* anything else: an edge list, whitespace-, tab- or comma-separated, with or without a header,
+  ``#`` / ``%`` comment lines skipped, extra columns ignored.
+
+Original node ids are relabelled 0..n-1 in sorted order and kept in ``Graph.labels``. Every
+malformed input raises :class:`~synthsocial.errors.InputError` naming the file (and the line,
+for text formats).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ..errors import InputError
+from ..graph import Graph
+
+FB100_COLUMNS = ["status", "gender", "major", "second_major", "dorm", "year", "high_school"]
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def read_graph(path: str | Path, directed: bool | None = None) -> Graph:
+    """Read a graph; ``directed`` overrides the format's default where that makes sense."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"graph {str(p)!r} does not exist")
+    if p.is_dir():
+        return read_world(p)
+    suffix = p.suffix.lower()
+    if suffix == ".json":
+        return read_follower_json(p, directed=True if directed is None else directed)
+    if suffix == ".mat":
+        return read_fb100(p, directed=directed)
+    if suffix == ".parquet":
+        return read_parquet_edges(p, directed=True if directed is None else directed)
+    return read_edge_list(p, directed=True if directed is None else directed)
+
+
+def _relabel(src: np.ndarray, dst: np.ndarray, extra: np.ndarray | None = None):
+    ids = np.unique(np.concatenate([src, dst] + ([extra] if extra is not None else [])))
+    return ids, np.searchsorted(ids, src), np.searchsorted(ids, dst)
+
+
+def _check_nonempty(p: Path, m: int) -> None:
+    if m == 0:
+        raise InputError(f"{p}: no edges found")
+
+
+def read_world(d: Path) -> Graph:
+    """A world directory written by ``synthsocial generate``."""
+    edges_path, users_path = d / "edges.parquet", d / "users.parquet"
+    if not edges_path.exists():
+        raise InputError(f"{d}: not a synthsocial world (no edges.parquet); expected the output directory of `synthsocial generate`")
+    try:
+        edges = pq.read_table(edges_path, columns=["source", "target"])
+        users = pq.read_table(users_path) if users_path.exists() else None
+    except (pa.ArrowException, OSError, KeyError) as exc:
+        raise InputError(f"{d}: cannot read the world's Parquet files: {exc}") from None
+    n = users.num_rows if users is not None else None
+    if users is not None:
+        ids = users["user_id"].to_numpy()
+        if not np.array_equal(ids, np.arange(n)):
+            raise InputError(f"{users_path}: user_id must be 0..{n - 1} in order")
+        users = _analysis_attributes(users, d / "manifest.json")
+    src = edges["source"].to_numpy()
+    dst = edges["target"].to_numpy()
+    if n is None:
+        n = int(max(src.max(), dst.max()) + 1) if src.size else 0
+    return Graph.from_edges(src, dst, n, directed=True, nodes=users, name=str(d))
+
+
+def _analysis_attributes(users: pa.Table, manifest: Path) -> pa.Table:
+    """Our users table in the form the homophily analysis reads: the name (an identifier) is
+    dropped, the age band is added (bands from the manifest's config), and the list of Big Five
+    traits becomes one "+"/"-" column per trait."""
+    from ..config import GeneratorConfig
+
+    try:
+        bands = json.loads(manifest.read_text())["config"]["population"]["age_bands"]
+    except (OSError, ValueError, KeyError, TypeError):
+        bands = GeneratorConfig().population.age_bands
+    age = users["age"].to_numpy()
+    lows = np.array([b[0] for b in bands])
+    band = np.clip(np.searchsorted(lows, age, side="right") - 1, 0, len(bands) - 1)
+    labels = [f"{lo}-{hi}" for lo, hi in bands]
+    cols = {k: users[k] for k in users.column_names if k not in ("user_id", "name", "traits")}
+    cols["age_band"] = pa.DictionaryArray.from_arrays(pa.array(band.astype(np.int32)), pa.array(labels)).cast(pa.string())
+    if "traits" in users.column_names and users.num_rows:
+        traits = users["traits"].combine_chunks()
+        for j in range(len(traits[0])):
+            item = pc.list_element(traits, j)
+            cols[str(item[0])[:-1]] = pc.utf8_slice_codeunits(item, -1)
+    return pa.table(cols)
+
+
+def read_follower_json(p: Path, directed: bool = True) -> Graph:
+    """``{"labels": {id: label}, "edges": [[u, v], ...]}``: u follows v; labels become ``label``."""
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{p}: not readable JSON: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("edges"), list):
+        raise InputError(f'{p}: expected an object with an "edges" list of [follower, followed] pairs')
+    edges = data["edges"]
+    for i, e in enumerate(edges):
+        if not (isinstance(e, list) and len(e) == 2):
+            raise InputError(f"{p}: edge #{i} is {json.dumps(e)[:60]}; expected a [follower, followed] pair")
+    _check_nonempty(p, len(edges))
+    labels = data.get("labels") or {}
+    if not isinstance(labels, dict):
+        raise InputError(f'{p}: "labels" must be an object mapping node id to label')
+    keys = [str(x) for e in edges for x in e]
+    if not all(_INT.match(k) for k in keys + list(labels)):
+        bad = next(k for k in keys + list(labels) if not _INT.match(k))
+        raise InputError(f"{p}: node id {bad!r} is not an integer")
+    arr = np.array([int(k) for k in keys], dtype=np.int64).reshape(-1, 2)
+    label_ids = np.array([int(k) for k in labels], dtype=np.int64)
+    ids, src, dst = _relabel(arr[:, 0], arr[:, 1], label_ids)
+    nodes = None
+    if labels:
+        by_id = {int(k): v for k, v in labels.items()}
+        nodes = pa.table({"label": pa.array([by_id.get(int(i)) for i in ids], pa.string())})
+    return Graph.from_edges(src, dst, ids.size, directed=directed, nodes=nodes, labels=ids, name=str(p))
+
+
+def read_fb100(p: Path, directed: bool | None = None) -> Graph:
+    """Facebook100 ``.mat``: ``A`` adjacency (undirected when symmetric), ``local_info`` attributes."""
+    import scipy.io
+    import scipy.sparse as sp
+
+    try:
+        mat = scipy.io.loadmat(p)
+    except Exception as exc:  # scipy raises several types for corrupt files
+        raise InputError(f"{p}: not a readable MATLAB file: {exc}") from None
+    if "A" not in mat:
+        keys = ", ".join(k for k in mat if not k.startswith("__")) or "none"
+        raise InputError(f"{p}: no adjacency matrix 'A' (variables found: {keys})")
+    a = sp.coo_array(mat["A"])
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise InputError(f"{p}: 'A' must be a square adjacency matrix, got shape {a.shape}")
+    n = a.shape[0]
+    if directed is None:
+        directed = (sp.csr_array(a) != sp.csr_array(a).T).nnz > 0
+    src, dst = a.row.astype(np.int64), a.col.astype(np.int64)
+    nodes = None
+    info = mat.get("local_info")
+    if info is not None and info.shape[0] == n and info.shape[1] == len(FB100_COLUMNS):
+        cols = {}
+        for j, name in enumerate(FB100_COLUMNS):
+            v = info[:, j].astype(np.int64)
+            cols[name] = pa.array(v.astype(str), mask=v == 0)  # codes are categories; 0 = missing
+        nodes = pa.table(cols)
+    _check_nonempty(p, src.size)
+    return Graph.from_edges(src, dst, n, directed=bool(directed), nodes=nodes, name=str(p))
+
+
+def read_parquet_edges(p: Path, directed: bool = True) -> Graph:
+    try:
+        t = pq.read_table(p)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{p}: not a readable Parquet file: {exc}") from None
+    cols = ["source", "target"] if {"source", "target"} <= set(t.column_names) else t.column_names[:2]
+    if len(cols) < 2:
+        raise InputError(f"{p}: an edge table needs two columns (source, target); found {t.column_names}")
+    try:
+        src = t[cols[0]].to_numpy().astype(np.int64)
+        dst = t[cols[1]].to_numpy().astype(np.int64)
+    except (pa.ArrowException, ValueError, TypeError):
+        raise InputError(f"{p}: columns {cols} must hold integer node ids") from None
+    _check_nonempty(p, src.size)
+    ids, s, d = _relabel(src, dst)
+    return Graph.from_edges(s, d, ids.size, directed=directed, labels=ids, name=str(p))
+
+
+def _first_bad_line(p: Path, delimiter: str | None, start: int) -> str:
+    """Scan the text file for the first line that is not two integer ids (error path only)."""
+    with p.open(encoding="utf-8", errors="replace") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if lineno <= start or not line.strip() or line.lstrip()[0] in "#%":
+                continue
+            fields = line.split(delimiter) if delimiter else line.split()
+            if len(fields) < 2:
+                return f"{p}:{lineno}: expected two node ids, got {line.strip()[:60]!r}"
+            for f in fields[:2]:
+                if not _INT.match(f.strip()):
+                    return f"{p}:{lineno}: node id {f.strip()[:40]!r} is not an integer"
+    return f"{p}: malformed edge list"
+
+
+def read_edge_list(p: Path, directed: bool = True) -> Graph:
+    """An edge list: two integer ids per line, optional header, '#'/'%' comments."""
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(1 << 16).decode("utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read: {exc.strerror or exc}") from None
+    skip = 0
+    while skip < len(head) and (not head[skip].strip() or head[skip].lstrip()[0] in "#%"):
+        skip += 1
+    if skip == len(head):
+        raise InputError(f"{p}: no edges found (the file is empty or holds only comments)")
+    first = head[skip]
+    delimiter = "," if "," in first else "\t" if "\t" in first else None
+    fields = first.split(delimiter) if delimiter else first.split()
+    has_header = len(fields) >= 2 and not all(_INT.match(f.strip()) for f in fields[:2])
+    if has_header and not any(re.match(r"^[A-Za-z_]", f.strip()) for f in fields[:2]):
+        has_header = False  # e.g. "1.5 x": a bad data line, not a header
+    if delimiter is None and any("  " in line for line in head[skip : skip + 50]):
+        edges = _read_whitespace(p, skip + has_header)
+    else:
+        try:
+            table = pacsv.read_csv(
+                p,
+                read_options=pacsv.ReadOptions(skip_rows=skip + has_header, autogenerate_column_names=True),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter or " "),
+                convert_options=pacsv.ConvertOptions(column_types={"f0": pa.int64(), "f1": pa.int64()}),
+            )
+        except (pa.ArrowInvalid, pa.ArrowException):
+            raise InputError(_first_bad_line(p, delimiter, skip + has_header)) from None
+        if table.num_columns < 2:
+            raise InputError(_first_bad_line(p, delimiter, skip + has_header))
+        edges = np.column_stack([table.column(0).to_numpy(), table.column(1).to_numpy()]) if table.num_rows else np.empty((0, 2), np.int64)
+    _check_nonempty(p, edges.shape[0])
+    ids, src, dst = _relabel(edges[:, 0], edges[:, 1])
+    return Graph.from_edges(src, dst, ids.size, directed=directed, labels=ids, name=str(p))
+
+
+def _read_whitespace(p: Path, skip: int) -> np.ndarray:
+    """Edge lists aligned with runs of spaces (rare; read line by line)."""
+    rows = []
+    with p.open(encoding="utf-8", errors="replace") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if lineno <= skip or not line.strip() or line.lstrip()[0] in "#%":
+                continue
+            f = line.split()
+            if len(f) < 2 or not (_INT.match(f[0]) and _INT.match(f[1])):
+                raise InputError(_first_bad_line(p, None, skip))
+            rows.append((int(f[0]), int(f[1])))
+    return np.array(rows, dtype=np.int64).reshape(-1, 2)

@@ -1,0 +1,204 @@
+"""Structural evaluation (paper, sections IV-A, IV-C, IV-D).
+
+:func:`profile` measures one graph: the paper's five metrics, reciprocity, degrees and their
+distributions, assortativity, and the homophily analysis of its Louvain communities.
+:func:`evaluate` compares one or more graphs with a reference profile (built-in ``bluesky`` or any
+graph file) and adds both forms of NED.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkit as nk
+import numpy as np
+
+from ..errors import ConfigError
+from ..graph import Graph
+from . import structure
+from .assortativity import degree_assortativity
+from .degrees import summary
+from .homophily import analyse
+from .ned import NED_METRICS, ned_fixed, ned_minmax
+from .references import BUILTIN, builtin
+
+__all__ = ["EvaluateOptions", "NED_METRICS", "evaluate", "profile"]
+
+
+@dataclass(frozen=True)
+class EvaluateOptions:
+    """How exact the measurement is.
+
+    ``aspl_sources`` BFS sources estimate the ASPL when the LCC has more than
+    ``aspl_exact_max_nodes`` nodes (None: 200 up to 10^6 undirected edges, 64 up to 10^7, 16 beyond).
+    Clustering is exact up to ``clustering_exact_max_edges`` undirected edges, then estimated from
+    ``clustering_trials`` sampled wedges. ``seed`` fixes Louvain, the BFS sources and the samples.
+    """
+
+    seed: int = 0
+    aspl_exact_max_nodes: int = 5_000
+    aspl_sources: int | None = None
+    clustering_exact_max_edges: int = 20_000_000
+    clustering_trials: int = 1_000_000
+    homophily: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("aspl_exact_max_nodes", "clustering_exact_max_edges", "clustering_trials"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} = {getattr(self, name)} is not accepted: use a non-negative integer")
+        if self.aspl_sources is not None and self.aspl_sources < 1:
+            raise ConfigError(f"aspl_sources = {self.aspl_sources} is not accepted: use an integer >= 1")
+
+    def sources_for(self, undirected_edges: int) -> int:
+        if self.aspl_sources is not None:
+            return self.aspl_sources
+        return 200 if undirected_edges <= 1_000_000 else 64 if undirected_edges <= 10_000_000 else 16
+
+
+def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
+    """Measure one graph; return a JSON-ready dict (see docs/evaluation.md for the schema)."""
+    opt = options or EvaluateOptions()
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        timings[name] = round(now - t, 3)
+        t = now
+
+    order = np.random.default_rng([opt.seed, 1]).permutation(g.n)  # seeds Louvain's node order
+    nk.setNumberOfThreads(1)  # a parallel build would order adjacency lists by scheduling
+    u = structure.to_networkit(g, order)
+    degree = g.degree()
+    m_u = int(g.undirected_pairs[0].size)
+    lap("build")
+    exact_clustering = m_u <= opt.clustering_exact_max_edges
+    nk.setNumberOfThreads(os.cpu_count() or 1)
+    clus, clus_se = structure.clustering(u, g, exact_clustering, opt.clustering_trials, opt.seed)
+    lap("clustering")
+    # Louvain runs in its own thread beside the measurements below (networkit releases the
+    # GIL). networkit gets one OpenMP thread from here on: with more, the parallel loops of
+    # Louvain's coarsening make the partition depend on scheduling.
+    nk.setNumberOfThreads(1)
+    louvain: dict = {}
+    worker = threading.Thread(target=lambda: louvain.update(result=structure.louvain(u)))
+    worker.start()
+    comp = structure.components(u)
+    lap("components")
+    exact_aspl = comp.lcc_size <= opt.aspl_exact_max_nodes
+    aspl, aspl_se, sources = structure.aspl(u, comp, exact_aspl, opt.sources_for(m_u), opt.seed)
+    lap("aspl")
+    log_lcc = math.log(comp.lcc_size) if comp.lcc_size > 1 else float("nan")
+    out_deg, in_deg = (g.out_degree(), g.in_degree()) if g.directed else (degree, degree)
+    metrics = {
+        "density": structure.density(g),
+        "clustering": clus,
+        "lcc_fraction": comp.lcc_size / g.n if g.n else 0.0,
+        "normalized_aspl": aspl / log_lcc if comp.lcc_size > 1 else 0.0,
+        "modularity": None,
+        "reciprocity": structure.reciprocity(g),
+        "avg_out_degree": g.m / g.n if g.n else 0.0,
+        "avg_in_degree": g.m / g.n if g.n else 0.0,
+        "aspl": aspl,
+        "communities": None,
+        "degree_assortativity": degree_assortativity(g),
+        "out_degree": summary(out_deg),
+        "in_degree": summary(in_deg),
+    }
+    lap("degrees")
+    worker.join()
+    if "result" not in louvain:
+        raise RuntimeError("Louvain community detection failed")
+    communities, modularity = louvain["result"]
+    communities = communities[order]  # back to the graph's own node ids
+    metrics["modularity"] = modularity
+    metrics["communities"] = int(communities.max() + 1) if communities.size else 0
+    lap("louvain (rest)")
+    result = {
+        "graph": {"name": g.name, "nodes": g.n, "edges": g.m, "undirected_edges": m_u, "directed": g.directed, "notes": g.notes},
+        "metrics": metrics,
+        "standard_errors": {
+            "clustering": clus_se,
+            "aspl": aspl_se,
+            "normalized_aspl": aspl_se / log_lcc if comp.lcc_size > 1 else 0.0,
+        },
+        "methods": {
+            "density": "m / (n (n - 1)) over ordered pairs" if g.directed else "2m / (n (n - 1)) over unordered pairs",
+            "clustering": "exact" if exact_clustering else f"estimated from {opt.clustering_trials:,} sampled wedges",
+            "aspl": "exact (BFS from every LCC node)" if sources == comp.lcc_size else f"estimated from {sources} BFS sources",
+            "modularity": f"Louvain (networkit PLM, sequential moves in a random node order drawn from seed {opt.seed})",
+        },
+    }
+    if opt.homophily:
+        result["homophily"] = analyse(g, communities, opt.seed)
+        metrics["attribute_assortativity"] = {
+            k: v.get("numeric_assortativity", v.get("assortativity")) for k, v in result["homophily"]["attributes"].items()
+        }
+        lap("homophily")
+    result["timings_s"] = timings
+    result["_communities"] = communities  # for the report; dropped from JSON output
+    return result
+
+
+def reference_profile(reference: str, options: EvaluateOptions | None = None, directed: bool | None = None) -> dict:
+    """A reference: a built-in name, or a graph path whose profile is measured."""
+    if reference.lower() in BUILTIN:
+        return builtin(reference)
+    path = Path(reference)
+    if not path.exists():
+        builtin(reference)  # raises the "use one of ... or a path" error
+    from ..io.readers import read_graph
+
+    prof = profile(read_graph(path, directed=directed), options)
+    return {"name": str(path), "source": "measured by synthsocial", "metrics": prof["metrics"]}
+
+
+def compare(metrics: dict, reference: dict) -> dict:
+    """Value, reference value and relative error of every metric the reference has."""
+    rows = {}
+    for k, r in reference["metrics"].items():
+        x = metrics.get(k)
+        if isinstance(r, (int, float)) and isinstance(x, (int, float)):
+            rows[k] = {"value": x, "reference": r, "relative_error": (x - r) / r if r else None}
+    return rows
+
+
+def evaluate(graphs: list[Graph], reference: str = "bluesky", options: EvaluateOptions | None = None,
+             reference_directed: bool | None = None) -> list[dict]:
+    """Profile each graph, compare with the reference, and add both NED forms.
+
+    The paper's min-max NED is taken over all ``graphs`` plus the reference.
+    """
+    opt = options or EvaluateOptions()
+    ref = reference_profile(reference, opt, reference_directed)
+    results = [profile(g, opt) for g in graphs]
+    minmax = ned_minmax([r["metrics"] for r in results], ref["metrics"])
+    for r, mm in zip(results, minmax):
+        r["reference"] = ref
+        r["comparison"] = compare(r["metrics"], ref)
+        r["ned"] = {"fixed": ned_fixed(r["metrics"], ref["metrics"]), "minmax": mm}
+        r["ned"]["minmax"]["set"] = [g.name for g in graphs] + [ref["name"]]
+    return results
+
+
+def to_json_ready(result: dict) -> dict:
+    """Drop private arrays and turn NaN into None."""
+
+    def clean(v):
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items() if not str(k).startswith("_")}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, np.generic):
+            return clean(v.item())
+        return v
+
+    return clean(result)

@@ -1,0 +1,80 @@
+"""Terminal tables for ``synthsocial evaluate``."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+LABELS = {
+    "density": "density",
+    "clustering": "avg clustering",
+    "lcc_fraction": "LCC proportion",
+    "normalized_aspl": "normalized ASPL",
+    "modularity": "modularity (Louvain)",
+    "reciprocity": "reciprocity",
+    "avg_out_degree": "avg out-degree",
+}
+
+
+def fmt(x, digits: int = 4) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return f"{x:.3g}" if (x != 0 and abs(x) < 1e-3) else f"{x:.{digits}f}"
+    return f"{x:,}" if isinstance(x, int) else str(x)
+
+
+def print_evaluation(r: dict, console: Console) -> None:
+    g, m, se = r["graph"], r["metrics"], r["standard_errors"]
+    ref = r["reference"]
+    console.print(
+        f"[bold]{g['name']}[/]: {g['nodes']:,} nodes, {g['edges']:,} {'directed' if g['directed'] else 'undirected'} edges"
+        + (f" ({'; '.join(g['notes'])})" if g["notes"] else "")
+    )
+    t = Table(title=f"structure against {ref['name']}", title_justify="left")
+    for col in ("metric", "value", "reference", "relative error"):
+        t.add_column(col, justify="left" if col == "metric" else "right")
+    for key, label in LABELS.items():
+        val = m.get(key)
+        err = se.get(key)
+        shown = fmt(val) + (f" ± {err:.4f}" if err else "")
+        cmp_ = r["comparison"].get(key)
+        t.add_row(label, shown, fmt(cmp_["reference"]) if cmp_ else "-",
+                  f"{cmp_['relative_error']:+.1%}" if cmp_ and cmp_["relative_error"] is not None else "-")
+    console.print(t)
+    ned = Table(title="NED (lower is closer)", title_justify="left")
+    ned.add_column("form")
+    ned.add_column("value", justify="right")
+    ned.add_column("share of squared distance by metric")
+    for form in ("fixed", "minmax"):
+        n = r["ned"][form]
+        shares = ", ".join(f"{LABELS[k].split(' (')[0]} {v:.0%}" for k, v in sorted(n["contributions"].items(), key=lambda kv: -kv[1]) if v > 0.005)
+        ned.add_row("fixed scale" if form == "fixed" else f"paper (min-max over {len(n['set'])})", f"{n['value']:.3f}", shares or "-")
+    console.print(ned)
+    ex = Table(title="more structure", title_justify="left")
+    ex.add_column("measure")
+    ex.add_column("out-degree" if g["directed"] else "degree", justify="right")
+    if g["directed"]:
+        ex.add_column("in-degree", justify="right")
+    for key, label in (("mean", "mean"), ("median", "median"), ("max", "max"), ("gini", "Gini"),
+                       ("power_law_alpha", "power-law alpha"), ("power_law_xmin", "power-law x_min")):
+        row = [label, fmt(m["out_degree"][key], 3)]
+        if g["directed"]:
+            row.append(fmt(m["in_degree"][key], 3))
+        ex.add_row(*row)
+    console.print(ex)
+    console.print(
+        f"degree assortativity {fmt(m['degree_assortativity'], 3)}; communities {fmt(m['communities'])}; "
+        f"ASPL {fmt(m['aspl'], 3)} ({r['methods']['aspl']}); clustering {r['methods']['clustering']}"
+    )
+    hom = r.get("homophily", {}).get("attributes") or {}
+    if hom:
+        h = Table(title="homophily by attribute (edges joining equal values vs random pairs)", title_justify="left")
+        for col in ("attribute", "edges", "random", "ratio", "assortativity", "NMI", "purity"):
+            h.add_column(col, justify="left" if col == "attribute" else "right")
+        for name, a in hom.items():
+            assort = a.get("numeric_assortativity", a.get("assortativity"))
+            h.add_row(name, fmt(a.get("edge_share"), 3), fmt(a.get("random_share"), 3), fmt(a.get("ratio"), 2),
+                      fmt(assort, 3), fmt(a.get("nmi"), 3), fmt(a.get("purity"), 3))
+        console.print(h)
+    console.print()
