@@ -170,6 +170,24 @@ def evaluate(
         print_evaluation(r, out)
 
 
+@app.command()
+def report(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory written by `synthsocial generate`.")],
+    reference: Annotated[
+        str, typer.Option("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a graph file.")
+    ] = "bluesky",
+    seed: Annotated[
+        int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S", help="Seed of Louvain and of sampled estimates.")
+    ] = 0,
+) -> None:
+    """Write DIR/report.html (self-contained), DIR/figures/*.png and DIR/metrics.json."""
+    from .report.html import build_report
+
+    with err.status("measuring and drawing...") if err.is_terminal else _nullcontext():
+        path = build_report(directory, reference, seed)
+    err.print(f"wrote {path}")
+
+
 def _nullcontext():
     import contextlib
 

@@ -1,0 +1,113 @@
+"""The report's figures (matplotlib, Agg backend). Each function returns a Figure."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ..metrics.ned import NED_METRICS  # noqa: E402
+from .text import LABELS  # noqa: E402
+
+OURS, REF = "#3b6fb6", "#b0b0b0"
+
+
+def metrics_vs_reference(result: dict) -> plt.Figure:
+    """One panel per metric of the paper: value (with standard error) against the reference."""
+    m, se, ref = result["metrics"], result["standard_errors"], result["reference"]
+    keys = [k for k in (*NED_METRICS, "avg_out_degree") if k in ref["metrics"]]
+    fig, axes = plt.subplots(1, len(keys), figsize=(2.3 * len(keys), 3.4), constrained_layout=True)
+    for ax, k in zip(np.atleast_1d(axes), keys):
+        vals = [m[k], ref["metrics"][k]]
+        ax.bar([0, 1], vals, color=[OURS, REF])
+        if se.get(k):
+            ax.errorbar([0], [vals[0]], yerr=[se[k]], color="black", capsize=4)
+        ax.set_xticks([0, 1], ["this graph", ref["name"]], rotation=20, fontsize=8)
+        ax.set_title(LABELS.get(k, k), fontsize=10)
+        if k == "density":
+            ax.set_yscale("log")
+        for x, v in enumerate(vals):
+            ax.annotate(f"{v:.3g}", (x, v), ha="center", va="bottom", fontsize=8)
+    fig.suptitle(f"Structural metrics against {ref['name']}", fontsize=11)
+    return fig
+
+
+def degree_distributions(out_deg: np.ndarray, in_deg: np.ndarray | None, directed: bool) -> plt.Figure:
+    """Complementary CDF of the degrees on log-log axes."""
+    fig, ax = plt.subplots(figsize=(5.5, 4), constrained_layout=True)
+    series = [("out-degree", out_deg, OURS), ("in-degree", in_deg, "#d9822b")] if directed else [("degree", out_deg, OURS)]
+    for label, deg, colour in series:
+        d = np.sort(deg[deg > 0])
+        if d.size == 0:
+            continue
+        values, counts = np.unique(d, return_counts=True)
+        ccdf = 1.0 - (np.cumsum(counts) - counts) / d.size  # P(D >= value)
+        ax.loglog(values, ccdf, marker=".", linestyle="none", color=colour, label=f"{label} (max {values[-1]:,})")
+    ax.set_xlabel("degree k")
+    ax.set_ylabel("P(degree >= k)")
+    ax.set_title("Degree distributions (complementary CDF)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def ned_contributions(result: dict) -> plt.Figure:
+    """Each metric's share of the squared NED, for both forms."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), constrained_layout=True)
+    forms = [("fixed", "fixed scale"), ("minmax", "paper (min-max)")]
+    y = np.arange(len(NED_METRICS))
+    h = 0.38
+    for i, (form, label) in enumerate(forms):
+        ned = result["ned"][form]
+        shares = [ned["contributions"][k] for k in NED_METRICS]
+        ax.barh(y + (i - 0.5) * h, shares, height=h, label=f"{label}: NED {ned['value']:.3f}", color=[OURS, "#d9822b"][i])
+    ax.set_yticks(y, [LABELS[k] for k in NED_METRICS])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of the squared distance")
+    ax.set_title(f"What the NED to {result['reference']['name']} is made of")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def homophily_ratios(result: dict) -> plt.Figure | None:
+    """Edges joining equal values against random pairs, per attribute."""
+    attrs = {k: v for k, v in (result.get("homophily") or {}).get("attributes", {}).items() if v.get("edge_share") is not None}
+    if not attrs:
+        return None
+    names = list(attrs)
+    y = np.arange(len(names))
+    fig, ax = plt.subplots(figsize=(6.5, 0.35 * len(names) + 1.4), constrained_layout=True)
+    ax.barh(y - 0.2, [attrs[k]["edge_share"] for k in names], height=0.4, color=OURS, label="follow edges")
+    ax.barh(y + 0.2, [attrs[k]["random_share"] for k in names], height=0.4, color=REF, label="random pairs")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("share of pairs with equal value (sets: a shared value)")
+    ax.set_title("Homophily by attribute")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def community_network(graph, communities: np.ndarray, labels: list[str], seed: int, title: str) -> plt.Figure:
+    """Figure 4 style: a small follower network, nodes coloured by community, names as labels."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(range(len(labels)))
+    g.add_edges_from(zip(graph.source.tolist(), graph.target.tolist()))
+    pos = nx.spring_layout(g.to_undirected(), seed=seed, k=1.6 / np.sqrt(max(len(labels), 1)))
+    cmap = plt.get_cmap("tab10")
+    fig, ax = plt.subplots(figsize=(8, 7), constrained_layout=True)
+    nx.draw_networkx_edges(g, pos, ax=ax, alpha=0.35, arrows=True, arrowsize=8, width=0.7,
+                           connectionstyle="arc3,rad=0.08", node_size=380)
+    colours = [cmap(int(c) % 10) for c in communities]
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_color=colours, node_size=380, edgecolors="white", linewidths=0.8)
+    nx.draw_networkx_labels(g, pos, labels=dict(enumerate(labels)), ax=ax, font_size=7)
+    for c in np.unique(communities):
+        ax.scatter([], [], color=cmap(int(c) % 10), label=f"community {int(c) + 1} ({int((communities == c).sum())} users)")
+    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    ax.set_title(title, fontsize=10)
+    ax.axis("off")
+    return fig

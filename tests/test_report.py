@@ -1,0 +1,39 @@
+"""`synthsocial report`: a self-contained HTML page, readable PNGs and metrics.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from synthsocial.cli import main
+
+
+def test_report_files(tmp_path, capsys):
+    world = tmp_path / "w"
+    assert main(["generate", "-n", "400", "-s", "1", "-o", str(world)]) == 0
+    assert main(["report", str(world)]) == 0
+    html = (world / "report.html").read_text()
+    figures = sorted(os.listdir(world / "figures"))
+    assert figures == ["community_network.png", "degree_distributions.png", "homophily.png",
+                       "metrics_vs_reference.png", "ned_contributions.png"]
+    for f in figures:
+        assert (world / "figures" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert html.count("data:image/png;base64,") == len(figures)
+    assert not re.search(r'src="(?!data:)', html), "external resource in a self-contained report"
+    for text in ("normalized ASPL", "NED", "The largest communities", "occupation", "40-user world"):
+        assert text in html, text
+    metrics = json.loads((world / "metrics.json").read_text())
+    assert metrics["graph"]["nodes"] == 400 and "ned" in metrics
+    assert not [p for p in os.listdir(world) if p.startswith(".report")], "temporary files left"
+
+
+def test_small_world_is_drawn_whole_and_bad_directory(tmp_path, capsys):
+    world = tmp_path / "small"
+    assert main(["generate", "-n", "50", "-o", str(world)]) == 0
+    assert main(["report", str(world)]) == 0
+    assert "the whole world (50 users)" in (world / "report.html").read_text()
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "nothing")]) == 1
+    err = capsys.readouterr().err
+    assert "not a directory" in err and err.count("\n") == 1
