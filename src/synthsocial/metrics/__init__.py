@@ -92,7 +92,7 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
     comp = structure.components(u)
     lap("components")
     exact_aspl = comp.lcc_size <= opt.aspl_exact_max_nodes
-    aspl, aspl_se, sources = structure.aspl(u, comp, exact_aspl, opt.sources_for(m_u), opt.seed)
+    aspl, aspl_se, sources = structure.aspl(u, comp, exact_aspl, opt.sources_for(m_u), opt.seed, workers=os.cpu_count() or 1)
     lap("aspl")
     log_lcc = math.log(comp.lcc_size) if comp.lcc_size > 1 else float("nan")
     out_deg, in_deg = (g.out_degree(), g.in_degree()) if g.directed else (degree, degree)
