@@ -47,11 +47,21 @@ def test_table_output_and_several_targets(world, tmp_path, capsys, shared_data):
         (["evaluate", "{world}", "--reference", "twitterverse"], "reference 'twitterverse' is not accepted: use one of bluesky"),
         (["evaluate", "{empty}"], "no edges found"),
         (["evaluate", "{world}", "--aspl-sources", "0"], "--aspl-sources: 0 is not accepted"),
+        (["evaluate", "{ids}"], "ids.txt:2: node id 'alice' is not an integer"),
+        (["evaluate", "{mat}"], "no adjacency matrix 'A'"),
+        (["evaluate", "{world}", "--reference", "{mat}"], "no adjacency matrix 'A'"),
     ],
 )
 def test_bad_input_one_line(world, tmp_path, capsys, args, fragment):
+    import numpy as np
+    import scipy.io
+
     empty = tmp_path / "empty.txt"
     empty.write_text("")
-    code = main([a.format(world=world, empty=empty) for a in args])
+    ids = tmp_path / "ids.txt"
+    ids.write_text("1 2\nalice bob\n")
+    mat = tmp_path / "noA.mat"
+    scipy.io.savemat(mat, {"B": np.eye(2)})
+    code = main([a.format(world=world, empty=empty, ids=ids, mat=mat) for a in args])
     err = capsys.readouterr().err
     assert code != 0 and fragment in err and err.count("\n") == 1 and "Traceback" not in err
