@@ -30,6 +30,7 @@ from ..io.readers import read_world
 from ..metrics import EvaluateOptions, evaluate, profile, to_json_ready
 from . import plots
 from .text import LABELS
+from .text import fmt as _f
 
 DRAW_MAX = 100
 DRAW_USERS = 40
@@ -70,14 +71,6 @@ def _table(rows: list[list], header: list[str]) -> str:
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _f(x, digits=4) -> str:
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        return f"{x:.3g}" if x != 0 and abs(x) < 1e-3 else f"{x:.{digits}f}"
-    return f"{x:,}" if isinstance(x, int) else str(x)
 
 
 def _profile_rows(profiles: list[dict]) -> tuple[list[str], list[list]]:
