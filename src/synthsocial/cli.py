@@ -188,6 +188,84 @@ def report(
     err.print(f"wrote {path}")
 
 
+@app.command()
+def posts(
+    world: Annotated[Path, typer.Argument(metavar="WORLD", help="A world directory written by `synthsocial generate`.")],
+    platforms: Annotated[
+        str, typer.Option("--platforms", "-p", metavar="LIST",
+                          help="Comma-separated: twitter (x), bluesky, reddit, instagram, facebook, youtube, tiktok.")
+    ] = "twitter,reddit,instagram",
+    strategy: Annotated[
+        str, typer.Option("--strategy", metavar="NAME",
+                          help="platform-aware (names the platform; built-in examples) or platform-agnostic (real examples from --corpus).")
+    ] = "platform-aware",
+    corpus: Annotated[Optional[Path], typer.Option("--corpus", metavar="FILE", help="Real posts (text + platform columns) for platform-agnostic prompts.")] = None,
+    text_col: Annotated[Optional[str], typer.Option("--text-col", metavar="NAME|INDEX", help="Text column of --corpus.")] = None,
+    platform_col: Annotated[Optional[str], typer.Option("--platform-col", metavar="NAME|INDEX", help="Platform column of --corpus.")] = None,
+    corpus_platform: Annotated[Optional[str], typer.Option("--corpus-platform", metavar="NAME", help="Platform of a single-platform --corpus.")] = None,
+    topics: Annotated[Optional[str], typer.Option("--topics", metavar="LIST|FILE", help="Topics to post about (comma-separated, or a file with one per line). Default: the users' interests.")] = None,
+    posts_per_user: Annotated[int, typer.Option("--posts-per-user", parser=_positive_int("--posts-per-user", 1), metavar="K", help="Posts per user per platform they use.")] = 1,
+    max_users: Annotated[Optional[int], typer.Option("--max-users", parser=_positive_int("--max-users", 1), metavar="N", help="Writers drawn among the users (default: all).")] = None,
+    backend: Annotated[str, typer.Option("--backend", metavar="NAME", help="embedded (offline, default) or openai (any OpenAI-compatible server).")] = "embedded",
+    model: Annotated[Optional[str], typer.Option("--model", metavar="NAME", help="embedded: gemma3-270m (default) or smollm2-135m; openai: the server's model name.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="openai backend: for example http://localhost:8000/v1.")] = None,
+    api_key_env: Annotated[str, typer.Option("--api-key-env", metavar="VAR", help="Environment variable holding the API key.")] = "OPENAI_API_KEY",
+    temperature: Annotated[float, typer.Option("--temperature", min=0.0, max=2.0)] = 0.8,
+    top_p: Annotated[float, typer.Option("--top-p", min=0.0, max=1.0)] = 0.95,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", min=1)] = 96,
+    frequency_penalty: Annotated[float, typer.Option("--frequency-penalty", min=-2.0, max=2.0)] = 0.0,
+    presence_penalty: Annotated[float, typer.Option("--presence-penalty", min=-2.0, max=2.0)] = 0.0,
+    batch_size: Annotated[int, typer.Option("--batch-size", parser=_positive_int("--batch-size", 1), metavar="B", help="Posts stored per batch (a crash loses at most one batch).")] = 8,
+    max_attempts: Annotated[int, typer.Option("--max-attempts", parser=_positive_int("--max-attempts", 1), metavar="A", help="Generations per post before it is recorded as failed.")] = 3,
+    prompts: Annotated[Optional[Path], typer.Option("--prompts", metavar="DIR", help="Folder with your own prompt templates and exemplars.toml.")] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S")] = 0,
+) -> None:
+    """Write posts for the users of WORLD (Tari et al. 2025): WORLD/posts.parquet and WORLD/interactions.parquet.
+
+    A rerun continues where the last one stopped; existing posts are kept.
+    """
+    from .io.corpus import read_corpus
+    from .posts.backends import Sampling, make_backend
+    from .posts.pipeline import PostsConfig, write_posts
+    from .posts.platforms import resolve
+    from .posts.prompts import STRATEGIES
+
+    plats = resolve(platforms)
+    if strategy not in STRATEGIES:
+        raise typer.BadParameter(f"{strategy!r} is not accepted: use {' or '.join(STRATEGIES)}", param_hint="--strategy")
+    topic_list = None
+    if topics:
+        path = Path(topics)
+        raw = path.read_text(encoding="utf-8").splitlines() if path.is_file() else topics.split(",")
+        topic_list = [t.strip() for t in raw if t.strip()]
+        if not topic_list:
+            raise typer.BadParameter("no topics given", param_hint="--topics")
+    real = None
+    if corpus is not None:
+        real = read_corpus(corpus, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
+    elif strategy == "platform-agnostic":
+        raise typer.BadParameter("the platform-agnostic strategy needs --corpus (real posts to ground the prompts)", param_hint="--strategy")
+    cfg = PostsConfig(
+        platforms=plats, strategy=strategy, posts_per_user=posts_per_user, max_users=max_users, topics=topic_list,
+        seed=seed, batch_size=batch_size, max_attempts=max_attempts, prompts_dir=str(prompts) if prompts else None,
+        sampling=Sampling(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
+                          frequency_penalty=frequency_penalty, presence_penalty=presence_penalty),
+    )
+    engine = make_backend(backend, model, base_url=base_url, api_key_env=api_key_env)
+    try:
+        with _progress() as bar:
+            task = bar.add_task("posts", total=None)
+            summary = write_posts(world, cfg, engine, real, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    finally:
+        engine.close()
+    rate = f", {summary['posts_per_minute']:.0f} posts/min" if summary["posts_per_minute"] else ""
+    err.print(
+        f"wrote {world}/posts.parquet: {summary['generated']} new posts, {summary['failed']} failed, "
+        f"{summary['skipped_existing']} already there{rate}; {summary['posts_total']} posts in all "
+        f"({', '.join(f'{k} {v}' for k, v in summary['by_platform'].items())}); {summary['interactions']} interactions"
+    )
+
+
 def _nullcontext():
     import contextlib
 

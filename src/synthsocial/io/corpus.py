@@ -1,0 +1,151 @@
+"""Readers for corpora of real (or synthetic) posts.
+
+:func:`read_corpus` accepts any table with a text column and, optionally, a platform column:
+Parquet, CSV / TSV (header or not), JSON (a list of objects), JSONL, or plain text (one post per
+line). Columns are named by ``text_col`` / ``platform_col`` (a name, or a 0-based index for files
+without a header); ``platform`` sets one platform for a single-platform file. The result is a
+pyarrow table with ``text``, ``platform`` and, when present, ``topic``.
+
+:func:`read_shared_posts` reads the three corpora of ``../shared/data/posts`` (SemEval stance
+tweets with their topic from the file name, GoEmotions Reddit comments, MDID Instagram captions).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import InputError
+
+TEXT_CANDIDATES = ("text", "body", "content", "caption", "orig_caption", "post", "message", "tweet")
+
+
+def _pick(columns: list[str], wanted: str | int | None, what: str, path: Path, candidates=()) -> str | None:
+    if wanted is None:
+        for c in candidates:
+            if c in columns:
+                return c
+        return None
+    if isinstance(wanted, int) or (isinstance(wanted, str) and wanted.isdigit() and wanted not in columns):
+        i = int(wanted)
+        if not 0 <= i < len(columns):
+            raise InputError(f"{path}: {what} column index {i} is out of range (the file has {len(columns)} columns)")
+        return columns[i]
+    if wanted not in columns:
+        raise InputError(f"{path}: no {what} column {wanted!r}; columns: {', '.join(map(str, columns))}")
+    return wanted
+
+
+def _rows_to_table(rows: list[dict], path: Path, text_col, platform_col, platform, topic_col) -> pa.Table:
+    if not rows:
+        raise InputError(f"{path}: the corpus is empty")
+    columns = list(rows[0].keys())
+    tcol = _pick(columns, text_col, "text", path, TEXT_CANDIDATES)
+    if tcol is None:
+        raise InputError(f"{path}: no text column found; name it with --text-col (columns: {', '.join(map(str, columns))})")
+    pcol = _pick(columns, platform_col, "platform", path, ("platform",) if platform is None else ())
+    ocol = _pick(columns, topic_col, "topic", path, ("topic",))
+    texts = [r.get(tcol) for r in rows]
+    keep = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
+    if not keep:
+        raise InputError(f"{path}: the corpus has no non-empty text in column {tcol!r}")
+    if pcol is not None:
+        platforms = [str(rows[i].get(pcol) or "").strip().lower() for i in keep]
+    elif platform is not None:
+        platforms = [platform.lower()] * len(keep)
+    else:
+        raise InputError(f"{path}: no platform column; name it with --platform-col or give --platform NAME for a single-platform file")
+    cols = {"text": [texts[i].strip() for i in keep], "platform": platforms}
+    if ocol is not None:
+        cols["topic"] = [str(rows[i].get(ocol) or "") for i in keep]
+    return pa.table(cols)
+
+
+def read_corpus(
+    path: str | Path,
+    text_col: str | int | None = None,
+    platform_col: str | int | None = None,
+    platform: str | None = None,
+    topic_col: str | int | None = None,
+) -> pa.Table:
+    """Read a corpus of posts into a table with ``text``, ``platform`` (and ``topic``)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"corpus {str(p)!r} does not exist")
+    if p.is_dir():
+        raise InputError(f"corpus {str(p)!r} is a directory; give a file (Parquet, CSV, TSV, JSON, JSONL or text)")
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            try:
+                rows = pq.read_table(p).to_pylist()
+            except pa.ArrowException as exc:
+                raise InputError(f"{p}: not a readable Parquet file: {exc}") from None
+        elif suffix in (".csv", ".tsv"):
+            rows = _read_delimited(p, "\t" if suffix == ".tsv" else ",", text_col)
+        elif suffix == ".jsonl":
+            rows = []
+            for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise InputError(f"{p}:{lineno}: not valid JSON: {exc.msg}") from None
+                    if not isinstance(obj, dict):
+                        raise InputError(f"{p}:{lineno}: expected a JSON object per line")
+                    rows.append(obj)
+        elif suffix == ".json":
+            try:
+                data = json.loads(p.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{p}: not valid JSON: {exc}") from None
+            if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+                raise InputError(f"{p}: expected a JSON list of objects (one per post)")
+            rows = data
+        elif suffix in (".txt", ""):
+            rows = [{"text": line} for line in p.read_text(encoding="utf-8").splitlines()]
+            text_col = "text" if text_col is None else text_col
+        else:
+            raise InputError(f"corpus {str(p)!r}: unknown format {suffix!r}; accepted: .parquet, .csv, .tsv, .json, .jsonl, .txt")
+    except UnicodeDecodeError:
+        raise InputError(f"{p}: not UTF-8 text") from None
+    return _rows_to_table(rows, p, text_col, platform_col, platform, topic_col)
+
+
+def _read_delimited(p: Path, delimiter: str, text_col) -> list[dict]:
+    with p.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            first = next(reader)
+        except StopIteration:
+            return []
+        # a header unless the text column is given by index
+        by_index = isinstance(text_col, int) or (isinstance(text_col, str) and text_col.isdigit())
+        if by_index:
+            header = [str(i) for i in range(len(first))]
+            data = [first, *reader]
+        else:
+            header = first
+            data = list(reader)
+    return [dict(zip(header, row)) for row in data]
+
+
+SHARED_TOPICS = ("abortion", "atheism", "climate", "feminist", "hillary")
+
+
+def read_shared_posts(posts_dir: str | Path) -> pa.Table:
+    """The three real corpora of ``../shared/data/posts`` as one table (text, platform, topic)."""
+    d = Path(posts_dir)
+    parts = []
+    for topic in SHARED_TOPICS:
+        t = read_corpus(d / f"twitter_stance_{topic}.txt", platform="twitter")
+        parts.append(t.append_column("topic", pa.array([topic] * t.num_rows)))
+    reddit = read_corpus(d / "reddit_goemotions.tsv", text_col=0, platform="reddit")
+    parts.append(reddit.append_column("topic", pa.array([""] * reddit.num_rows)))
+    insta = read_corpus(d / "instagram_mdid.json", text_col="orig_caption", platform="instagram")
+    parts.append(insta.append_column("topic", pa.array([""] * insta.num_rows)))
+    return pa.concat_tables(parts)

@@ -1,0 +1,107 @@
+"""Who writes what, where and when.
+
+* Platforms: user u uses platform p when U[u, p] < age_share[p][band(u)], where U is one uniform
+  matrix drawn for all users and all known platforms (so asking for other platforms never changes
+  who uses a given one). Shares: Pew Research Center 2024 (``data/platforms.toml``).
+* Writers: ``max_users`` users drawn uniformly among those who use at least one requested
+  platform; each writes ``posts_per_user`` posts on every requested platform they use.
+* Topics: with probability ``own_interest_p`` one of the writer's own interests, otherwise an
+  interest of a random account they follow, so topics spread along follow edges and communities
+  talk about what their members like. With ``--topics``, the writer's interests that are in the
+  list are preferred, otherwise a listed topic at random.
+* Time: uniform in the configured window.
+
+Every draw is keyed by (seed, user, platform, index), so a task is the same whichever subset runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from .platforms import PLATFORMS, Platform
+
+_ALL = list(PLATFORMS)
+
+
+@dataclass(frozen=True)
+class Task:
+    user_id: int
+    platform: str
+    index: int
+    topic: str
+    author: str
+    created_at: int  # seconds since the epoch, UTC
+
+    @property
+    def key(self) -> tuple[int, str, int]:
+        return (self.user_id, self.platform, self.index)
+
+    @property
+    def post_id(self) -> str:
+        return f"{self.user_id}-{self.platform}-{self.index}"
+
+
+def usage(n: int, band: np.ndarray, platforms: list[Platform], seed: int) -> np.ndarray:
+    """Boolean (n, len(platforms)) matrix: who uses which platform."""
+    u = np.random.default_rng([seed, 11]).random((n, len(_ALL)))
+    cols = [_ALL.index(p.name) for p in platforms]
+    share = np.array([[p.age_share[b] for b in range(len(p.age_share))] for p in platforms])  # (P, bands)
+    b = np.clip(band, 0, share.shape[1] - 1)
+    return u[:, cols] < share[:, b].T
+
+
+def task_seed(seed: int, user: int, platform: str, index: int, attempt: int = 0) -> int:
+    """A 31-bit seed for one generation, stable across runs and subsets."""
+    ss = np.random.SeedSequence([seed, 23, user, _ALL.index(platform), index, attempt])
+    return int(ss.generate_state(1)[0] & 0x7FFFFFFF)
+
+
+def plan(
+    *,
+    age: np.ndarray,
+    band: np.ndarray,
+    occupation: list[str],
+    interests: list[list[str]],
+    follows: list[np.ndarray],
+    platforms: list[Platform],
+    posts_per_user: int,
+    max_users: int | None,
+    seed: int,
+    topics: list[str] | None = None,
+    own_interest_p: float = 0.7,
+    window: tuple[datetime, datetime] = (datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 4, 1, tzinfo=timezone.utc)),
+) -> tuple[list[Task], np.ndarray]:
+    """The tasks (in key order) and the usage matrix of all users."""
+    n = age.size
+    uses = usage(n, band, platforms, seed)
+    eligible = np.flatnonzero(uses.any(axis=1))
+    if max_users is not None and max_users < eligible.size:
+        writers = np.sort(np.random.default_rng([seed, 12]).choice(eligible, size=max_users, replace=False))
+    else:
+        writers = eligible
+    t0, t1 = (int(w.timestamp()) for w in window)
+    wanted = {t.lower(): t for t in topics} if topics else None
+    tasks = []
+    for u in writers.tolist():
+        author = f"{int(age[u])}, {occupation[u].lower()}"
+        for j, p in enumerate(platforms):
+            if not uses[u, j]:
+                continue
+            for i in range(posts_per_user):
+                rng = np.random.default_rng([seed, 13, u, _ALL.index(p.name), i])
+                own = interests[u]
+                if wanted is not None:
+                    mine = [wanted[x.lower()] for x in own if x.lower() in wanted]
+                    topic = mine[rng.integers(len(mine))] if mine and rng.random() < own_interest_p else topics[rng.integers(len(topics))]
+                else:
+                    pool = own
+                    if rng.random() >= own_interest_p and follows[u].size:
+                        friend = int(follows[u][rng.integers(follows[u].size)])
+                        pool = interests[friend] or own
+                    topic = pool[rng.integers(len(pool))] if pool else "everyday life"
+                created = t0 + int(rng.integers(0, max(t1 - t0, 1)))
+                tasks.append(Task(u, p.name, i, topic, author, created))
+    return tasks, uses

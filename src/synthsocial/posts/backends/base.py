@@ -1,0 +1,52 @@
+"""One interface for every language-model backend: ``generate(requests) -> texts``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ...errors import SynthSocialError
+
+
+class BackendError(SynthSocialError):
+    """A backend cannot serve requests (unreachable, refused, misconfigured)."""
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Decoding settings shared by the backends (defaults: the InstaSynth settings where known,
+    temperature 0.7, frequency penalty 2.0 is too strong for 100M-scale models: see docs/posts.md)."""
+
+    temperature: float = 0.8
+    top_p: float = 0.95
+    top_k: int = 64
+    max_tokens: int = 96
+    frequency_penalty: float = 0.0
+    presence_penalty: float = 0.0
+    repeat_penalty: float = 1.1
+
+
+@dataclass(frozen=True)
+class Request:
+    """One generation: a completion prompt (few-shot continuation) or chat messages."""
+
+    prompt: str | None = None
+    messages: tuple[tuple[str, str], ...] | None = None
+    stop: tuple[str, ...] = ("\n",)
+    seed: int = 0
+    sampling: Sampling = field(default_factory=Sampling)
+
+    @property
+    def mode(self) -> str:
+        return "chat" if self.messages is not None else "completion"
+
+
+class Backend(Protocol):
+    name: str
+    model: str
+
+    def generate(self, requests: list[Request]) -> list[str]:
+        """Texts for the requests, in order. Raises BackendError when it cannot go on."""
+        ...
+
+    def close(self) -> None: ...

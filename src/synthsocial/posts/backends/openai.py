@@ -1,0 +1,120 @@
+"""Any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, Ollama, llama.cpp server).
+
+Completions go to ``/completions`` (few-shot continuation) and chats to ``/chat/completions``.
+The key is read only from an environment variable. Requests run concurrently; each is retried
+with exponential backoff (and the server's Retry-After) on timeouts, dropped connections, 429,
+5xx and malformed responses; other HTTP errors stop the run with a one-line message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from .base import BackendError, Request
+
+RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+class OpenAIBackend:
+    name = "openai"
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key_env: str = "OPENAI_API_KEY",
+        timeout: float = 60.0,
+        max_retries: int = 5,
+        backoff: float = 0.5,
+        concurrency: int = 4,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise BackendError(f"--base-url {base_url!r} is not accepted: use an http:// or https:// URL")
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.key = os.environ.get(api_key_env)
+        if self.key is None and "api.openai.com" in self.base_url:
+            raise BackendError(f"no API key: set the environment variable {api_key_env} (the key is never read from the command line)")
+        self.key_env = api_key_env
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.concurrency = max(1, concurrency)
+        headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
+        self.client = httpx.Client(timeout=timeout, headers=headers)
+        self.retries = 0  # how many retries this backend made (reported in the run summary)
+
+    def check(self) -> None:
+        """Fail fast when the server cannot be reached at all."""
+        try:
+            self.client.get(f"{self.base_url}/models", timeout=10.0)
+        except httpx.ConnectError as exc:
+            raise BackendError(f"cannot reach --base-url {self.base_url}: {exc}") from None
+        except httpx.HTTPError:
+            pass  # reachable; /models is optional on some servers
+
+    def _payload(self, r: Request) -> tuple[str, dict]:
+        s = r.sampling
+        body = {
+            "model": self.model,
+            "max_tokens": s.max_tokens,
+            "temperature": s.temperature,
+            "top_p": s.top_p,
+            "frequency_penalty": s.frequency_penalty,
+            "presence_penalty": s.presence_penalty,
+            "seed": r.seed,
+        }
+        if r.stop:
+            body["stop"] = list(r.stop)
+        if r.mode == "chat":
+            body["messages"] = [{"role": role, "content": text} for role, text in r.messages]
+            return "/chat/completions", body
+        body["prompt"] = r.prompt
+        return "/completions", body
+
+    def _one(self, r: Request) -> str:
+        path, body = self._payload(r)
+        rng = random.Random(r.seed)
+        last = ""
+        for attempt in range(self.max_retries + 1):
+            wait = self.backoff * (2**attempt) * (0.5 + rng.random())
+            try:
+                resp = self.client.post(self.base_url + path, json=body)
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                last = f"{type(exc).__name__}: {exc}"
+            else:
+                if resp.status_code == 200:
+                    try:
+                        data = resp.json()
+                        choice = data["choices"][0]
+                        return choice["message"]["content"] if r.mode == "chat" else choice["text"]
+                    except (json.JSONDecodeError, KeyError, IndexError, TypeError) as exc:
+                        last = f"malformed response ({type(exc).__name__})"
+                elif resp.status_code in RETRYABLE_STATUS:
+                    last = f"HTTP {resp.status_code}"
+                    retry_after = resp.headers.get("retry-after")
+                    if retry_after and retry_after.replace(".", "", 1).isdigit():
+                        wait = max(wait, min(float(retry_after), 60.0))
+                elif resp.status_code in (401, 403):
+                    raise BackendError(
+                        f"the server at {self.base_url} refused the request (HTTP {resp.status_code}); "
+                        f"set a valid key in the environment variable {self.key_env}"
+                    )
+                else:
+                    raise BackendError(f"the server at {self.base_url} answered HTTP {resp.status_code}: {resp.text[:200]!r}")
+            if attempt < self.max_retries:
+                self.retries += 1
+                time.sleep(wait)
+        raise BackendError(f"{self.base_url}{path}: giving up after {self.max_retries + 1} attempts ({last})")
+
+    def generate(self, requests: list[Request]) -> list[str]:
+        with ThreadPoolExecutor(min(self.concurrency, max(1, len(requests)))) as pool:
+            return list(pool.map(self._one, requests))
+
+    def close(self) -> None:
+        self.client.close()

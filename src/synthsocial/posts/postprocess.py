@@ -1,0 +1,84 @@
+"""Cleaning model output (the paper: post-processing is needed for high fidelity) and deciding
+whether an output is usable.
+
+:func:`clean` strips model artefacts (surrounding quotes, "Here is a tweet:", numbering, leftover
+template fields), replaces dataset placeholders, collapses degenerate repetition, caps hashtag
+spam, and enforces the platform's length limit at a word boundary. :func:`problem` says why a
+cleaned post must be regenerated (empty, refusal, not English-like, a copy of an example), or
+returns None.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from .platforms import Platform
+
+_PREFIX = re.compile(
+    r"^\s*(?:(?:here(?:'s| is) (?:a|an|my|the) [^:]{0,40}:)|(?:(?:post|tweet|caption|comment|reply)\s*\d*\s*:)|(?:\d{1,2}[.)]\s+))\s*",
+    re.I,
+)
+_FIELDS = re.compile(r"^\s*(?:author|topic)\s*:[^|]*\|\s*", re.I)
+_REPEAT = re.compile(r"(\b[\w@#']+\b)(?:\s+\1\b){2,}", re.I)
+_HASHTAG = re.compile(r"#\w+")
+_REFUSAL = re.compile(r"\b(?:as an ai|i'?m sorry|i cannot|i can'?t help|language model)\b", re.I)
+_COMMON = {"the", "a", "to", "and", "i", "is", "it", "of", "in", "for", "you", "my", "this", "that", "on", "we", "so",
+           "be", "with", "me", "not", "are", "just", "was", "have", "your", "but", "all", "at", "do", "no", "what"}
+
+
+def clean(text: str, platform: Platform) -> str:
+    t = text.strip()
+    for _ in range(3):
+        t = _FIELDS.sub("", _PREFIX.sub("", t)).strip()
+    if len(t) >= 2 and t[0] == t[-1] and t[0] in "\"'“”":
+        t = t[1:-1].strip()
+    t = t.strip("\"“”")
+    t = re.sub(r"\[NAME\]", "Sam", t)
+    t = re.sub(r"</?(?:em|strong|b|i|p|br)\s*/?>", "", t)
+    t = _REPEAT.sub(lambda m: f"{m.group(1)} {m.group(1)}", t)
+    cap = int(2 * platform.hashtags_per_post + 3)
+    tags = _HASHTAG.findall(t)
+    if len(tags) > cap:
+        count = 0
+
+        def keep(m: re.Match) -> str:
+            nonlocal count
+            count += 1
+            return m.group(0) if count <= cap else ""
+
+        t = _HASHTAG.sub(keep, t)
+    seen: set[str] = set()
+    t = _HASHTAG.sub(lambda m: "" if m.group(0).lower() in seen or seen.add(m.group(0).lower()) else m.group(0), t)
+    t = re.sub(r"\s{2,}", " ", t).strip()
+    if len(t) > platform.max_chars:
+        cut = t[: platform.max_chars]
+        t = cut[: cut.rfind(" ")] if " " in cut else cut
+    return t.strip()
+
+
+def _english_like(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    if sum(c.isascii() for c in letters) / len(letters) < 0.8:
+        return False
+    words = re.findall(r"[a-z']+", text.lower())
+    return len(words) < 6 or any(w in _COMMON for w in words)
+
+
+def problem(text: str, examples: list[str]) -> str | None:
+    """Why ``text`` must be regenerated, or None when it is usable."""
+    if len(re.sub(r"[#@]\w+|\W", "", text)) < 3:
+        return "empty"
+    if _REFUSAL.search(text):
+        return "refusal"
+    if re.match(r"^\s*(?:author|topic|post)\s*:", text, re.I):
+        return "template echo"
+    if not _english_like(text):
+        return "wrong language"
+    low = text.lower()
+    for ex in examples:
+        if SequenceMatcher(None, low, ex.lower()).ratio() > 0.8:
+            return "copy of an example"
+    return None

@@ -1,0 +1,127 @@
+"""Multi-platform topic-based prompting (Tari et al. 2025 and its predecessor, arXiv 2407.08323).
+
+Two strategies, both as editable template files (``prompts/``, or ``--prompts DIR``):
+
+* ``platform-aware``: the prompt names the platform and shows example posts written for that
+  platform (``exemplars.toml``), each labelled with its author and topic; the model continues with
+  the post of the target author and topic. Topic and persona sit right before the post, which a
+  small base model follows far better than instructions (docs/posts.md).
+* ``platform-agnostic``: the platform is not named; the prompt is grounded in real example posts
+  of that platform from a corpus, chosen for the topic (same topic label, else most shared words,
+  else at random).
+
+One topic yields prompts for every platform a user is on, each in that platform's style.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, InputError
+from .platforms import Platform
+
+STRATEGIES = ("platform-aware", "platform-agnostic")
+N_EXAMPLES = 5
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Templates:
+    aware: str
+    aware_example: str
+    agnostic: str
+    agnostic_example: str
+    exemplars: dict[str, list[tuple[str, str, str]]]
+
+
+def load_templates(directory: str | Path | None = None) -> Templates:
+    """The shipped templates, or those of ``directory`` (same file names)."""
+    base = Path(directory) if directory else Path(str(resources.files(__package__).joinpath("prompts")))
+
+    def read(name: str) -> str:
+        p = base / name
+        try:
+            return p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"prompt template {str(p)!r} cannot be read: {exc.strerror or exc}") from None
+
+    try:
+        raw = tomllib.loads(read("exemplars.toml"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{base / 'exemplars.toml'}: not valid TOML: {exc}") from None
+    exemplars = {k: [tuple(x) for x in v] for k, v in raw.items()}
+    t = Templates(read("platform_aware.txt"), read("platform_aware_example.txt").rstrip("\n"),
+                  read("platform_agnostic.txt"), read("platform_agnostic_example.txt").rstrip("\n"), exemplars)
+    for name, text, fields in (("platform_aware.txt", t.aware, ("{examples}", "{topic}")),
+                               ("platform_agnostic.txt", t.agnostic, ("{examples}", "{topic}"))):
+        missing = [f for f in fields if f not in text]
+        if missing:
+            raise ConfigError(f"prompt template {name} lacks the placeholder {missing[0]}")
+    return t
+
+
+def persona(age: int, occupation: str) -> str:
+    return f"{age}, {occupation.lower()}"
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+class ExamplePool:
+    """Real posts of one platform, indexed for choosing examples by topic."""
+
+    def __init__(self, texts: list[str], topics: list[str] | None):
+        self.texts = texts
+        self.topics = [t.lower() for t in topics] if topics else None
+        self.words = [_words(t) for t in texts]
+
+    def choose(self, topic: str, k: int, rng: np.random.Generator) -> list[str]:
+        n = len(self.texts)
+        if n <= k:
+            return list(self.texts)
+        if self.topics is not None:
+            same = [i for i, t in enumerate(self.topics) if t == topic.lower()]
+            if len(same) >= k:
+                return [self.texts[i] for i in rng.choice(same, size=k, replace=False)]
+        target = _words(topic)
+        score = np.array([len(target & w) for w in self.words], dtype=float)
+        if score.max() > 0:
+            # prefer posts sharing topic words; random among equals
+            order = np.lexsort((rng.random(n), -score))
+            hits = order[: max(k, int((score > 0).sum()))][: 4 * k]
+            return [self.texts[i] for i in rng.choice(hits, size=min(k, hits.size), replace=False)]
+        return [self.texts[i] for i in rng.choice(n, size=k, replace=False)]
+
+
+def build_prompt(
+    strategy: str,
+    templates: Templates,
+    platform: Platform,
+    topic: str,
+    author: str,
+    rng: np.random.Generator,
+    pool: ExamplePool | None = None,
+) -> tuple[str, list[str]]:
+    """The prompt text and the example posts it contains."""
+    if strategy == "platform-aware":
+        ex = templates.exemplars.get(platform.name) or []
+        if not ex:
+            raise ConfigError(f"no example posts for platform {platform.name!r} in exemplars.toml")
+        pick = [ex[i] for i in rng.permutation(len(ex))[:N_EXAMPLES]]
+        lines = "".join(templates.aware_example.format(author=a, topic=t, text=x) + "\n" for a, t, x in pick)
+        text = templates.aware.format(platform=platform.display.split(" (")[0], examples=lines, topic=topic.lower(), author=author)
+        return text.rstrip(), [x for _, _, x in pick]
+    if strategy == "platform-agnostic":
+        if pool is None or not pool.texts:
+            raise InputError(f"the platform-agnostic strategy needs real {platform.name} posts: give --corpus with that platform")
+        pick = pool.choose(topic, N_EXAMPLES, rng)
+        lines = "".join(templates.agnostic_example.format(text=" ".join(x.split())) + "\n" for x in pick)
+        return templates.agnostic.format(examples=lines, topic=topic.lower(), author=author).rstrip(), pick
+    raise ConfigError(f"strategy {strategy!r} is not accepted: use {' or '.join(STRATEGIES)}")

@@ -1,0 +1,91 @@
+"""A resumable, crash-safe store of generated posts.
+
+Each finished batch becomes one Parquet file in ``DIR/.posts-parts/`` (written under a temporary
+name, then renamed), so a kill -9 loses at most the batch in flight. Posts are keyed by
+(user_id, platform, index): a rerun skips keys already stored. :meth:`PostStore.consolidate`
+merges everything into ``DIR/posts.parquet`` (sorted by key, one row per key) with an atomic
+replace, then removes the parts.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..errors import OutputError
+
+SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("user_id", pa.int64()),
+        ("platform", pa.string()),
+        ("index", pa.int32()),
+        ("topic", pa.string()),
+        ("text", pa.string()),
+        ("raw_text", pa.string()),
+        ("created_at", pa.timestamp("s", tz="UTC")),
+        ("strategy", pa.string()),
+        ("backend", pa.string()),
+        ("model", pa.string()),
+        ("status", pa.string()),
+        ("attempts", pa.int8()),
+        ("failure", pa.string()),
+    ]
+)
+
+
+class PostStore:
+    def __init__(self, directory: Path) -> None:
+        self.dir = Path(directory)
+        self.parts = self.dir / ".posts-parts"
+        self.final = self.dir / "posts.parquet"
+
+    def _tables(self) -> list[pa.Table]:
+        tables = []
+        if self.final.exists():
+            tables.append(pq.read_table(self.final, schema=SCHEMA))
+        if self.parts.exists():
+            for f in sorted(self.parts.glob("part-*.parquet")):
+                tables.append(pq.read_table(f, schema=SCHEMA))
+        return tables
+
+    def existing(self) -> pa.Table:
+        tables = self._tables()
+        return pa.concat_tables(tables) if tables else SCHEMA.empty_table()
+
+    def append(self, rows: list[dict]) -> None:
+        if not rows:
+            return
+        try:
+            self.parts.mkdir(parents=True, exist_ok=True)
+            name = f"part-{uuid.uuid4().hex}.parquet"
+            tmp = self.parts / f".{name}.tmp"
+            pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), tmp)
+            os.replace(tmp, self.parts / name)
+        except OSError as exc:
+            raise OutputError(f"{self.parts}: cannot store posts: {exc.strerror or exc}") from None
+
+    def consolidate(self) -> pa.Table:
+        table = self.existing()
+        if table.num_rows:
+            order = pc.sort_indices(table, sort_keys=[("user_id", "ascending"), ("platform", "ascending"), ("index", "ascending")])
+            table = table.take(order)
+            ids = table["post_id"].to_pylist()
+            keep = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]
+            table = table.take(pa.array(keep))
+        tmp = self.dir / ".posts.parquet.tmp"
+        try:
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, self.final)
+        except OSError as exc:
+            raise OutputError(f"{self.final}: cannot be written: {exc.strerror or exc}") from None
+        if self.parts.exists():
+            for f in self.parts.iterdir():
+                f.unlink()
+            self.parts.rmdir()
+        return table
