@@ -234,11 +234,32 @@ def test_bad_input_one_line(world, tmp_path, capsys, args, fragment):
     assert not (world / "posts.parquet").exists()
 
 
-def test_world_without_users(tmp_path, capsys):
+def test_world_without_users_and_missing_key(world, tmp_path, capsys):
     (tmp_path / "w").mkdir()
-    assert main(["posts", str(tmp_path / "w"), "--backend", "openai", "--model", "m", "--base-url", "http://127.0.0.1:9/v1"]) != 0
+    assert main(["posts", str(tmp_path / "w")]) == 1
     err = capsys.readouterr().err
-    assert "no users.parquet" in err or "cannot reach" in err
+    assert "no users.parquet" in err and err.count("\n") == 1
+    d = copy_world(world, tmp_path / "k")
+    with FakeServer(require_key="sekret") as srv:
+        code = main(["posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "m",
+                     "--api-key-env", "SYNTHSOCIAL_TEST_KEY_UNSET", "--max-users", "3"])
+    err = capsys.readouterr().err
+    assert code == 1 and "HTTP 401" in err and "SYNTHSOCIAL_TEST_KEY_UNSET" in err and err.count("\n") == 1
+
+
+def test_platform_overrides_from_a_file(world, tmp_path, capsys):
+    d = copy_world(world, tmp_path)
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("[twitter]\nmax_chars = 40\n")
+    with FakeServer() as srv:
+        assert main(["posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "m",
+                     "--platforms", "twitter", "--max-users", "10", "--platform-config", str(cfg)]) == 0
+    texts = [t for t in pq.read_table(d / "posts.parquet")["text"].to_pylist() if t]
+    assert texts and max(len(t) for t in texts) <= 40
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[twitter]\ncolour = 1\n")
+    assert main(["posts", str(d), "--platforms", "twitter", "--platform-config", str(bad)]) == 1
+    assert "unknown key 'colour'" in capsys.readouterr().err
 
 
 def test_embedded_backend_offline_end_to_end_and_reproducible(world, tmp_path, capsys):

@@ -195,6 +195,10 @@ def posts(
         str, typer.Option("--platforms", "-p", metavar="LIST",
                           help="Comma-separated: twitter (x), bluesky, reddit, instagram, facebook, youtube, tiktok.")
     ] = "twitter,reddit,instagram",
+    platform_config: Annotated[
+        Optional[Path], typer.Option("--platform-config", metavar="FILE",
+                                     help="TOML overriding platform data, e.g. [reddit] max_chars = 500 (fields: docs/posts.md).")
+    ] = None,
     strategy: Annotated[
         str, typer.Option("--strategy", metavar="NAME",
                           help="platform-aware (names the platform; built-in examples) or platform-agnostic (real examples from --corpus).")
@@ -232,7 +236,21 @@ def posts(
     from .posts.platforms import resolve
     from .posts.prompts import STRATEGIES
 
-    plats = resolve(platforms)
+    if not (world / "users.parquet").is_file():
+        from .errors import InputError
+
+        raise InputError(f"{world}: no users.parquet; `synthsocial posts` needs a world written by `synthsocial generate`")
+    overrides = None
+    if platform_config is not None:
+        import tomllib
+
+        try:
+            overrides = tomllib.loads(platform_config.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            from .errors import ConfigError
+
+            raise ConfigError(f"--platform-config {str(platform_config)!r}: not a readable TOML file: {exc}") from None
+    plats = resolve(platforms, overrides)
     if strategy not in STRATEGIES:
         raise typer.BadParameter(f"{strategy!r} is not accepted: use {' or '.join(STRATEGIES)}", param_hint="--strategy")
     topic_list = None
@@ -253,10 +271,6 @@ def posts(
 
         from .posts.topics import extract_topics, nearest_topics
 
-        if not (world / "users.parquet").exists():
-            from .errors import InputError
-
-            raise InputError(f"{world}: no users.parquet; `synthsocial posts` needs a world written by `synthsocial generate`")
         source = read_corpus(topics_from, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
         with err.status("extracting topics...") if err.is_terminal else _nullcontext():
             found, labelled, centroids = extract_topics(source, n_topics, seed)
