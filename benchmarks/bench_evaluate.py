@@ -20,8 +20,9 @@ import sys
 import time
 from pathlib import Path
 
+from _doc import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-START, END = "<!-- bench_evaluate:start -->", "<!-- bench_evaluate:end -->"
 EXE = str(Path(sys.executable).with_name("synthsocial"))
 
 
@@ -89,14 +90,7 @@ def main() -> None:
     for r in rows:
         lines.append(f"| {r['n']:,} | " + " | ".join(f"{r['timings'].get(p, 0):.1f}" for p in phases) + " |")
     block = "\n".join(lines) + "\n"
-    out = Path(args.out)
-    text = out.read_text() if out.exists() else "# Performance\n"
-    if START not in text:
-        text += f"\n## evaluate\n\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    out.write_text(f"{head}{START}\n{block}{END}{tail}")
-    print(f"wrote {out}")
+    write_section(args.out, "bench_evaluate", block, "## evaluate")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from _doc import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-START, END = "<!-- bench_generate:start -->", "<!-- bench_generate:end -->"
 PAPER_SECONDS = {1_000: 14.0, 10_000: 44.0, 100_000: 11.3 * 60, 1_000_000: 6.2 * 3600}
 
 GENERATE = """
@@ -109,15 +110,7 @@ def main() -> None:
         [f"### `{cmd.strip()}` ({stamp}; {machine})", "", *header, *lines, "", "Median seconds per phase:", "",
          *phase_lines, ""]
     )
-    out = Path(args.out)
-    text = out.read_text() if out.exists() else f"# Performance\n\n{START}\n{END}\n"
-    if START not in text or END not in text:
-        text += f"\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    old, tail = rest.split(END, 1)
-    body = (old.strip("\n") + "\n\n" if args.append and old.strip() else "") + block
-    out.write_text(f"{head}{START}\n{body}\n{END}{tail}")
-    print(f"wrote {out}")
+    write_section(args.out, "bench_generate", block, "## generate", append=args.append)
 
 
 if __name__ == "__main__":

@@ -25,9 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from _doc import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_POSTS = ROOT.parent / "shared" / "data" / "posts"
-START, END = "<!-- bench_posts:start -->", "<!-- bench_posts:end -->"
 RUN = (
     "import json, resource, sys, time\n"
     "from pathlib import Path\n"
@@ -96,14 +97,7 @@ def main() -> None:
             f"{r['load']:.1f} s | {r['wall']:.1f} s | {r['peak_gb']:.2f} GB |"
         )
     block = "\n".join(lines) + "\n"
-    out = Path(args.out)
-    text = out.read_text() if out.exists() else "# Performance\n"
-    if START not in text:
-        text += f"\n## posts\n\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    out.write_text(f"{head}{START}\n{block}{END}{tail}")
-    print(f"wrote {out}")
+    write_section(args.out, "bench_posts", block, "## posts")
 
 
 if __name__ == "__main__":
