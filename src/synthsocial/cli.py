@@ -301,6 +301,55 @@ def posts(
     )
 
 
+@app.command()
+def fidelity(
+    synthetic: Annotated[Path, typer.Argument(metavar="SYNTHETIC", help="posts.parquet of a world, or any corpus file.")],
+    real: Annotated[Path, typer.Option("--real", metavar="CORPUS", help="Real posts: a corpus file, or the folder ../shared/data/posts.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (schema: docs/fidelity.md).")] = False,
+    text_col: Annotated[Optional[str], typer.Option("--text-col", metavar="NAME|INDEX", help="Text column of SYNTHETIC (raw_text: before post-processing).")] = None,
+    platform_col: Annotated[Optional[str], typer.Option("--platform-col", metavar="NAME|INDEX", help="Platform column of SYNTHETIC.")] = None,
+    platform: Annotated[Optional[str], typer.Option("--platform", metavar="NAME", help="Platform of a single-platform SYNTHETIC file.")] = None,
+    real_text_col: Annotated[Optional[str], typer.Option("--real-text-col", metavar="NAME|INDEX")] = None,
+    real_platform_col: Annotated[Optional[str], typer.Option("--real-platform-col", metavar="NAME|INDEX")] = None,
+    real_platform: Annotated[Optional[str], typer.Option("--real-platform", metavar="NAME")] = None,
+    semantic: Annotated[bool, typer.Option("--semantic/--no-semantic", help="Embedding metrics (needs the embed extra).")] = True,
+    save: Annotated[Optional[Path], typer.Option("--save", metavar="DIR", help="Write DIR/fidelity.json and DIR/fidelity_figures/ (shown by `synthsocial report DIR`).")] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S")] = 0,
+) -> None:
+    """Measure how close synthetic posts are to real ones: lexical, semantic, multi-platform,
+    discriminator and memorization (docs/fidelity.md)."""
+    from .fidelity import measure, synthetic_posts
+    from .io.corpus import read_corpus, read_shared_posts
+    from .metrics import to_json_ready
+
+    if synthetic.suffix == ".parquet" and synthetic.is_file():
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(synthetic)
+        except Exception as exc:
+            from .errors import InputError
+
+            raise InputError(f"{synthetic}: not a readable Parquet file: {exc}") from None
+        syn = synthetic_posts(table, text_col or "text") if "post_id" in table.column_names else read_corpus(
+            synthetic, text_col=text_col, platform_col=platform_col, platform=platform)
+    else:
+        syn = read_corpus(synthetic, text_col=text_col, platform_col=platform_col, platform=platform)
+    ref = read_shared_posts(real) if real.is_dir() else read_corpus(real, text_col=real_text_col, platform_col=real_platform_col, platform=real_platform)
+    with err.status("measuring fidelity...") if err.is_terminal else _nullcontext():
+        result = measure(syn, ref, semantic=semantic, seed=seed)
+    if save is not None:
+        from .report.html import save_fidelity
+
+        save_fidelity(result, save)
+    if as_json:
+        typer.echo(json.dumps(to_json_ready(result), indent=2))
+        return
+    from .report.fidelity_text import print_fidelity
+
+    print_fidelity(result, Console())
+
+
 def _nullcontext():
     import contextlib
 

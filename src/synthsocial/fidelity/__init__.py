@@ -1,0 +1,117 @@
+"""Fidelity of synthetic posts to a real corpus: lexical, semantic, multi-platform,
+discriminator and memorization (docs/fidelity.md).
+
+:func:`measure` takes two tables with ``text`` and ``platform`` (and optionally ``topic``) columns
+and returns a JSON-ready dict (private ``_`` keys hold arrays for the report's plots).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import InputError, MissingDependencyError
+from . import lexical, multiplatform, privacy
+from .classify import discriminator
+
+__all__ = ["measure", "synthetic_posts"]
+
+
+def synthetic_posts(table: pa.Table, text_col: str = "text") -> pa.Table:
+    """Usable synthetic posts of a ``posts.parquet`` table (status ok, non-empty text)."""
+    if text_col not in table.column_names:
+        raise InputError(f"the synthetic posts have no column {text_col!r}; columns: {', '.join(table.column_names)}")
+    if "status" in table.column_names:
+        table = table.filter(pc.equal(table["status"], "ok"))
+    table = table.filter(pc.invert(pc.is_null(table[text_col])))
+    cols = {"text": table[text_col], "platform": table["platform"] if "platform" in table.column_names else pa.array(["?"] * table.num_rows)}
+    if "topic" in table.column_names:
+        cols["topic"] = table["topic"]
+    return pa.table(cols)
+
+
+def _sample(table: pa.Table, cap: int, rng: np.random.Generator) -> pa.Table:
+    """At most ``cap`` rows per platform, drawn uniformly (seeded)."""
+    plats = np.array(table["platform"].to_pylist(), dtype=object)
+    keep = []
+    for p in sorted(set(plats)):
+        idx = np.flatnonzero(plats == p)
+        keep.append(np.sort(rng.choice(idx, size=min(cap, idx.size), replace=False)))
+    return table.take(pa.array(np.sort(np.concatenate(keep)))) if keep else table
+
+
+def _lexical_block(syn_texts, real_texts, seed) -> tuple[dict, dict, dict]:
+    sf, rf = lexical.features(syn_texts), lexical.features(real_texts)
+    sp, rp = lexical.profile(syn_texts, sf, seed), lexical.profile(real_texts, rf, seed)
+    return {"synthetic": sp, "real": rp, "distances": lexical.compare(sp, rp, sf, rf)}, sf, rf
+
+
+def measure(synthetic: pa.Table, real: pa.Table, *, semantic: bool = True, seed: int = 0, max_per_platform: int = 3_000) -> dict:
+    """Every fidelity metric of ``synthetic`` against ``real``, overall and per platform."""
+    if synthetic.num_rows == 0:
+        raise InputError("no usable synthetic posts (every post failed or the file is empty)")
+    if real.num_rows == 0:
+        raise InputError("the real corpus is empty")
+    rng = np.random.default_rng(seed)
+    syn = _sample(synthetic, max_per_platform, rng)
+    ref = _sample(real, max_per_platform, rng)
+    st, sp = syn["text"].to_pylist(), syn["platform"].to_pylist()
+    rt, rp = ref["text"].to_pylist(), ref["platform"].to_pylist()
+    platforms = sorted(set(sp) & set(rp))
+    lex, sf, rf = _lexical_block(st, rt, seed)
+    out: dict = {
+        "sizes": {"synthetic": len(st), "real": len(rt), "synthetic_total": synthetic.num_rows, "real_total": real.num_rows},
+        "platforms": platforms,
+        "lexical": lex,
+        "per_platform": {},
+    }
+    syn_means, real_means = {}, {}
+    sp_arr, rp_arr = np.array(sp, dtype=object), np.array(rp, dtype=object)
+    for p in platforms:
+        si, ri = np.flatnonzero(sp_arr == p), np.flatnonzero(rp_arr == p)
+        block, psf, prf = _lexical_block([st[i] for i in si], [rt[i] for i in ri], seed)
+        out["per_platform"][p] = {"lexical": block}
+        syn_means[p], real_means[p] = block["synthetic"]["means"], block["real"]["means"]
+    emb_s = emb_r = None
+    if semantic:
+        from . import semantic as sem
+
+        try:
+            emb_s, emb_r = sem.embeddings(st), sem.embeddings(rt)
+        except MissingDependencyError as exc:
+            out["semantic"] = {"skipped": str(exc)}
+        else:
+            out["semantic"] = sem.compare(emb_s, emb_r, seed)
+            for p in platforms:
+                si, ri = np.flatnonzero(sp_arr == p), np.flatnonzero(rp_arr == p)
+                if si.size and ri.size:
+                    out["per_platform"][p]["semantic"] = sem.compare(emb_s[si], emb_r[ri], seed)
+    out["multiplatform"] = {
+        "separability": multiplatform.separability(rt, rp, st, sp, seed),
+        "cross_platform_differences": multiplatform.cross_platform_differences(real_means, syn_means),
+    }
+    if emb_s is not None and "topic" in syn.column_names:
+        out["multiplatform"]["topic_consistency"] = multiplatform.topic_consistency(emb_s, syn["topic"].to_pylist(), sp, seed)
+    out["discriminator"] = discriminator(rt, st, seed)
+    near = out.get("semantic", {}).get("_nearest")
+    out["privacy"] = privacy.memorization(real["text"].to_pylist(), st, near)
+    out["_plots"] = {
+        "chars": {"synthetic": sf["chars"], "real": rf["chars"]},
+        "platform_means": {"synthetic": syn_means, "real": real_means},
+        "embedding_map": _map(emb_s, emb_r, sp, rp, seed) if emb_s is not None else None,
+    }
+    return out
+
+
+def _map(emb_s: np.ndarray, emb_r: np.ndarray, sp: list[str], rp: list[str], seed: int, cap: int = 2_000) -> dict:
+    """2-D PCA coordinates of (a sample of) both embedding sets, for the report's map."""
+    rng = np.random.default_rng(seed)
+    si = np.sort(rng.choice(emb_s.shape[0], size=min(cap, emb_s.shape[0]), replace=False))
+    ri = np.sort(rng.choice(emb_r.shape[0], size=min(cap, emb_r.shape[0]), replace=False))
+    x = np.vstack([emb_s[si], emb_r[ri]]).astype(np.float64)
+    x -= x.mean(axis=0)
+    _, _, vt = np.linalg.svd(x, full_matrices=False)
+    xy = x @ vt[:2].T
+    return {"xy": xy, "source": ["synthetic"] * si.size + ["real"] * ri.size,
+            "platform": [sp[i] for i in si] + [rp[i] for i in ri]}

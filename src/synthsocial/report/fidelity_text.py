@@ -1,0 +1,58 @@
+"""Terminal tables for ``synthsocial fidelity``."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .text import fmt
+
+LEX = ("chars", "words", "hashtags", "mentions", "urls", "emoji", "pronoun_first", "readability", "sentiment")
+
+
+def print_fidelity(r: dict, console: Console) -> None:
+    lex = r["lexical"]
+    console.print(f"[bold]fidelity[/]: {r['sizes']['synthetic']:,} synthetic posts against {r['sizes']['real']:,} real posts"
+                  f" (platforms in both: {', '.join(r['platforms']) or 'none'})")
+    t = Table(title="lexical means per post", title_justify="left")
+    t.add_column("feature")
+    cols = [("all", lex)] + [(p, r["per_platform"][p]["lexical"]) for p in r["platforms"]]
+    for name, _ in cols:
+        t.add_column(f"{name}: synthetic / real", justify="right")
+    for f in LEX:
+        t.add_row(f, *[f"{fmt(b['synthetic']['means'][f], 2)} / {fmt(b['real']['means'][f], 2)}" for _, b in cols])
+    console.print(t)
+    d = lex["distances"]
+    console.print(
+        f"length KS {fmt(d['chars_ks'], 3)}, Wasserstein {fmt(d['chars_wasserstein'], 1)} chars; unigram JSD {fmt(d['unigram_jsd'], 3)}; "
+        f"vocabulary overlap {fmt(d['vocabulary_jaccard'], 3)}; top-100 n-gram overlap "
+        + ", ".join(f"{n}-gram {v:.0%}" for n, v in d["top_ngram_overlap"].items())
+        + f"; type-token ratio {fmt(lex['synthetic']['type_token_ratio'], 3)} / {fmt(lex['real']['type_token_ratio'], 3)}"
+    )
+    s = r.get("semantic")
+    if s and "skipped" not in s:
+        n = s["nearest_real_similarity"]
+        console.print(
+            f"semantic: nearest-real similarity mean {n['mean']:.3f} (median {n['median']:.3f}, IQR {n['q1']:.3f}-{n['q3']:.3f}); "
+            f"recall@1/10/100 {s['top_k_recall']['1']:.3f}/{s['top_k_recall']['10']:.3f}/{s['top_k_recall']['100']:.3f}; "
+            f"within-set similarity {s['within_similarity']['synthetic']:.3f} / {s['within_similarity']['real']:.3f}; "
+            f"Fréchet {fmt(s['frechet_distance'], 3)}; topic JSD {s['topic_jsd']:.3f}"
+        )
+    elif s:
+        console.print(f"semantic: skipped ({s['skipped']})")
+    m = r["multiplatform"]
+    sep = m["separability"]
+    console.print(
+        f"multi-platform: platform classifier accuracy on held-out real {fmt(sep['real_accuracy'], 3)}, on synthetic "
+        f"{fmt(sep['synthetic_accuracy'], 3)}; cross-platform differences r = {fmt(m['cross_platform_differences']['correlation'], 3)} "
+        f"(sign agreement {fmt(m['cross_platform_differences']['sign_agreement'], 3)})"
+        + (f"; topic consistency {fmt(m['topic_consistency']['difference'], 3)}" if m.get("topic_consistency") else "")
+    )
+    dis = r["discriminator"]
+    console.print(f"discriminator (real vs synthetic, {dis['folds']}-fold CV, {dis['per_class']:,} per class): accuracy {fmt(dis['accuracy'], 3)} ± {fmt(dis['std'], 3)} (0.5 = indistinguishable)")
+    pv = r["privacy"]
+    console.print(
+        f"memorization: longest shared substring max {pv['longest_shared_substring']['max']} chars (mean {pv['longest_shared_substring']['mean']:.1f}); "
+        f"posts sharing a word 8-gram {pv['share_with_shared_8gram']:.1%}; near-duplicates {pv['near_duplicates_text']}"
+        + (f" (embedding >= 0.95: {pv['near_duplicates_embedding']})" if "near_duplicates_embedding" in pv else "")
+    )
