@@ -333,3 +333,14 @@ def test_posts_with_topics_from_corpus(world, tmp_path, capsys):
     assert len(topics) == 3 and set(posts["topic"].to_pylist()) <= {t["label"] for t in topics}
     prompt = srv.requests[0]["body"]["prompt"]
     assert prompt.startswith("Social media posts about") and "twitter" not in prompt.lower()
+
+
+def test_auto_strategy_grounds_prompts_when_real_posts_are_given(world, tmp_path, capsys):
+    d = copy_world(world, tmp_path)
+    corpus = tmp_path / "real.csv"
+    corpus.write_text("text,platform\n" + "".join(f"real post number {i} about life,twitter\n" for i in range(20)))
+    with FakeServer() as srv:
+        assert main(["posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "m",
+                     "--platforms", "twitter", "--max-users", "5", "--corpus", str(corpus)]) == 0
+        assert "real post number" in srv.requests[0]["body"]["prompt"]
+    assert set(pq.read_table(d / "posts.parquet")["strategy"].to_pylist()) == {"platform-agnostic"}

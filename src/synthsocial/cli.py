@@ -201,8 +201,9 @@ def posts(
     ] = None,
     strategy: Annotated[
         str, typer.Option("--strategy", metavar="NAME",
-                          help="platform-aware (names the platform; built-in examples) or platform-agnostic (real examples from --corpus).")
-    ] = "platform-aware",
+                          help="auto (default: platform-agnostic when real posts are given, else platform-aware), "
+                               "platform-aware (names the platform; built-in examples) or platform-agnostic (real examples from --corpus).")
+    ] = "auto",
     corpus: Annotated[Optional[Path], typer.Option("--corpus", metavar="FILE", help="Real posts (text + platform columns) for platform-agnostic prompts.")] = None,
     text_col: Annotated[Optional[str], typer.Option("--text-col", metavar="NAME|INDEX", help="Text column of --corpus.")] = None,
     platform_col: Annotated[Optional[str], typer.Option("--platform-col", metavar="NAME|INDEX", help="Platform column of --corpus.")] = None,
@@ -251,8 +252,10 @@ def posts(
 
             raise ConfigError(f"--platform-config {str(platform_config)!r}: not a readable TOML file: {exc}") from None
     plats = resolve(platforms, overrides)
+    if strategy == "auto":  # grounding in real posts measured better on every fidelity metric (docs/fidelity.md)
+        strategy = "platform-agnostic" if (corpus is not None or topics_from is not None) else "platform-aware"
     if strategy not in STRATEGIES:
-        raise typer.BadParameter(f"{strategy!r} is not accepted: use {' or '.join(STRATEGIES)}", param_hint="--strategy")
+        raise typer.BadParameter(f"{strategy!r} is not accepted: use auto, {' or '.join(STRATEGIES)}", param_hint="--strategy")
     topic_list = None
     if topics:
         path = Path(topics)
