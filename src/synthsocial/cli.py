@@ -353,6 +353,46 @@ def fidelity(
     print_fidelity(result, Console())
 
 
+@app.command()
+def calibrate(
+    reference: Annotated[str, typer.Option("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a real graph file.")] = "bluesky",
+    nodes: Annotated[int, typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 10), metavar="N", help="Users per evaluated world (the paper: 1,000).")] = 1000,
+    method: Annotated[str, typer.Option("--method", metavar="grid|optuna", help="The paper's grid, or seeded TPE (optuna).")] = "grid",
+    budget: Annotated[Optional[int], typer.Option("--budget", parser=_positive_int("--budget", 1), metavar="K", help="Evaluations (optuna; grid: its first K points). Default: grid all, optuna 100.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Results directory (resumed when it holds results.jsonl).")] = Path("calibration"),
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Base configuration whose link hyperparameters are fitted.")] = None,
+    processes: Annotated[Optional[int], typer.Option("--processes", "-j", parser=_positive_int("--processes", 1), metavar="P", help="Parallel processes for the grid (default: all cores).")] = None,
+    directed: Annotated[Optional[bool], typer.Option("--directed/--undirected", help="How to read an edge-list reference.")] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S")] = 0,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip the check of the best point at 10x the size.")] = False,
+) -> None:
+    """Fit the link hyperparameters to a reference (paper, section IV-B).
+
+    Writes DIR/results.jsonl (every evaluation, resumable), DIR/top.md (Table III style),
+    DIR/best_config.json (for generate --config) and DIR/summary.json.
+    """
+    from .calibrate import calibrate as run
+    from .config import GeneratorConfig
+    from .metrics import EvaluateOptions
+    from .metrics import reference_profile
+
+    base = GeneratorConfig.from_file(config) if config is not None else None
+    ref = reference_profile(reference, EvaluateOptions(seed=seed, homophily=False), directed)
+    if ref["metrics"].get("lcc_fraction") is None:
+        from .errors import InputError
+
+        raise InputError(f"reference {reference!r} has no structural profile")
+    with _progress() as bar:
+        task = bar.add_task(f"{method} search", total=None)
+        summary = run(ref, nodes, out, method=method, budget=budget, seed=seed, processes=processes, base=base,
+                      validate=not no_validate, progress=lambda d, t: bar.update(task, completed=d, total=t))
+    b = summary["best"]
+    err.print(f"{summary['evaluations']} evaluations; best NED {b['ned']:.3f} (fixed scale {b['ned_fixed']:.3f}): {b['key']}")
+    if "validation" in summary:
+        err.print(f"at {summary['validation']['nodes']:,} users the best point scores fixed-scale NED {summary['validation']['ned_fixed']:.3f}")
+    err.print(f"wrote {out}/top.md, {out}/best_config.json, {out}/summary.json")
+
+
 def _nullcontext():
     import contextlib
 

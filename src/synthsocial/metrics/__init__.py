@@ -46,6 +46,7 @@ class EvaluateOptions:
     clustering_exact_max_edges: int = 20_000_000
     clustering_trials: int = 1_000_000
     homophily: bool = True
+    threads: int | None = None  # cores networkit may use outside Louvain (None: all)
 
     def __post_init__(self) -> None:
         for name in ("aspl_exact_max_nodes", "clustering_exact_max_edges", "clustering_trials"):
@@ -79,7 +80,8 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
     m_u = int(g.undirected_pairs[0].size)
     lap("build")
     exact_clustering = m_u <= opt.clustering_exact_max_edges
-    nk.setNumberOfThreads(os.cpu_count() or 1)
+    cores = opt.threads or os.cpu_count() or 1
+    nk.setNumberOfThreads(cores)
     clus, clus_se = structure.clustering(u, g, exact_clustering, opt.clustering_trials, opt.seed)
     lap("clustering")
     # Louvain runs in its own thread beside the measurements below (networkit releases the
@@ -92,7 +94,7 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
     comp = structure.components(u)
     lap("components")
     exact_aspl = comp.lcc_size <= opt.aspl_exact_max_nodes
-    aspl, aspl_se, sources = structure.aspl(u, comp, exact_aspl, opt.sources_for(m_u), opt.seed, workers=os.cpu_count() or 1)
+    aspl, aspl_se, sources = structure.aspl(u, comp, exact_aspl, opt.sources_for(m_u), opt.seed, workers=cores)
     lap("aspl")
     log_lcc = math.log(comp.lcc_size) if comp.lcc_size > 1 else float("nan")
     out_deg, in_deg = (g.out_degree(), g.in_degree()) if g.directed else (degree, degree)

@@ -1,0 +1,100 @@
+"""Classic generators as baselines, one interface: ``Generator().generate(n, seed, reference)``.
+
+Each is matched to the reference graph's scale: the same average degree (and density), and for
+Chung-Lu the reference's degree sequence resampled to n nodes. All but Erdős-Rényi are
+undirected models; their edges are oriented at random (seeded), so density and average
+out-degree compare with a directed reference (reciprocity is then 0). Built with networkit,
+seeded, on one thread (its parallel generators are not reproducible).
+
+* ErdosRenyi: G(n, p) directed, p = the reference's density.
+* BarabasiAlbert: preferential attachment with k = max(1, round(mean out-degree)) links per node.
+* WattsStrogatz: ring lattice with the reference's mean degree, rewiring probability 0.1.
+* StochasticBlockModel: 10 equal blocks (networkit's planted partition), 80% of the expected
+  edges inside blocks, the reference's mean degree.
+* ChungLu: the reference's (undirected) degree sequence, resampled with replacement to n nodes.
+"""
+
+from __future__ import annotations
+
+import networkit as nk
+import numpy as np
+
+from ..graph import Graph
+
+
+def _from_networkit(g: nk.Graph, n: int, seed: int, directed_input: bool, name: str) -> Graph:
+    edges = np.array(list(g.iterEdges()), dtype=np.int64).reshape(-1, 2)
+    src, dst = edges[:, 0], edges[:, 1]
+    if not directed_input:
+        flip = np.random.default_rng([seed, 5]).random(src.size) < 0.5
+        src, dst = np.where(flip, dst, src), np.where(flip, src, dst)
+    return Graph.from_edges(src, dst, n, directed=True, name=name)
+
+
+def _seeded(seed: int) -> None:
+    nk.setNumberOfThreads(1)
+    nk.setSeed(seed, False)
+
+
+def _mean_out(reference: Graph) -> float:
+    return reference.m / reference.n if reference.directed else reference.m / reference.n
+
+
+class ErdosRenyi:
+    name = "erdos_renyi"
+
+    def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        _seeded(seed)
+        p = min(1.0, _mean_out(reference) / max(n - 1, 1))
+        g = nk.generators.ErdosRenyiGenerator(n, p, directed=True).generate()
+        return _from_networkit(g, n, seed, True, self.name)
+
+
+class BarabasiAlbert:
+    name = "barabasi_albert"
+
+    def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        _seeded(seed)
+        k = max(1, round(_mean_out(reference)))
+        g = nk.generators.BarabasiAlbertGenerator(k, n, n0=0, sequential=True).generate()
+        return _from_networkit(g, n, seed, False, self.name)
+
+
+class WattsStrogatz:
+    name = "watts_strogatz"
+
+    def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        _seeded(seed)
+        k = max(1, min(round(_mean_out(reference)), (n - 1) // 2))  # neighbours on each side: degree 2k = 2 m / n
+        g = nk.generators.WattsStrogatzGenerator(n, k, 0.1).generate()
+        return _from_networkit(g, n, seed, False, self.name)
+
+
+class StochasticBlockModel:
+    name = "sbm"
+    blocks = 10
+    inside = 0.8
+
+    def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        _seeded(seed)
+        k = min(self.blocks, n)
+        degree = 2 * _mean_out(reference)
+        size = n / k
+        p_in = min(1.0, self.inside * degree / max(size - 1, 1))
+        p_out = min(1.0, (1 - self.inside) * degree / max(n - size, 1))
+        g = nk.generators.ClusteredRandomGraphGenerator(n, k, p_in, p_out).generate()
+        return _from_networkit(g, n, seed, False, self.name)
+
+
+class ChungLu:
+    name = "chung_lu"
+
+    def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        _seeded(seed)
+        deg = reference.degree()
+        seq = np.random.default_rng([seed, 6]).choice(deg, size=n, replace=True)
+        g = nk.generators.ChungLuGenerator(seq.astype(int).tolist()).generate()
+        return _from_networkit(g, n, seed, False, self.name)
+
+
+GENERATORS = {g.name: g for g in (ErdosRenyi, BarabasiAlbert, WattsStrogatz, StochasticBlockModel, ChungLu)}

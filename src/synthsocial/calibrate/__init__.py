@@ -1,0 +1,82 @@
+"""Fit the generator to a reference profile and write the results (``synthsocial calibrate``).
+
+Writes into ``out``: ``results.jsonl`` (every evaluation, appended as it arrives), ``top.md``
+(a Table III style ranking), ``best_config.json`` (accepted by ``generate --config``) and
+``summary.json`` (reference, fitted metrics, best point, and a validation of the best point at
+ten times the calibration size).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..config import GeneratorConfig
+from ..errors import ConfigError
+from .run import fit_metrics, fixed_ned, rank, run_grid, run_optuna
+from .space import PARAMS, config_for
+
+METHODS = ("grid", "optuna")
+TOP = 10
+
+
+def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "grid", budget: int | None = None,
+              seed: int = 0, processes: int | None = None, base: GeneratorConfig | None = None,
+              validate: bool = True, progress=None) -> dict:
+    if method not in METHODS:
+        raise ConfigError(f"--method {method!r} is not accepted: use grid or optuna")
+    if nodes < 10:
+        raise ConfigError(f"--nodes {nodes} is not accepted: calibrate on at least 10 users")
+    if budget is not None and budget < 1:
+        raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
+    out = Path(out)
+    metrics = fit_metrics(reference)
+    if method == "grid":
+        rows = run_grid(reference, nodes, out, seed=seed, processes=processes, base=base, limit=budget, progress=progress)
+    else:
+        rows = run_optuna(reference, nodes, out, budget=budget or 100, seed=seed, base=base, progress=progress)
+        rows = list({r["key"]: r for r in rows}.values())
+    ranked = rank(rows, reference, metrics)
+    best = ranked[0]
+    cfg = config_for(best["params"], base)
+    summary = {
+        "reference": reference,
+        "nodes": nodes,
+        "seed": seed,
+        "method": method,
+        "evaluations": len(rows),
+        "fitted_metrics": list(metrics),
+        "best": {k: best[k] for k in ("key", "params", "metrics", "ned", "ned_fixed")},
+    }
+    if validate:
+        from ..graph import Graph
+        from ..metrics import EvaluateOptions, profile
+        from ..world import generate
+
+        w = generate(10 * nodes, seed=seed, config=cfg)
+        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=seed, homophily=False))["metrics"]
+        summary["validation"] = {"nodes": 10 * nodes, "metrics": {k: m[k] for k in (*metrics, "avg_out_degree")},
+                                 "ned_fixed": fixed_ned(m, reference, metrics)}
+    _write(out, ranked, summary, cfg, metrics)
+    return summary
+
+
+def _write(out: Path, ranked: list[dict], summary: dict, cfg: GeneratorConfig, metrics: tuple[str, ...]) -> None:
+    def atomic(name: str, text: str) -> None:
+        tmp = out / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out / name)
+
+    head = "| rank | " + " | ".join(PARAMS) + " | NED | " + " | ".join(metrics) + " |"
+    lines = [f"Top {TOP} of {summary['evaluations']} evaluations at N = {summary['nodes']} against "
+             f"{summary['reference']['name']} (NED: min-max over all evaluations and the reference, on {', '.join(metrics)}).",
+             "", head, "|---" * (head.count("|") - 1) + "|"]
+    for i, r in enumerate(ranked[:TOP], 1):
+        lines.append(f"| {i} | " + " | ".join(f"{r['params'][p]:g}" for p in PARAMS) + f" | {r['ned']:.3f} | "
+                     + " | ".join(f"{r['metrics'][k]:.3g}" for k in metrics) + " |")
+    ref = summary["reference"]["metrics"]
+    lines.append("| reference | " + " | ".join("" for _ in PARAMS) + " | 0 | " + " | ".join(f"{ref[k]:.3g}" for k in metrics) + " |")
+    atomic("top.md", "\n".join(lines) + "\n")
+    atomic("best_config.json", json.dumps(cfg.to_dict(), indent=2) + "\n")
+    atomic("summary.json", json.dumps(summary, indent=2, default=float) + "\n")

@@ -1,0 +1,202 @@
+"""Calibration: fit the generator's hyperparameters to a reference profile (section IV-B).
+
+* ``grid``: the paper's grid (:mod:`.space`), evaluated in parallel processes. Every result is
+  appended to ``results.jsonl`` as it arrives, so an interrupted run resumes without recomputing.
+* ``optuna``: seeded TPE over the same discrete values, with a budget of evaluations; minimises
+  the fixed-scale NED (the min-max NED depends on the set of evaluated points).
+
+Each evaluation generates a world of ``nodes`` users with the same seed (common random numbers:
+differences between points come from the hyperparameters, not from the draw) and measures it.
+The ranking uses the paper's min-max NED over all evaluated points plus the reference, on the
+paper's five metrics, plus average out-degree and reciprocity when the reference has them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..config import GeneratorConfig
+from ..errors import ConfigError, OutputError
+from ..metrics.ned import NED_METRICS, ned_fixed
+from .space import PARAMS, config_for, grid_points, key
+
+EXTRA_METRICS = ("avg_out_degree", "reciprocity")
+ProgressFn = Callable[[int, int], None]
+
+
+def fit_metrics(reference: dict) -> tuple[str, ...]:
+    """The paper's five, plus average out-degree and reciprocity when the reference has them."""
+    ref = reference["metrics"]
+    return NED_METRICS + tuple(k for k in EXTRA_METRICS if isinstance(ref.get(k), (int, float)))
+
+
+def _evaluate(task: tuple[dict, int, int, dict]) -> dict:
+    """Worker: generate and measure one parameter combination."""
+    params, nodes, seed, base = task
+    from ..graph import Graph
+    from ..metrics import EvaluateOptions, profile
+    from ..world import generate
+
+    t = time.perf_counter()
+    cfg = config_for(params, GeneratorConfig.from_dict(base))
+    w = generate(nodes, seed=seed, config=cfg)
+    g = Graph(w.n, w.links.source, w.links.target, True)
+    m = profile(g, EvaluateOptions(seed=seed, homophily=False, threads=1))["metrics"]
+    keep = {k: m[k] for k in (*NED_METRICS, *EXTRA_METRICS, "communities", "aspl")}
+    return {"key": key(params), "params": params, "metrics": keep, "seconds": round(time.perf_counter() - t, 3)}
+
+
+class ResultLog:
+    """Append-only JSONL of evaluations; reading it back gives what is already done."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        out = []
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                line = line.strip()
+                if line:
+                    try:
+                        out.append(json.loads(line))
+                    except json.JSONDecodeError:
+                        pass  # a line cut by a crash: that point is simply recomputed
+        return out
+
+    def append(self, row: dict) -> None:
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def _prepare(out: Path) -> ResultLog:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"calibration directory {str(out)!r} cannot be written: {exc.strerror or exc}") from None
+    return ResultLog(out / "results.jsonl")
+
+
+def run_grid(reference: dict, nodes: int, out: Path, *, seed: int = 0, processes: int | None = None,
+             base: GeneratorConfig | None = None, limit: int | None = None, progress: ProgressFn | None = None) -> list[dict]:
+    """Evaluate the paper's grid (or its first ``limit`` points), resuming from ``out/results.jsonl``."""
+    log = _prepare(out)
+    done = {r["key"]: r for r in log.load()}
+    points = grid_points()[:limit] if limit else grid_points()
+    todo = [p for p in points if key(p) not in done]
+    base_dict = (base or GeneratorConfig()).to_dict()
+    report = progress or (lambda d, t: None)
+    report(len(points) - len(todo), len(points))
+    tasks = [(p, nodes, seed, base_dict) for p in todo]
+    if tasks:
+        procs = processes or os.cpu_count() or 1
+        if procs == 1:
+            iterator = map(_evaluate, tasks)
+            pool = None
+        else:
+            pool = mp.get_context("spawn").Pool(procs)
+            iterator = pool.imap_unordered(_evaluate, tasks, chunksize=4)
+        try:
+            for i, row in enumerate(iterator, 1):
+                log.append(row)
+                done[row["key"]] = row
+                report(len(points) - len(todo) + i, len(points))
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+    return [done[key(p)] for p in points]
+
+
+def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int = 0,
+               base: GeneratorConfig | None = None, progress: ProgressFn | None = None) -> list[dict]:
+    """Seeded TPE over the grid's values, minimising the fixed-scale NED; ``budget`` evaluations."""
+    try:
+        import optuna
+    except ImportError:
+        from ..errors import MissingDependencyError
+
+        raise MissingDependencyError("--method optuna needs optuna: pip install 'synthsocial[calibrate]'") from None
+    from .space import PAPER_GRID
+
+    if budget < 1:
+        raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
+    log = _prepare(out)
+    cache = {r["key"]: r for r in log.load()}
+    metrics = fit_metrics(reference)
+    base_dict = (base or GeneratorConfig()).to_dict()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
+    rows = []
+    report = progress or (lambda d, t: None)
+
+    def objective(trial) -> float:
+        params = {p: trial.suggest_categorical(p, list(PAPER_GRID[p])) for p in PARAMS}
+        k = key(params)
+        row = cache.get(k)
+        if row is None:
+            row = _evaluate((params, nodes, seed, base_dict))
+            log.append(row)
+            cache[k] = row
+        rows.append(row)
+        report(len(rows), budget)
+        return fixed_ned(row["metrics"], reference, metrics)
+
+    study.optimize(objective, n_trials=budget)
+    return rows
+
+
+def fixed_ned(m: dict, reference: dict, metrics: tuple[str, ...]) -> float:
+    """Fixed-scale NED over ``metrics`` (the paper's five, plus extras scaled in docs/calibration.md)."""
+    ref = reference["metrics"]
+    value = ned_fixed(m, ref)["value"] ** 2
+    if "avg_out_degree" in metrics and m["avg_out_degree"] > 0 and ref["avg_out_degree"] > 0:
+        value += min(1.0, abs(math.log10(m["avg_out_degree"] / ref["avg_out_degree"])) / 2) ** 2
+    if "reciprocity" in metrics and m.get("reciprocity") is not None:
+        value += (m["reciprocity"] - ref["reciprocity"]) ** 2
+    return math.sqrt(value)
+
+
+def rank(rows: list[dict], reference: dict, metrics: tuple[str, ...]) -> list[dict]:
+    """Rows sorted by the paper's NED: min-max over all rows plus the reference, on ``metrics``."""
+    ref = reference["metrics"]
+    everyone = [r["metrics"] for r in rows] + [ref]
+    lo = {k: min(p[k] for p in everyone) for k in metrics}
+    hi = {k: max(p[k] for p in everyone) for k in metrics}
+
+    def norm(p: dict, k: str) -> float:
+        return (p[k] - lo[k]) / (hi[k] - lo[k]) if hi[k] > lo[k] else 0.0
+
+    out = []
+    for r in rows:
+        ned = math.sqrt(sum((norm(r["metrics"], k) - norm(ref, k)) ** 2 for k in metrics))
+        out.append({**r, "ned": ned, "ned_fixed": fixed_ned(r["metrics"], reference, metrics)})
+    return sorted(out, key=lambda r: (r["ned"], r["key"]))
+
+
+def minmax_bounds(rows: list[dict], reference: dict, metrics: tuple[str, ...]) -> dict:
+    everyone = [r["metrics"] for r in rows] + [reference["metrics"]]
+    return {k: (min(p[k] for p in everyone), max(p[k] for p in everyone)) for k in metrics}
+
+
+def ned_with_bounds(m: dict, reference: dict, bounds: dict) -> float:
+    """Min-max NED of one profile under fixed bounds (to score points outside the set)."""
+    ref = reference["metrics"]
+    total = 0.0
+    for k, (lo, hi) in bounds.items():
+        if hi > lo:
+            total += ((min(max(m[k], lo), hi) - lo) / (hi - lo) - (ref[k] - lo) / (hi - lo)) ** 2
+    return math.sqrt(total)
