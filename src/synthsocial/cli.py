@@ -358,6 +358,7 @@ def calibrate(
     reference: Annotated[str, typer.Option("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a real graph file.")] = "bluesky",
     nodes: Annotated[int, typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 10), metavar="N", help="Users per evaluated world (the paper: 1,000).")] = 1000,
     method: Annotated[str, typer.Option("--method", metavar="grid|optuna", help="The paper's grid, or seeded TPE (optuna).")] = "grid",
+    space: Annotated[str, typer.Option("--space", metavar="paper|extended", help="optuna: the grid's values, or continuous ranges plus the small-graph factors, gamma and the triadic reading.")] = "paper",
     budget: Annotated[Optional[int], typer.Option("--budget", parser=_positive_int("--budget", 1), metavar="K", help="Evaluations (optuna; grid: its first K points). Default: grid all, optuna 100.")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Results directory (resumed when it holds results.jsonl).")] = Path("calibration"),
     config: Annotated[Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Base configuration whose link hyperparameters are fitted.")] = None,
@@ -384,13 +385,56 @@ def calibrate(
         raise InputError(f"reference {reference!r} has no structural profile")
     with _progress() as bar:
         task = bar.add_task(f"{method} search", total=None)
-        summary = run(ref, nodes, out, method=method, budget=budget, seed=seed, processes=processes, base=base,
+        summary = run(ref, nodes, out, method=method, budget=budget, seed=seed, processes=processes, base=base, space=space,
                       validate=not no_validate, progress=lambda d, t: bar.update(task, completed=d, total=t))
     b = summary["best"]
     err.print(f"{summary['evaluations']} evaluations; best NED {b['ned']:.3f} (fixed scale {b['ned_fixed']:.3f}): {b['key']}")
     if "validation" in summary:
         err.print(f"at {summary['validation']['nodes']:,} users the best point scores fixed-scale NED {summary['validation']['ned_fixed']:.3f}")
     err.print(f"wrote {out}/top.md, {out}/best_config.json, {out}/summary.json")
+
+
+@app.command()
+def benchmark(
+    reference_graph: Annotated[Path, typer.Option("--reference-graph", metavar="PATH", help="The real graph the samplers draw from and the generators are matched to.")],
+    reference: Annotated[Optional[str], typer.Option("--reference", "-r", metavar="NAME|PATH", help="Profile to compare with (default: the reference graph itself).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Configuration of our generator (e.g. best_config.json from calibrate).")] = None,
+    sizes: Annotated[str, typer.Option("--sizes", metavar="LIST", help="Comma-separated sizes.")] = "1000",
+    runs: Annotated[int, typer.Option("--runs", parser=_positive_int("--runs", 1), metavar="R", help="Runs per method and size (seeds 0..R-1).")] = 10,
+    methods: Annotated[Optional[str], typer.Option("--methods", metavar="LIST", help="Subset of methods (default: all).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR")] = Path("benchmark"),
+    directed: Annotated[Optional[bool], typer.Option("--directed/--undirected", help="How to read an edge-list reference graph.")] = None,
+) -> None:
+    """Compare our generator with graph samplers and classic generators (paper, section IV-C).
+
+    Writes DIR/benchmark.md, DIR/benchmark.json (one row per method and size), DIR/figure2.png
+    and DIR/figure3.png.
+    """
+    from .comparison import parse_sizes, run_benchmark
+    from .config import GeneratorConfig
+    from .io.readers import read_graph
+    from .metrics import EvaluateOptions, reference_profile
+
+    size_list = parse_sizes(sizes)
+    cfg = GeneratorConfig.from_file(config) if config is not None else None
+    graph = read_graph(reference_graph, directed=directed)
+    if graph.m == 0:
+        from .errors import InputError
+
+        raise InputError(f"{reference_graph}: the reference graph has no edges")
+    ref = reference_profile(reference or str(reference_graph), EvaluateOptions(homophily=False), directed)
+    with _progress() as bar:
+        task = bar.add_task("benchmark", total=None)
+        rows = run_benchmark(graph, ref, size_list, runs, out, config=cfg,
+                             only=[m.strip() for m in methods.split(",")] if methods else None,
+                             progress=lambda msg: bar.update(task, description=msg[:40]))
+    best = {}
+    for r in rows:
+        if r["size"] not in best or r["ned"] < best[r["size"]]["ned"]:
+            best[r["size"]] = r
+    for size, r in best.items():
+        err.print(f"{size:,} nodes: closest to {ref['name']} is {r['method']} (NED {r['ned']:.3f})")
+    err.print(f"wrote {out}/benchmark.md, benchmark.json, figure2.png, figure3.png")
 
 
 def _nullcontext():

@@ -15,14 +15,14 @@ from pathlib import Path
 from ..config import GeneratorConfig
 from ..errors import ConfigError
 from .run import fit_metrics, fixed_ned, rank, run_grid, run_optuna
-from .space import PARAMS, config_for
+from .space import config_for
 
 METHODS = ("grid", "optuna")
 TOP = 10
 
 
 def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "grid", budget: int | None = None,
-              seed: int = 0, processes: int | None = None, base: GeneratorConfig | None = None,
+              seed: int = 0, processes: int | None = None, base: GeneratorConfig | None = None, space: str = "paper",
               validate: bool = True, progress=None) -> dict:
     if method not in METHODS:
         raise ConfigError(f"--method {method!r} is not accepted: use grid or optuna")
@@ -35,7 +35,7 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
     if method == "grid":
         rows = run_grid(reference, nodes, out, seed=seed, processes=processes, base=base, limit=budget, progress=progress)
     else:
-        rows = run_optuna(reference, nodes, out, budget=budget or 100, seed=seed, base=base, progress=progress)
+        rows = run_optuna(reference, nodes, out, budget=budget or 100, seed=seed, space=space, base=base, progress=progress)
         rows = list({r["key"]: r for r in rows}.values())
     ranked = rank(rows, reference, metrics)
     best = ranked[0]
@@ -68,15 +68,16 @@ def _write(out: Path, ranked: list[dict], summary: dict, cfg: GeneratorConfig, m
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, out / name)
 
-    head = "| rank | " + " | ".join(PARAMS) + " | NED | " + " | ".join(metrics) + " |"
+    params = list(ranked[0]["params"])
+    head = "| rank | " + " | ".join(params) + " | NED | " + " | ".join(metrics) + " |"
     lines = [f"Top {TOP} of {summary['evaluations']} evaluations at N = {summary['nodes']} against "
              f"{summary['reference']['name']} (NED: min-max over all evaluations and the reference, on {', '.join(metrics)}).",
              "", head, "|---" * (head.count("|") - 1) + "|"]
     for i, r in enumerate(ranked[:TOP], 1):
-        lines.append(f"| {i} | " + " | ".join(f"{r['params'][p]:g}" for p in PARAMS) + f" | {r['ned']:.3f} | "
+        lines.append(f"| {i} | " + " | ".join(f"{r['params'][p]:.3g}" if isinstance(r["params"][p], float) else str(r["params"][p]) for p in params) + f" | {r['ned']:.3f} | "
                      + " | ".join(f"{r['metrics'][k]:.3g}" for k in metrics) + " |")
     ref = summary["reference"]["metrics"]
-    lines.append("| reference | " + " | ".join("" for _ in PARAMS) + " | 0 | " + " | ".join(f"{ref[k]:.3g}" for k in metrics) + " |")
+    lines.append("| reference | " + " | ".join("" for _ in params) + " | 0 | " + " | ".join(f"{ref[k]:.3g}" for k in metrics) + " |")
     atomic("top.md", "\n".join(lines) + "\n")
     atomic("best_config.json", json.dumps(cfg.to_dict(), indent=2) + "\n")
     atomic("summary.json", json.dumps(summary, indent=2, default=float) + "\n")

@@ -121,19 +121,22 @@ def run_grid(reference: dict, nodes: int, out: Path, *, seed: int = 0, processes
     return [done[key(p)] for p in points]
 
 
-def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int = 0,
+def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int = 0, space: str = "paper",
                base: GeneratorConfig | None = None, progress: ProgressFn | None = None) -> list[dict]:
-    """Seeded TPE over the grid's values, minimising the fixed-scale NED; ``budget`` evaluations."""
+    """Seeded TPE minimising the fixed-scale NED with ``budget`` evaluations, over the grid's values
+    (``space="paper"``) or the extended continuous space."""
     try:
         import optuna
     except ImportError:
         from ..errors import MissingDependencyError
 
         raise MissingDependencyError("--method optuna needs optuna: pip install 'synthsocial[calibrate]'") from None
-    from .space import PAPER_GRID
+    from .space import EXTENDED, PAPER_GRID, SPACES
 
     if budget < 1:
         raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
+    if space not in SPACES:
+        raise ConfigError(f"--space {space!r} is not accepted: use paper or extended")
     log = _prepare(out)
     cache = {r["key"]: r for r in log.load()}
     metrics = fit_metrics(reference)
@@ -144,7 +147,11 @@ def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int
     report = progress or (lambda d, t: None)
 
     def objective(trial) -> float:
-        params = {p: trial.suggest_categorical(p, list(PAPER_GRID[p])) for p in PARAMS}
+        if space == "paper":
+            params = {p: trial.suggest_categorical(p, list(PAPER_GRID[p])) for p in PARAMS}
+        else:
+            params = {p: trial.suggest_float(p, spec[1], spec[2]) if spec[0] == "float" else trial.suggest_categorical(p, list(spec[1:]))
+                      for p, spec in EXTENDED.items()}
         k = key(params)
         row = cache.get(k)
         if row is None:

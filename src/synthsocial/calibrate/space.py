@@ -23,19 +23,39 @@ PAPER_GRID: dict[str, tuple[float, ...]] = {
 }
 PARAMS = tuple(PAPER_GRID)
 
+# Beyond the paper: continuous ranges around the grid, plus the size schedule's small-graph factors,
+# the neighbourhood size gamma and the reading of triadic closure (for references that the paper's
+# grid cannot reach, such as small real follower graphs).
+EXTENDED: dict[str, tuple] = {
+    "eta0": ("float", 0.0, 0.6),
+    "kappa": ("float", 0.0, 0.3),
+    "delta0": ("float", 0.0, 0.5),
+    "lambda": ("float", 0.0, 5.0),
+    "delta_cap": ("float", 0.2, 0.6),
+    "zeta": ("float", 4.0, 400.0),
+    "alpha": ("float", 0.0, 1.0),
+    "beta": ("float", 0.0, 1.0),
+    "gamma": ("float", 0.5, 4.0),
+    "eta_small_factor": ("float", 0.05, 1.0),
+    "delta_small_factor": ("float", 0.1, 1.0),
+    "triadic_scope": ("categorical", "out", "undirected"),
+}
+SPACES = ("paper", "extended")
+
 
 def grid_points() -> list[dict[str, float]]:
     """Every combination, in a fixed order."""
     return [dict(zip(PARAMS, values)) for values in itertools.product(*PAPER_GRID.values())]
 
 
-def key(params: dict[str, float]) -> str:
-    """A stable identifier of a parameter combination."""
-    return ",".join(f"{p}={float(params[p]):g}" for p in PARAMS)
+def key(params: dict) -> str:
+    """A stable identifier of a parameter combination (the grid's parameters first, in order)."""
+    order = [p for p in PARAMS if p in params] + sorted(p for p in params if p not in PARAMS)
+    return ",".join(f"{p}={params[p]}" if isinstance(params[p], str) else f"{p}={float(params[p]):g}" for p in order)
 
 
 def config_for(params: dict[str, float], base: GeneratorConfig | None = None) -> GeneratorConfig:
     """``base`` (default config) with the link hyperparameters replaced by ``params``."""
     data = (base or GeneratorConfig()).to_dict()
-    data["links"].update({p: float(v) for p, v in params.items()})
+    data["links"].update({p: (float(v) if not isinstance(v, str) else v) for p, v in params.items()})
     return GeneratorConfig.from_dict(data)

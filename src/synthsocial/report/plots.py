@@ -160,3 +160,51 @@ def embedding_map(m: dict) -> plt.Figure:
     ax.set_title("Post embeddings (MiniLM), real and synthetic")
     ax.legend(fontsize=7, markerscale=1.5, ncols=2)
     return fig
+
+
+def _method_styles(methods: list[str]) -> dict[str, dict]:
+    cmap = plt.get_cmap("tab10")
+    return {m: {"color": OURS if m == "synthsocial" else cmap(i % 10), "lw": 2.5 if m == "synthsocial" else 1.2,
+                "marker": "o" if m == "synthsocial" else "."} for i, m in enumerate(methods)}
+
+
+def benchmark_metrics(rows: list[dict], reference: dict, sizes: list[int]) -> plt.Figure:
+    """The paper's Figure 2: each metric against size, mean and standard deviation per method."""
+    keys = list(NED_METRICS) + ["avg_out_degree"]
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    style = _method_styles(methods)
+    fig, axes = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 3.8), constrained_layout=True)
+    for ax, k in zip(axes, keys):
+        for m in methods:
+            rs = sorted((r for r in rows if r["method"] == m and r[k] is not None), key=lambda r: r["size"])
+            if rs:
+                ax.errorbar([r["size"] for r in rs], [r[k] for r in rs], yerr=[r[f"{k}_std"] for r in rs], label=m,
+                            color=style[m]["color"], lw=style[m]["lw"], marker=style[m]["marker"], capsize=2)
+        ref = reference["metrics"].get(k)
+        if isinstance(ref, (int, float)):
+            ax.axhline(ref, color="black", ls="--", lw=1, label=f"{reference['name']} (reference)")
+        ax.set_xscale("log")
+        if k == "density":
+            ax.set_yscale("log")
+        ax.set_xlabel("nodes")
+        ax.set_title(LABELS.get(k, k), fontsize=10)
+    axes[0].legend(fontsize=7, loc="best")
+    fig.suptitle("Structural metrics by method and size (mean ± sd over runs)", fontsize=11)
+    return fig
+
+
+def benchmark_ned(rows: list[dict], sizes: list[int]) -> plt.Figure:
+    """The paper's Figure 3: NED to the reference per method, one group of bars per size."""
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    style = _method_styles(methods)
+    fig, axes = plt.subplots(1, len(sizes), figsize=(max(4.5, 0.5 * len(methods)) * len(sizes), 4), constrained_layout=True, squeeze=False)
+    for ax, size in zip(axes[0], sizes):
+        rs = {r["method"]: r for r in rows if r["size"] == size}
+        x = np.arange(len(methods))
+        ax.bar(x, [rs[m]["ned"] if m in rs else 0 for m in methods], yerr=[rs[m]["ned_std"] if m in rs else 0 for m in methods],
+               color=[style[m]["color"] for m in methods], capsize=3)
+        ax.set_xticks(x, methods, rotation=45, ha="right", fontsize=8)
+        ax.set_title(f"{size:,} nodes", fontsize=10)
+        ax.set_ylabel("NED to the reference (lower is closer)")
+    fig.suptitle("NED by method and size (mean ± sd over runs)", fontsize=11)
+    return fig

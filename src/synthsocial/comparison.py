@@ -1,0 +1,144 @@
+"""``synthsocial benchmark``: our generator against sampling and classic baselines (section IV-C).
+
+For every size and run, each method produces a graph: ``synthsocial`` generates one with the given
+configuration (seed = run), the samplers draw a subgraph of the reference graph, the classic
+generators build one matched to the reference graph's average degree. Every graph is measured
+(the five metrics, average out-degree and reciprocity); the NED to the reference profile is the
+paper's (min-max over all graphs of the benchmark plus the reference, then averaged over runs), and
+the fixed-scale form is reported beside it. Outputs: ``benchmark.json`` (one row per method and
+size), ``benchmark.md``, ``figure2.png`` (each metric against size, the reference dashed) and
+``figure3.png`` (NED per method and size).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+from .baselines import GENERATORS, SAMPLERS
+from .config import GeneratorConfig
+from .errors import ConfigError, OutputError
+from .graph import Graph
+from .metrics import EvaluateOptions, profile
+from .metrics.ned import NED_METRICS, ned_fixed
+
+METRICS = (*NED_METRICS, "avg_out_degree", "reciprocity")
+OURS = "synthsocial"
+
+
+def methods() -> list[str]:
+    return [OURS, *SAMPLERS, *GENERATORS]
+
+
+def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], runs: int, out: str | Path, *,
+                  config: GeneratorConfig | None = None, only: list[str] | None = None,
+                  progress: Callable[[str], None] | None = None) -> list[dict]:
+    from .world import generate
+
+    names = only or methods()
+    unknown = [m for m in names if m not in methods()]
+    if unknown:
+        raise ConfigError(f"method {unknown[0]!r} is not accepted: use {', '.join(methods())}")
+    if runs < 1:
+        raise ConfigError(f"--runs {runs} is not accepted: use an integer >= 1")
+    too_big = [s for s in sizes if s > reference_graph.n]
+    if too_big and any(m in SAMPLERS for m in names):
+        raise ConfigError(
+            f"size {too_big[0]:,} is larger than the reference graph ({reference_graph.n:,} nodes); samplers can "
+            f"draw at most {reference_graph.n:,} nodes: use smaller --sizes or drop the samplers with --methods"
+        )
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"benchmark directory {str(out)!r} cannot be written: {exc.strerror or exc}") from None
+    report = progress or (lambda msg: None)
+    measured: list[dict] = []
+    for size in sizes:
+        for name in names:
+            for run in range(runs):
+                report(f"{name} at {size:,}, run {run + 1}/{runs}")
+                if name == OURS:
+                    w = generate(size, seed=run, config=config)
+                    g = Graph(w.n, w.links.source, w.links.target, True)
+                elif name in SAMPLERS:
+                    g = SAMPLERS[name]().sample(reference_graph, size, seed=run)
+                else:
+                    g = GENERATORS[name]().generate(size, run, reference_graph)
+                m = profile(g, EvaluateOptions(seed=run, homophily=False))["metrics"]
+                measured.append({"method": name, "size": size, "run": run, "metrics": {k: m[k] for k in METRICS}})
+    rows = _aggregate(measured, reference)
+    _write(out, rows, measured, reference, sizes)
+    return rows
+
+
+def _aggregate(measured: list[dict], reference: dict) -> list[dict]:
+    ref = reference["metrics"]
+    lo = {k: min(min(r["metrics"][k] for r in measured), ref[k]) for k in NED_METRICS}
+    hi = {k: max(max(r["metrics"][k] for r in measured), ref[k]) for k in NED_METRICS}
+
+    def norm(x: float, k: str) -> float:
+        return (x - lo[k]) / (hi[k] - lo[k]) if hi[k] > lo[k] else 0.0
+
+    for r in measured:
+        m = r["metrics"]
+        r["ned"] = math.sqrt(sum((norm(m[k], k) - norm(ref[k], k)) ** 2 for k in NED_METRICS))
+        r["ned_fixed"] = ned_fixed(m, ref)["value"]
+    rows = []
+    for (method, size) in dict.fromkeys((r["method"], r["size"]) for r in measured):
+        group = [r for r in measured if r["method"] == method and r["size"] == size]
+
+        def stat(values: list[float]) -> tuple[float | None, float | None]:
+            vals = [v for v in values if v is not None]
+            if not vals:
+                return None, None
+            return statistics.fmean(vals), (statistics.stdev(vals) if len(vals) > 1 else 0.0)
+
+        row = {"method": method, "size": size, "runs": len(group)}
+        row["ned"], row["ned_std"] = stat([r["ned"] for r in group])
+        row["ned_fixed"], row["ned_fixed_std"] = stat([r["ned_fixed"] for r in group])
+        for k in METRICS:
+            row[k], row[f"{k}_std"] = stat([r["metrics"][k] for r in group])
+        rows.append(row)
+    return rows
+
+
+def _write(out: Path, rows: list[dict], measured: list[dict], reference: dict, sizes: list[int]) -> None:
+    from .report import plots
+
+    head = "| method | size | NED (mean ± sd) | fixed NED | " + " | ".join(METRICS) + " |"
+    lines = [f"Reference: {reference['name']}. NED: the paper's min-max over every graph of this benchmark and the reference.",
+             "", head, "|---" * (head.count("|") - 1) + "|"]
+    for r in sorted(rows, key=lambda r: (r["size"], r["ned"])):
+        cells = [f"{r[k]:.3g} ± {r[k + '_std']:.2g}" if r[k] is not None else "-" for k in METRICS]
+        lines.append(f"| {r['method']} | {r['size']:,} | {r['ned']:.3f} ± {r['ned_std']:.3f} | {r['ned_fixed']:.3f} | " + " | ".join(cells) + " |")
+    ref = reference["metrics"]
+    lines.append("| reference | | 0 | 0 | " + " | ".join(f"{ref[k]:.3g}" if isinstance(ref.get(k), (int, float)) else "-" for k in METRICS) + " |")
+    try:
+        (out / "benchmark.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out / "benchmark.json").write_text(json.dumps({"reference": reference, "rows": rows, "graphs": measured}, indent=2) + "\n")
+        fig2, fig3 = plots.benchmark_metrics(rows, reference, sizes), plots.benchmark_ned(rows, sizes)
+        fig2.savefig(out / "figure2.png", dpi=110)
+        fig3.savefig(out / "figure3.png", dpi=110)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the benchmark: {exc.strerror or exc}") from None
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise ConfigError(f"--sizes {text!r} is not accepted: use comma-separated integers such as 1000,10000") from None
+    if not sizes or min(sizes) < 10:
+        raise ConfigError(f"--sizes {text!r} is not accepted: use comma-separated integers >= 10")
+    return sizes
+
+
+__all__ = ["methods", "parse_sizes", "run_benchmark"]

@@ -1,0 +1,98 @@
+"""Calibration (grid with resume, optuna) and the benchmark command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from synthsocial.calibrate import calibrate
+from synthsocial.calibrate.run import ResultLog, rank
+from synthsocial.calibrate.space import PAPER_GRID, config_for, grid_points, key
+from synthsocial.cli import main
+from synthsocial.config import GeneratorConfig
+from synthsocial.metrics.references import builtin
+
+
+def test_the_paper_grid():
+    pts = grid_points()
+    assert len(pts) == 34_560 == len({key(p) for p in pts})
+    assert PAPER_GRID["alpha"] == (0.0, 0.1, 0.16, 0.25) and PAPER_GRID["zeta"] == (8.0, 12.0, 24.0, 36.0)
+    cfg = config_for(pts[-1])
+    assert cfg.links.alpha == 0.25 and cfg.links.lambda_ == 3.5
+
+
+def test_grid_resumes_without_recomputing(tmp_path, monkeypatch):
+    ref = builtin("bluesky")
+    calibrate(ref, 60, tmp_path, budget=6, processes=1, validate=False)
+    first = ResultLog(tmp_path / "results.jsonl").load()
+    assert len(first) == 6
+    import synthsocial.calibrate.run as run
+
+    calls = []
+    original = run._evaluate
+    monkeypatch.setattr(run, "_evaluate", lambda task: calls.append(task) or original(task))
+    summary = calibrate(ref, 60, tmp_path, budget=9, processes=1, validate=False)
+    assert len(calls) == 3 and summary["evaluations"] == 9
+    # a line cut by a crash is ignored and recomputed
+    with (tmp_path / "results.jsonl").open("a") as fh:
+        fh.write('{"key": "trunc')
+    assert len(ResultLog(tmp_path / "results.jsonl").load()) == 9
+    best = json.loads((tmp_path / "best_config.json").read_text())
+    assert GeneratorConfig.from_dict(best).links.alpha == summary["best"]["params"]["alpha"]
+    assert "| rank |" in (tmp_path / "top.md").read_text()
+
+
+def test_rank_uses_minmax_over_the_set():
+    ref = {"name": "r", "metrics": {"density": 0.0, "clustering": 0.5, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8}}
+    rows = [{"key": k, "params": {}, "metrics": {"density": d, "clustering": c, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8}}
+            for k, d, c in (("a", 1.0, 0.5), ("b", 0.0, 0.0), ("c", 0.5, 0.25))]
+    ranked = rank(rows, ref, ("density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"))
+    assert [r["key"] for r in ranked] == ["c", "a", "b"]  # a and b tie at 1.0; ties by key
+    assert ranked[0]["ned"] == pytest.approx(2 ** -0.5) and ranked[-1]["ned"] == pytest.approx(1.0)
+
+
+def test_optuna_runs_seeded(tmp_path):
+    pytest.importorskip("optuna")
+    ref = builtin("bluesky")
+    a = calibrate(ref, 60, tmp_path / "a", method="optuna", budget=5, seed=1, validate=False)
+    b = calibrate(ref, 60, tmp_path / "b", method="optuna", budget=5, seed=1, validate=False)
+    assert a["best"]["key"] == b["best"]["key"]
+    c = calibrate(ref, 60, tmp_path / "c", method="optuna", space="extended", budget=4, seed=1, validate=False)
+    assert "gamma" in c["best"]["params"]
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["calibrate", "--reference", "nowhere.txt", "--out", "{d}/c"], "reference 'nowhere.txt' is not accepted"),
+        (["calibrate", "--budget", "0", "--out", "{d}/c"], "--budget: 0 is not accepted"),
+        (["calibrate", "--reference", "{empty}", "--out", "{d}/c"], "no edges found"),
+        (["benchmark", "--reference-graph", "{small}", "--sizes", "500", "--runs", "1", "--out", "{d}/b"], "larger than the reference graph"),
+        (["benchmark", "--reference-graph", "{small}", "--sizes", "abc", "--out", "{d}/b"], "--sizes 'abc' is not accepted"),
+        (["benchmark", "--reference-graph", "{empty}", "--out", "{d}/b"], "no edges found"),
+    ],
+)
+def test_bad_input_one_line(tmp_path, capsys, args, fragment):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "small.txt").write_text("".join(f"{i} {(i * 7 + 1) % 50}\n" for i in range(50)))
+    code = main([a.format(d=tmp_path, empty=tmp_path / "empty.txt", small=tmp_path / "small.txt") for a in args])
+    err = capsys.readouterr().err
+    assert code != 0 and fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_benchmark_command(tmp_path, capsys):
+    graph = tmp_path / "g.txt"
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    graph.write_text("".join(f"{a} {b}\n" for a, b in zip(rng.integers(0, 400, 2400), rng.integers(0, 400, 2400))))
+    assert main(["benchmark", "--reference-graph", str(graph), "--sizes", "100,200", "--runs", "2", "--out", str(tmp_path / "b")]) == 0
+    data = json.loads((tmp_path / "b" / "benchmark.json").read_text())
+    methods = {r["method"] for r in data["rows"]}
+    assert {"synthsocial", "random_node", "forest_fire", "random_walk", "pagerank_node", "mhrw", "erdos_renyi",
+            "barabasi_albert", "watts_strogatz", "sbm", "chung_lu"} == methods
+    for r in data["rows"]:
+        assert {"method", "size", "ned", "density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"} <= set(r)
+        assert r["runs"] == 2
+    assert (tmp_path / "b" / "figure2.png").exists() and (tmp_path / "b" / "figure3.png").exists()
