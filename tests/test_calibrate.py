@@ -50,6 +50,8 @@ def test_rank_uses_minmax_over_the_set():
     ranked = rank(rows, ref, ("density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"))
     assert [r["key"] for r in ranked] == ["c", "a", "b"]  # a and b tie at 1.0; ties by key
     assert ranked[0]["ned"] == pytest.approx(2 ** -0.5) and ranked[-1]["ned"] == pytest.approx(1.0)
+    by_fixed = rank(rows, ref, ("density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"), by="fixed")
+    assert [r["ned_fixed"] for r in by_fixed] == sorted(r["ned_fixed"] for r in ranked)
 
 
 def test_optuna_runs_seeded(tmp_path):
@@ -59,7 +61,16 @@ def test_optuna_runs_seeded(tmp_path):
     b = calibrate(ref, 60, tmp_path / "b", method="optuna", budget=5, seed=1, validate=False)
     assert a["best"]["key"] == b["best"]["key"]
     c = calibrate(ref, 60, tmp_path / "c", method="optuna", space="extended", budget=4, seed=1, validate=False)
-    assert "gamma" in c["best"]["params"]
+    assert {"gamma", "follow_back", "influence_exponent"} <= set(c["best"]["params"])
+    best = GeneratorConfig.from_file(tmp_path / "c" / "best_config.json")
+    assert best.links.follow_back == pytest.approx(c["best"]["params"]["follow_back"])
+    assert best.population.influence.exponent == pytest.approx(c["best"]["params"]["influence_exponent"])
+
+
+def test_config_for_routes_influence_parameters():
+    cfg = config_for({"alpha": 0.2, "follow_back": 0.3, "influence_cap": 250.0, "triadic_scope": "undirected"})
+    assert cfg.links.alpha == 0.2 and cfg.links.follow_back == 0.3 and cfg.links.triadic_scope == "undirected"
+    assert cfg.population.influence.cap == 250.0 and cfg.population.influence.exponent == GeneratorConfig().population.influence.exponent
 
 
 @pytest.mark.parametrize(
@@ -67,6 +78,7 @@ def test_optuna_runs_seeded(tmp_path):
     [
         (["calibrate", "--reference", "nowhere.txt", "--out", "{d}/c"], "reference 'nowhere.txt' is not accepted"),
         (["calibrate", "--budget", "0", "--out", "{d}/c"], "--budget: 0 is not accepted"),
+        (["calibrate", "--budget", "2", "--rank-by", "best", "--out", "{d}/c"], "--rank-by 'best' is not accepted"),
         (["calibrate", "--reference", "{empty}", "--out", "{d}/c"], "no edges found"),
         (["benchmark", "--reference-graph", "{small}", "--sizes", "500", "--runs", "1", "--out", "{d}/b"], "larger than the reference graph"),
         (["benchmark", "--reference-graph", "{small}", "--sizes", "abc", "--out", "{d}/b"], "--sizes 'abc' is not accepted"),

@@ -140,3 +140,76 @@ def test_longrange_acceptance_follows_eq5():
     p = eta / (1 + np.log(10.0))
     trials = 5 * n
     assert abs(s.size / trials - p) <= 4 * np.sqrt(p * (1 - p) / trials)
+
+
+def test_follow_backs_return_only_unreturned_follows_at_rate_p():
+    from synthsocial.graph import sorted_unique_pairs
+    from synthsocial.links.followback import follow_backs
+    from synthsocial.rng import blocks
+
+    rng = np.random.default_rng(3)
+    n, m, p = 3000, 40_000, 0.3
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = src != dst
+    src, dst = sorted_unique_pairs(src[keep], dst[keep], n)
+    pairs = set(zip(src.tolist(), dst.tolist()))
+    unreturned = sum((b, a) not in pairs for a, b in pairs)
+    new_src, new_dst = follow_backs(src, dst, n, p, blocks(n, 500), seed=9)
+    new = list(zip(new_src.tolist(), new_dst.tolist()))
+    assert len(set(new)) == len(new)
+    assert all(e not in pairs and (e[1], e[0]) in pairs for e in new)  # the reverse of an unreturned follow
+    sd = (unreturned * p * (1 - p)) ** 0.5
+    assert abs(len(new) - p * unreturned) < 4 * sd
+    again = follow_backs(src, dst, n, p, blocks(n, 500), seed=9)
+    assert np.array_equal(again[0], new_src) and np.array_equal(again[1], new_dst)
+    assert follow_backs(src, dst, n, 0.0, blocks(n, 500), seed=9)[0].size == 0
+
+
+def test_follow_back_raises_reciprocity_as_the_formula_says():
+    import synthsocial
+
+    def reciprocity(w):
+        pairs = set(zip(w.links.source.tolist(), w.links.target.tolist()))
+        return sum((b, a) in pairs for a, b in pairs) / len(pairs)
+
+    base = synthsocial.generate(1500, seed=2)
+    r0 = reciprocity(base)
+    p = 0.2
+    w = synthsocial.generate(1500, seed=2, config={"links": {"follow_back": p}})
+    expected = (r0 + 2 * p * (1 - r0)) / (1 + p * (1 - r0))
+    assert abs(reciprocity(w) - expected) < 0.02
+    assert w.links.mechanisms["follow_back"] > 0 and "follow_back" not in base.links.mechanisms
+    assert set(zip(base.links.source.tolist(), base.links.target.tolist())) <= set(zip(w.links.source.tolist(), w.links.target.tolist()))
+
+
+def test_popular_follows_draw_accounts_in_proportion_to_influence_power():
+    from synthsocial.links.popular import attention_cdf, popular_follows
+
+    influence = np.array([1.0, 2.0, 4.0, 8.0, 1.0])
+    cdf = attention_cdf(influence, 2.0)
+    rows = np.arange(5).repeat(40_000)
+    src, dst = popular_follows(rows, cdf, 1.5, np.random.default_rng(0))
+    assert np.all(src != dst)
+    # each user draws Poisson(1.5) targets, minus self-draws
+    w = influence**2 / np.sum(influence**2)
+    expected_per_user = 1.5 * 40_000 * (1 - w)
+    got_per_user = np.bincount(src, minlength=5)
+    assert np.all(np.abs(got_per_user - expected_per_user) < 5 * np.sqrt(expected_per_user))
+    # target j is drawn by every other user with probability w_j
+    expected_in = 1.5 * 40_000 * w * (5 - 1)
+    got_in = np.bincount(dst, minlength=5)
+    assert np.all(np.abs(got_in - expected_in) < 5 * np.sqrt(expected_in) + 1)
+
+
+def test_popular_follows_make_hubs_and_join_triadic_closure():
+    import synthsocial
+
+    base = synthsocial.generate(2000, seed=4)
+    w = synthsocial.generate(2000, seed=4, config={"links": {"popular_follows": 1.0, "popularity_exponent": 3.0}})
+    assert w.links.mechanisms["popular"] > 1500 and "popular" not in base.links.mechanisms
+    assert np.bincount(w.links.target).max() > 1.5 * np.bincount(base.links.target).max()
+    infl = w.population.influence
+    top = infl >= np.quantile(infl, 0.99)
+    # the most influential 1% receive far more than 1% of the follows
+    assert np.isin(w.links.target, np.flatnonzero(top)).mean() > 0.05
+    assert w.links.mechanisms["triadic"] > base.links.mechanisms["triadic"]

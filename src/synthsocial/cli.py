@@ -358,7 +358,7 @@ def calibrate(
     reference: Annotated[str, typer.Option("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a real graph file.")] = "bluesky",
     nodes: Annotated[int, typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 10), metavar="N", help="Users per evaluated world (the paper: 1,000).")] = 1000,
     method: Annotated[str, typer.Option("--method", metavar="grid|optuna", help="The paper's grid, or seeded TPE (optuna).")] = "grid",
-    space: Annotated[str, typer.Option("--space", metavar="paper|extended", help="optuna: the grid's values, or continuous ranges plus the small-graph factors, gamma and the triadic reading.")] = "paper",
+    space: Annotated[str, typer.Option("--space", metavar="paper|extended", help="optuna: the grid's values, or continuous ranges plus the small-graph factors, gamma, the triadic reading, follow-backs and the influence tail.")] = "paper",
     budget: Annotated[Optional[int], typer.Option("--budget", parser=_positive_int("--budget", 1), metavar="K", help="Evaluations (optuna; grid: its first K points). Default: grid all, optuna 100.")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Results directory (resumed when it holds results.jsonl).")] = Path("calibration"),
     config: Annotated[Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Base configuration whose link hyperparameters are fitted.")] = None,
@@ -366,6 +366,7 @@ def calibrate(
     directed: Annotated[Optional[bool], typer.Option("--directed/--undirected", help="How to read an edge-list reference.")] = None,
     seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S")] = 0,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip the check of the best point at 10x the size.")] = False,
+    rank_by: Annotated[Optional[str], typer.Option("--rank-by", metavar="minmax|fixed", help="NED that picks the best point (default: minmax for grid, as the paper; fixed for optuna, what it minimises).")] = None,
 ) -> None:
     """Fit the link hyperparameters to a reference (paper, section IV-B).
 
@@ -386,7 +387,7 @@ def calibrate(
     with _progress() as bar:
         task = bar.add_task(f"{method} search", total=None)
         summary = run(ref, nodes, out, method=method, budget=budget, seed=seed, processes=processes, base=base, space=space,
-                      validate=not no_validate, progress=lambda d, t: bar.update(task, completed=d, total=t))
+                      validate=not no_validate, rank_by=rank_by, progress=lambda d, t: bar.update(task, completed=d, total=t))
     b = summary["best"]
     err.print(f"{summary['evaluations']} evaluations; best NED {b['ned']:.3f} (fixed scale {b['ned_fixed']:.3f}): {b['key']}")
     if "validation" in summary:

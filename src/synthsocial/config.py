@@ -219,6 +219,13 @@ class LinksConfig(_Model):
     c_small_factor: NonNegFloat = 0.25
     c_large_min: Annotated[int, Field(ge=0)] = 6
     presample_factor: Annotated[int, Field(ge=1)] = 10
+    # Beyond the paper: each user also follows Poisson(popular_follows) accounts drawn with
+    # probability ~ influence ** popularity_exponent, before triadic closure (0 = off; A20)
+    popular_follows: NonNegFloat = 0.0
+    popularity_exponent: NonNegFloat = 2.0
+    # Beyond the paper: each follow i -> j that j does not return is returned with this
+    # probability after the three phases (0 = the paper's generator; docs/algorithm.md A19)
+    follow_back: Prob = 0.0
     # Size thresholds of section III-C3
     small_n: Annotated[int, Field(ge=1)] = 10_000
     large_n: Annotated[int, Field(ge=1)] = 100_000

@@ -23,6 +23,8 @@ class Phase(enum.IntEnum):
     LOCAL = 3
     TRIADIC = 4
     LONGRANGE = 5
+    FOLLOW_BACK = 6
+    POPULAR = 7
 
 
 def check_seed(seed: object) -> int:

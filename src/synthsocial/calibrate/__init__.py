@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import GeneratorConfig
 from ..errors import ConfigError
-from .run import fit_metrics, fixed_ned, rank, run_grid, run_optuna
+from .run import RANK_BY, fit_metrics, fixed_ned, rank, run_grid, run_optuna
 from .space import config_for
 
 METHODS = ("grid", "optuna")
@@ -23,7 +23,12 @@ TOP = 10
 
 def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "grid", budget: int | None = None,
               seed: int = 0, processes: int | None = None, base: GeneratorConfig | None = None, space: str = "paper",
-              validate: bool = True, progress=None) -> dict:
+              validate: bool = True, rank_by: str | None = None, progress=None) -> dict:
+    """Fit ``reference`` at ``nodes`` users; ``rank_by`` minmax (default for the grid, the paper's
+    ranking) or fixed (default for optuna, the NED it minimises) picks the best point."""
+    rank_by = rank_by or ("minmax" if method == "grid" else "fixed")
+    if rank_by not in RANK_BY:
+        raise ConfigError(f"--rank-by {rank_by!r} is not accepted: use minmax or fixed")
     if method not in METHODS:
         raise ConfigError(f"--method {method!r} is not accepted: use grid or optuna")
     if nodes < 10:
@@ -37,7 +42,7 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
     else:
         rows = run_optuna(reference, nodes, out, budget=budget or 100, seed=seed, space=space, base=base, progress=progress)
         rows = list({r["key"]: r for r in rows}.values())
-    ranked = rank(rows, reference, metrics)
+    ranked = rank(rows, reference, metrics, rank_by)
     best = ranked[0]
     cfg = config_for(best["params"], base)
     summary = {
@@ -47,6 +52,7 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
         "method": method,
         "evaluations": len(rows),
         "fitted_metrics": list(metrics),
+        "ranked_by": rank_by,
         "best": {k: best[k] for k in ("key", "params", "metrics", "ned", "ned_fixed")},
     }
     if validate:
@@ -69,15 +75,16 @@ def _write(out: Path, ranked: list[dict], summary: dict, cfg: GeneratorConfig, m
         os.replace(tmp, out / name)
 
     params = list(ranked[0]["params"])
-    head = "| rank | " + " | ".join(params) + " | NED | " + " | ".join(metrics) + " |"
+    head = "| rank | " + " | ".join(params) + " | NED | fixed NED | " + " | ".join(metrics) + " |"
+    by = "NED (min-max over all evaluations and the reference)" if summary["ranked_by"] == "minmax" else "fixed-scale NED"
     lines = [f"Top {TOP} of {summary['evaluations']} evaluations at N = {summary['nodes']} against "
-             f"{summary['reference']['name']} (NED: min-max over all evaluations and the reference, on {', '.join(metrics)}).",
+             f"{summary['reference']['name']}, ranked by {by}, on {', '.join(metrics)}.",
              "", head, "|---" * (head.count("|") - 1) + "|"]
     for i, r in enumerate(ranked[:TOP], 1):
-        lines.append(f"| {i} | " + " | ".join(f"{r['params'][p]:.3g}" if isinstance(r["params"][p], float) else str(r["params"][p]) for p in params) + f" | {r['ned']:.3f} | "
-                     + " | ".join(f"{r['metrics'][k]:.3g}" for k in metrics) + " |")
+        lines.append(f"| {i} | " + " | ".join(f"{r['params'][p]:.3g}" if isinstance(r["params"][p], float) else str(r["params"][p]) for p in params)
+                     + f" | {r['ned']:.3f} | {r['ned_fixed']:.3f} | " + " | ".join(f"{r['metrics'][k]:.3g}" for k in metrics) + " |")
     ref = summary["reference"]["metrics"]
-    lines.append("| reference | " + " | ".join("" for _ in params) + " | 0 | " + " | ".join(f"{ref[k]:.3g}" for k in metrics) + " |")
+    lines.append("| reference | " + " | ".join("" for _ in params) + " | 0 | 0 | " + " | ".join(f"{ref[k]:.3g}" for k in metrics) + " |")
     atomic("top.md", "\n".join(lines) + "\n")
     atomic("best_config.json", json.dumps(cfg.to_dict(), indent=2) + "\n")
     atomic("summary.json", json.dumps(summary, indent=2, default=float) + "\n")

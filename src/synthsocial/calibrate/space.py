@@ -23,9 +23,10 @@ PAPER_GRID: dict[str, tuple[float, ...]] = {
 }
 PARAMS = tuple(PAPER_GRID)
 
-# Beyond the paper: continuous ranges around the grid, plus the size schedule's small-graph factors,
-# the neighbourhood size gamma and the reading of triadic closure (for references that the paper's
-# grid cannot reach, such as small real follower graphs).
+# Beyond the paper, for references the paper's grid cannot reach (such as small real follower
+# graphs): continuous ranges around the grid, plus the size schedule's small-graph factors, the
+# neighbourhood size gamma, the reading of triadic closure, follow-backs, popular follows, and the
+# tail and cap of the influence score (which set how unequal the numbers of local links are).
 EXTENDED: dict[str, tuple] = {
     "eta0": ("float", 0.0, 0.6),
     "kappa": ("float", 0.0, 0.3),
@@ -38,6 +39,11 @@ EXTENDED: dict[str, tuple] = {
     "gamma": ("float", 0.5, 4.0),
     "eta_small_factor": ("float", 0.05, 1.0),
     "delta_small_factor": ("float", 0.1, 1.0),
+    "follow_back": ("float", 0.0, 0.6),
+    "popular_follows": ("float", 0.0, 3.0),
+    "popularity_exponent": ("float", 0.5, 4.0),
+    "influence_exponent": ("float", 0.5, 3.0),
+    "influence_cap": ("float", 10.0, 1000.0),
     "triadic_scope": ("categorical", "out", "undirected"),
 }
 SPACES = ("paper", "extended")
@@ -55,7 +61,13 @@ def key(params: dict) -> str:
 
 
 def config_for(params: dict[str, float], base: GeneratorConfig | None = None) -> GeneratorConfig:
-    """``base`` (default config) with the link hyperparameters replaced by ``params``."""
+    """``base`` (default config) with the hyperparameters replaced by ``params``: link settings by
+    name, ``influence_X`` as ``population.influence.X``."""
     data = (base or GeneratorConfig()).to_dict()
-    data["links"].update({p: (float(v) if not isinstance(v, str) else v) for p, v in params.items()})
+    for p, v in params.items():
+        v = v if isinstance(v, str) else float(v)
+        if p.startswith("influence_"):
+            data["population"]["influence"][p.removeprefix("influence_")] = v
+        else:
+            data["links"][p] = v
     return GeneratorConfig.from_dict(data)

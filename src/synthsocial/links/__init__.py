@@ -3,9 +3,11 @@
 Algorithm 2 walks the users one by one and, for each, forms local links, then triadic links,
 then long-range links. Here each mechanism runs as one phase over all users, block by block:
 
-1. local links for every user (kNN + softmax sampling, Eq. 1-2);
+1. local links for every user (kNN + softmax sampling, Eq. 1-2), and, beyond the paper,
+   popular follows (``links.popular_follows``, 0 by default: off);
 2. triadic closure for every user over the graph of phase 1 (Eq. 3);
-3. long-range links for every user, with H and degrees after phase 2 (Eq. 4-5).
+3. long-range links for every user, with H and degrees after phase 2 (Eq. 4-5);
+4. beyond the paper, follow-backs (``links.follow_back``, 0 by default: off).
 
 docs/algorithm.md ("Batch phases versus the sequential loop") states where this differs from the
 sequential loop and why the mechanisms keep their meaning.
@@ -24,9 +26,11 @@ import scipy.sparse as sp
 from ..graph import sorted_unique_pairs
 from ..rng import Phase, blocks, stream
 from . import schedules
+from .followback import follow_backs
 from .local import attempts, local_links
 from .longrange import longrange_links
 from .neighbors import knn
+from .popular import attention_cdf, popular_follows
 from .triadic import probability as triadic_probability
 from .triadic import triadic_links
 
@@ -109,6 +113,16 @@ def form_links(
     )
     del idx, dist
     timings["local"] = time.perf_counter() - t
+    n_local = src_local.size
+    if cfg.popular_follows > 0:
+        t = time.perf_counter()
+        cdf = attention_cdf(influence, cfg.popularity_exponent)
+        src_pop, dst_pop = over_blocks(
+            Phase.POPULAR, "popular follows",
+            lambda start, stop, rng: popular_follows(np.arange(start, stop), cdf, cfg.popular_follows, rng),
+        )
+        src_local, dst_local = sorted_unique_pairs(np.concatenate([src_local, src_pop]), np.concatenate([dst_local, dst_pop]), n)
+        timings["popular"] = time.perf_counter() - t
 
     t = time.perf_counter()
     h = _undirected(n, src_local, dst_local)
@@ -137,10 +151,13 @@ def form_links(
     src = np.concatenate([src_local, src_tri, src_long])
     dst = np.concatenate([dst_local, dst_tri, dst_long])
     source, target = sorted_unique_pairs(src, dst, n)  # unique by construction; sorted here
-    return LinkResult(
-        source=source,
-        target=target,
-        schedule=sched,
-        mechanisms={"local": int(src_local.size), "triadic": int(src_tri.size), "longrange": int(src_long.size)},
-        timings=timings,
-    )
+    mechanisms = {"local": int(n_local), "triadic": int(src_tri.size), "longrange": int(src_long.size)}
+    if cfg.popular_follows > 0:
+        mechanisms["popular"] = int(src_local.size - n_local)
+    if cfg.follow_back > 0:
+        t = time.perf_counter()
+        src_back, dst_back = follow_backs(source, target, n, cfg.follow_back, parts, seed)
+        source, target = sorted_unique_pairs(np.concatenate([source, src_back]), np.concatenate([target, dst_back]), n)
+        mechanisms["follow_back"] = int(src_back.size)
+        timings["follow_back"] = time.perf_counter() - t
+    return LinkResult(source=source, target=target, schedule=sched, mechanisms=mechanisms, timings=timings)
