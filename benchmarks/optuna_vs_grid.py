@@ -65,7 +65,7 @@ def main() -> None:
         fixed = [fixed_ned(r["metrics"], reference, metrics) for r in rows]
         minmax = [ned_with_bounds(r["metrics"], reference, bounds) for r in rows]
         best = rows[min(range(len(rows)), key=fixed.__getitem__)]
-        again = _evaluate((best["params"], args.nodes, 0, GeneratorConfig().to_dict()))
+        again = _evaluate((best["params"], args.nodes, 0, GeneratorConfig().to_dict(), 1))
         assert again["metrics"] == best["metrics"], "cached metrics differ from a recomputation"
         row = {"seed": seed, "trials": len(rows), "distinct_points": len({r["key"] for r in rows}),
                "best_fixed": min(fixed), "best_minmax": min(minmax),

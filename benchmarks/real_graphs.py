@@ -7,7 +7,7 @@ scale), R runs each, against the graph's own profile. Then, beyond the sizes a s
 draw, the generators alone at 10^4 and 10^5 against the Verizon profile (our generator with a
 config calibrated at the Verizon graph's size). Writes one table per part into docs/calibration.md.
 
-    python benchmarks/real_graphs.py --budget 300 --runs 5
+    python benchmarks/real_graphs.py --budget 400 --runs 5 --replicates 2
 """
 
 from __future__ import annotations
@@ -44,8 +44,10 @@ def fmt(row: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--budget", type=int, default=300)
+    ap.add_argument("--budget", type=int, default=400)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--replicates", type=int, default=2, help="worlds per calibration point (seeds 0..R-1)")
+    ap.add_argument("--parts", default="graphs,large", help="graphs (each real graph at 10^3), large (10^4-10^5), or both")
     ap.add_argument("--large-sizes", default="10000,100000")
     ap.add_argument("--large-runs", type=int, default=3)
     ap.add_argument("--large-config", default=None, help="config for the 10^4-10^5 part (default: calibrate at Verizon's size)")
@@ -53,6 +55,14 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "docs" / "calibration.md"))
     args = ap.parse_args()
     work = Path(args.work)
+    parts = set(args.parts.split(","))
+    if "graphs" in parts:
+        real_graphs(args, work)
+    if "large" in parts:
+        large(args, work)
+
+
+def real_graphs(args: argparse.Namespace, work: Path) -> None:
     lines = ["| graph | nodes | size | synthsocial NED | rank of 11 | best sampler | best classic generator | synthsocial fixed NED | best sampler fixed NED |",
              "|---|---|---|---|---|---|---|---|---|"]
     everything = {}
@@ -62,7 +72,8 @@ def main() -> None:
         ref = reference_profile(str(DATA / name), EvaluateOptions(homophily=False), directed)
         size = min(1000, graph.n // 2)
         cal = work / name / "calibration"
-        summary = calibrate(ref, size, cal, method="optuna", space="extended", budget=args.budget, validate=False)
+        summary = calibrate(ref, size, cal, method="optuna", space="extended", budget=args.budget,
+                            replicates=args.replicates, validate=False)
         cfg = GeneratorConfig.from_file(cal / "best_config.json")
         rows = run_benchmark(graph, ref, [size], args.runs, work / name / "benchmark", config=cfg)
         rows.sort(key=lambda r: r["ned"])
@@ -75,14 +86,18 @@ def main() -> None:
         everything[name] = {"size": size, "calibration": summary["best"], "rows": rows}
         print(lines[-1], f"({time.perf_counter() - t:.0f} s)", flush=True)
     (work / "real_graphs.json").write_text(json.dumps(everything, indent=2, default=float) + "\n")
-    cmd = f"python benchmarks/real_graphs.py --budget {args.budget} --runs {args.runs}"
-    block = (f"`{cmd}` (optuna budget {args.budget} per graph, {args.runs} runs per method; NED = the paper's min-max "
+    cmd = f"python benchmarks/real_graphs.py --parts graphs --budget {args.budget} --runs {args.runs} --replicates {args.replicates}"
+    block = (f"`{cmd}` (optuna, extended space, budget {args.budget} per graph, {args.replicates} worlds per point; {args.runs} runs per "
+             f"method, seeds 0..{args.runs - 1}; NED = the paper's min-max "
              "over the 11 methods' graphs and the reference, on its five metrics; fixed NED on fixed scales, see "
              "docs/evaluation.md):\n\n" + "\n".join(lines))
     write_section(args.out, "real_graphs", block, "## Benchmark on the shared real graphs")
 
+
+def large(args: argparse.Namespace, work: Path) -> None:
     sizes = [int(s) for s in args.large_sizes.split(",") if s]
     if sizes:
+        cmd = f"python benchmarks/real_graphs.py --parts large --budget {args.budget} --replicates {args.replicates}"
         name = "twitter_verizoncareers.json"
         graph = read_graph(DATA / name, directed=True)
         ref = reference_profile(str(DATA / name), EvaluateOptions(homophily=False), True)
@@ -90,7 +105,8 @@ def main() -> None:
             cfg = GeneratorConfig.from_file(args.large_config)
         else:
             cal = work / "large_calibration"
-            calibrate(ref, graph.n, cal, method="optuna", space="extended", budget=args.budget, validate=False)
+            calibrate(ref, graph.n, cal, method="optuna", space="extended", budget=args.budget,
+                      replicates=args.replicates, validate=False)
             cfg = GeneratorConfig.from_file(cal / "best_config.json")
         rows = run_benchmark(graph, ref, sizes, args.large_runs, work / "large", config=cfg, only=[OURS, *GENERATORS])
         table = ["| size | method | NED | fixed NED | clustering | normalized ASPL | modularity | avg out-degree | reciprocity |",
@@ -101,6 +117,8 @@ def main() -> None:
         m = ref["metrics"]
         table.append(f"| | reference | 0 | 0 | {m['clustering']:.3f} | {m['normalized_aspl']:.3f} | {m['modularity']:.3f} | "
                      f"{m['avg_out_degree']:.1f} | {m['reciprocity']:.3f} |")
+        if args.large_config:
+            cmd += " --large-config FILE"
         block = (f"`{cmd} --large-sizes {args.large_sizes} --large-runs {args.large_runs}`: generators only (a sampler cannot "
                  f"draw more nodes than the graph has), against the Verizon profile:\n\n" + "\n".join(table))
         write_section(args.out, "large_sizes", block, "## Beyond the graph's size: generators at 10^4 and 10^5")

@@ -41,6 +41,25 @@ def test_grid_resumes_without_recomputing(tmp_path, monkeypatch):
     best = json.loads((tmp_path / "best_config.json").read_text())
     assert GeneratorConfig.from_dict(best).links.alpha == summary["best"]["params"]["alpha"]
     assert "| rank |" in (tmp_path / "top.md").read_text()
+    # results made at another size (or seed, replicates, base config) are never mixed in
+    from synthsocial.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="nodes=60"):
+        calibrate(ref, 70, tmp_path, budget=9, processes=1, validate=False)
+    with pytest.raises(ConfigError, match="seed=0"):
+        calibrate(ref, 60, tmp_path, budget=9, seed=1, processes=1, validate=False)
+
+
+def test_replicates_average_the_metrics_of_consecutive_seeds():
+    from synthsocial.calibrate.run import _evaluate
+
+    base = GeneratorConfig().to_dict()
+    point = grid_points()[5]
+    one = [_evaluate((point, 80, s, base, 1))["metrics"] for s in (3, 4)]
+    two = _evaluate((point, 80, 3, base, 2))["metrics"]
+    for k in ("clustering", "modularity", "reciprocity", "avg_out_degree"):
+        assert two[k] == pytest.approx((one[0][k] + one[1][k]) / 2)
+    assert one[0]["clustering"] != one[1]["clustering"]
 
 
 def test_rank_uses_minmax_over_the_set():

@@ -366,6 +366,7 @@ def calibrate(
     directed: Annotated[Optional[bool], typer.Option("--directed/--undirected", help="How to read an edge-list reference.")] = None,
     seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S")] = 0,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip the check of the best point at 10x the size.")] = False,
+    replicates: Annotated[int, typer.Option("--replicates", parser=_positive_int("--replicates", 1), metavar="R", help="Worlds per point (seeds S..S+R-1), metrics averaged: less fitting to one draw.")] = 1,
     rank_by: Annotated[Optional[str], typer.Option("--rank-by", metavar="minmax|fixed", help="NED that picks the best point (default: minmax for grid, as the paper; fixed for optuna, what it minimises).")] = None,
 ) -> None:
     """Fit the link hyperparameters to a reference (paper, section IV-B).
@@ -387,7 +388,7 @@ def calibrate(
     with _progress() as bar:
         task = bar.add_task(f"{method} search", total=None)
         summary = run(ref, nodes, out, method=method, budget=budget, seed=seed, processes=processes, base=base, space=space,
-                      validate=not no_validate, rank_by=rank_by, progress=lambda d, t: bar.update(task, completed=d, total=t))
+                      validate=not no_validate, rank_by=rank_by, replicates=replicates, progress=lambda d, t: bar.update(task, completed=d, total=t))
     b = summary["best"]
     err.print(f"{summary['evaluations']} evaluations; best NED {b['ned']:.3f} (fixed scale {b['ned_fixed']:.3f}): {b['key']}")
     if "validation" in summary:

@@ -23,7 +23,7 @@ TOP = 10
 
 def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "grid", budget: int | None = None,
               seed: int = 0, processes: int | None = None, base: GeneratorConfig | None = None, space: str = "paper",
-              validate: bool = True, rank_by: str | None = None, progress=None) -> dict:
+              validate: bool = True, rank_by: str | None = None, replicates: int = 1, progress=None) -> dict:
     """Fit ``reference`` at ``nodes`` users; ``rank_by`` minmax (default for the grid, the paper's
     ranking) or fixed (default for optuna, the NED it minimises) picks the best point."""
     rank_by = rank_by or ("minmax" if method == "grid" else "fixed")
@@ -35,12 +35,16 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
         raise ConfigError(f"--nodes {nodes} is not accepted: calibrate on at least 10 users")
     if budget is not None and budget < 1:
         raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
+    if replicates < 1:
+        raise ConfigError(f"--replicates {replicates} is not accepted: use an integer >= 1")
     out = Path(out)
     metrics = fit_metrics(reference)
     if method == "grid":
-        rows = run_grid(reference, nodes, out, seed=seed, processes=processes, base=base, limit=budget, progress=progress)
+        rows = run_grid(reference, nodes, out, seed=seed, processes=processes, base=base, limit=budget,
+                        replicates=replicates, progress=progress)
     else:
-        rows = run_optuna(reference, nodes, out, budget=budget or 100, seed=seed, space=space, base=base, progress=progress)
+        rows = run_optuna(reference, nodes, out, budget=budget or 100, seed=seed, space=space, base=base,
+                          replicates=replicates, progress=progress)
         rows = list({r["key"]: r for r in rows}.values())
     ranked = rank(rows, reference, metrics, rank_by)
     best = ranked[0]
@@ -51,6 +55,7 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
         "seed": seed,
         "method": method,
         "evaluations": len(rows),
+        "replicates": replicates,
         "fitted_metrics": list(metrics),
         "ranked_by": rank_by,
         "best": {k: best[k] for k in ("key", "params", "metrics", "ned", "ned_fixed")},

@@ -38,19 +38,25 @@ def fit_metrics(reference: dict) -> tuple[str, ...]:
     return NED_METRICS + tuple(k for k in EXTRA_METRICS if isinstance(ref.get(k), (int, float)))
 
 
-def _evaluate(task: tuple[dict, int, int, dict]) -> dict:
-    """Worker: generate and measure one parameter combination."""
-    params, nodes, seed, base = task
+KEPT = (*NED_METRICS, *EXTRA_METRICS, "communities", "aspl")
+
+
+def _evaluate(task: tuple[dict, int, int, dict, int]) -> dict:
+    """Worker: generate and measure one parameter combination, averaging the metrics over
+    ``replicates`` worlds with seeds seed, seed + 1, ..."""
+    params, nodes, seed, base, replicates = task
     from ..graph import Graph
     from ..metrics import EvaluateOptions, profile
     from ..world import generate
 
     t = time.perf_counter()
     cfg = config_for(params, GeneratorConfig.from_dict(base))
-    w = generate(nodes, seed=seed, config=cfg)
-    g = Graph(w.n, w.links.source, w.links.target, True)
-    m = profile(g, EvaluateOptions(seed=seed, homophily=False, threads=1))["metrics"]
-    keep = {k: m[k] for k in (*NED_METRICS, *EXTRA_METRICS, "communities", "aspl")}
+    runs = []
+    for s in range(seed, seed + replicates):
+        w = generate(nodes, seed=s, config=cfg)
+        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=s, homophily=False, threads=1))["metrics"]
+        runs.append(m)
+    keep = {k: (None if any(m[k] is None for m in runs) else sum(m[k] for m in runs) / replicates) for k in KEPT}
     return {"key": key(params), "params": params, "metrics": keep, "seconds": round(time.perf_counter() - t, 3)}
 
 
@@ -81,7 +87,11 @@ class ResultLog:
             os.fsync(fh.fileno())
 
 
-def _prepare(out: Path) -> ResultLog:
+def _prepare(out: Path, nodes: int, seed: int, replicates: int, base: dict) -> ResultLog:
+    """Open ``out/results.jsonl`` for appending, after checking that results already there were
+    made with the same settings (``out/run.json``): an evaluation is a function of the point,
+    the size, the seeds and the base config, and of nothing else."""
+    settings = json.loads(json.dumps({"nodes": nodes, "seed": seed, "replicates": replicates, "base_config": base}))
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".write-test"
@@ -89,20 +99,33 @@ def _prepare(out: Path) -> ResultLog:
         probe.unlink()
     except OSError as exc:
         raise OutputError(f"calibration directory {str(out)!r} cannot be written: {exc.strerror or exc}") from None
+    stamp = out / "run.json"
+    if stamp.exists():
+        old = json.loads(stamp.read_text(encoding="utf-8"))
+        changed = [k for k in settings if old.get(k) != settings[k]]
+        if changed:
+            was = ", ".join(f"{k}={old.get(k)!r}" for k in changed if k != "base_config")
+            raise ConfigError(f"{str(out)!r} holds results made with other settings ({was or 'another base config'}): "
+                              "use a new --out, or the same --nodes, --seed, --replicates and --config to resume")
+    else:
+        tmp = out / ".run.json.tmp"
+        tmp.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, stamp)
     return ResultLog(out / "results.jsonl")
 
 
 def run_grid(reference: dict, nodes: int, out: Path, *, seed: int = 0, processes: int | None = None,
-             base: GeneratorConfig | None = None, limit: int | None = None, progress: ProgressFn | None = None) -> list[dict]:
+             base: GeneratorConfig | None = None, limit: int | None = None, replicates: int = 1,
+             progress: ProgressFn | None = None) -> list[dict]:
     """Evaluate the paper's grid (or its first ``limit`` points), resuming from ``out/results.jsonl``."""
-    log = _prepare(out)
+    base_dict = (base or GeneratorConfig()).to_dict()
+    log = _prepare(out, nodes, seed, replicates, base_dict)
     done = {r["key"]: r for r in log.load()}
     points = grid_points()[:limit] if limit else grid_points()
     todo = [p for p in points if key(p) not in done]
-    base_dict = (base or GeneratorConfig()).to_dict()
     report = progress or (lambda d, t: None)
     report(len(points) - len(todo), len(points))
-    tasks = [(p, nodes, seed, base_dict) for p in todo]
+    tasks = [(p, nodes, seed, base_dict, replicates) for p in todo]
     if tasks:
         procs = processes or os.cpu_count() or 1
         if procs == 1:
@@ -124,7 +147,7 @@ def run_grid(reference: dict, nodes: int, out: Path, *, seed: int = 0, processes
 
 
 def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int = 0, space: str = "paper",
-               base: GeneratorConfig | None = None, progress: ProgressFn | None = None) -> list[dict]:
+               base: GeneratorConfig | None = None, replicates: int = 1, progress: ProgressFn | None = None) -> list[dict]:
     """Seeded TPE minimising the fixed-scale NED with ``budget`` evaluations, over the grid's values
     (``space="paper"``) or the extended continuous space."""
     try:
@@ -139,10 +162,10 @@ def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int
         raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
     if space not in SPACES:
         raise ConfigError(f"--space {space!r} is not accepted: use paper or extended")
-    log = _prepare(out)
+    base_dict = (base or GeneratorConfig()).to_dict()
+    log = _prepare(out, nodes, seed, replicates, base_dict)
     cache = {r["key"]: r for r in log.load()}
     metrics = fit_metrics(reference)
-    base_dict = (base or GeneratorConfig()).to_dict()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
     rows = []
@@ -157,7 +180,7 @@ def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int
         k = key(params)
         row = cache.get(k)
         if row is None:
-            row = _evaluate((params, nodes, seed, base_dict))
+            row = _evaluate((params, nodes, seed, base_dict, replicates))
             log.append(row)
             cache[k] = row
         rows.append(row)
