@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -173,7 +175,7 @@ def benchmark_metrics(rows: list[dict], reference: dict, sizes: list[int]) -> pl
     keys = list(NED_METRICS) + ["avg_out_degree"]
     methods = list(dict.fromkeys(r["method"] for r in rows))
     style = _method_styles(methods)
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 3.8), constrained_layout=True)
+    fig, axes = plt.subplots(1, len(keys), figsize=(3.4 * len(keys), 4.6), constrained_layout=True)
     for ax, k in zip(axes, keys):
         for m in methods:
             rs = sorted((r for r in rows if r["method"] == m and r[k] is not None), key=lambda r: r["size"])
@@ -182,13 +184,14 @@ def benchmark_metrics(rows: list[dict], reference: dict, sizes: list[int]) -> pl
                             color=style[m]["color"], lw=style[m]["lw"], marker=style[m]["marker"], capsize=2)
         ref = reference["metrics"].get(k)
         if isinstance(ref, (int, float)):
-            ax.axhline(ref, color="black", ls="--", lw=1, label=f"{reference['name']} (reference)")
+            ax.axhline(ref, color="black", ls="--", lw=1, label=f"reference: {Path(str(reference['name'])).name}")
         ax.set_xscale("log")
         if k == "density":
             ax.set_yscale("log")
         ax.set_xlabel("nodes")
         ax.set_title(LABELS.get(k, k), fontsize=10)
-    axes[0].legend(fontsize=7, loc="best")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6), fontsize=8, frameon=False)
     fig.suptitle("Structural metrics by method and size (mean ± sd over runs)", fontsize=11)
     return fig
 
