@@ -127,3 +127,20 @@ def test_benchmark_command(tmp_path, capsys):
         assert {"method", "size", "ned", "density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"} <= set(r)
         assert r["runs"] == 2
     assert (tmp_path / "b" / "figure2.png").exists() and (tmp_path / "b" / "figure3.png").exists()
+
+
+def test_ned_scope_size_normalises_each_size_on_its_own():
+    from synthsocial.comparison import _aggregate
+
+    ref = {"name": "r", "metrics": {"density": 0.0, "clustering": 0.5, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8}}
+
+    def run(method, size, density):
+        return {"method": method, "size": size, "run": 0,
+                "metrics": {"density": density, "clustering": 0.5, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8,
+                            "avg_out_degree": 1.0, "reciprocity": 0.0}}
+
+    measured = [run("a", 10, 1.0), run("b", 10, 0.5), run("a", 20, 0.1), run("b", 20, 0.05)]
+    whole = {(r["method"], r["size"]): r["ned"] for r in _aggregate([dict(m) for m in measured], ref, "all")}
+    per = {(r["method"], r["size"]): r["ned"] for r in _aggregate([dict(m) for m in measured], ref, "size")}
+    assert whole[("a", 20)] == pytest.approx(0.1) and whole[("b", 10)] == pytest.approx(0.5)
+    assert per[("a", 10)] == pytest.approx(1.0) and per[("a", 20)] == pytest.approx(1.0) and per[("b", 20)] == pytest.approx(0.5)

@@ -406,6 +406,7 @@ def benchmark(
     methods: Annotated[Optional[str], typer.Option("--methods", metavar="LIST", help="Subset of methods (default: all).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR")] = Path("benchmark"),
     directed: Annotated[Optional[bool], typer.Option("--directed/--undirected", help="How to read an edge-list reference graph.")] = None,
+    ned_scope: Annotated[str, typer.Option("--ned-scope", metavar="all|size", help="Min-max NED normalised over every graph of the benchmark, or over each size.")] = "all",
 ) -> None:
     """Compare our generator with graph samplers and classic generators (paper, section IV-C).
 
@@ -427,7 +428,7 @@ def benchmark(
     ref = reference_profile(reference or str(reference_graph), EvaluateOptions(homophily=False), directed)
     with _progress() as bar:
         task = bar.add_task("benchmark", total=None)
-        rows = run_benchmark(graph, ref, size_list, runs, out, config=cfg,
+        rows = run_benchmark(graph, ref, size_list, runs, out, config=cfg, ned_scope=ned_scope,
                              only=[m.strip() for m in methods.split(",")] if methods else None,
                              progress=lambda msg: bar.update(task, description=msg[:40]))
     best = {}

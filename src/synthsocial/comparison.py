@@ -29,12 +29,15 @@ METRICS = (*NED_METRICS, "avg_out_degree", "reciprocity")
 OURS = "synthsocial"
 
 
+NED_SCOPES = ("all", "size")
+
+
 def methods() -> list[str]:
     return [OURS, *SAMPLERS, *GENERATORS]
 
 
 def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], runs: int, out: str | Path, *,
-                  config: GeneratorConfig | None = None, only: list[str] | None = None,
+                  config: GeneratorConfig | None = None, only: list[str] | None = None, ned_scope: str = "all",
                   progress: Callable[[str], None] | None = None) -> list[dict]:
     from .world import generate
 
@@ -44,6 +47,8 @@ def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], run
         raise ConfigError(f"method {unknown[0]!r} is not accepted: use {', '.join(methods())}")
     if runs < 1:
         raise ConfigError(f"--runs {runs} is not accepted: use an integer >= 1")
+    if ned_scope not in NED_SCOPES:
+        raise ConfigError(f"--ned-scope {ned_scope!r} is not accepted: use all or size")
     too_big = [s for s in sizes if s > reference_graph.n]
     if too_big and any(m in SAMPLERS for m in names):
         raise ConfigError(
@@ -70,23 +75,27 @@ def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], run
                     g = GENERATORS[name]().generate(size, run, reference_graph)
                 m = profile(g, EvaluateOptions(seed=run, homophily=False))["metrics"]
                 measured.append({"method": name, "size": size, "run": run, "metrics": {k: m[k] for k in METRICS}})
-    rows = _aggregate(measured, reference)
-    _write(out, rows, measured, reference, sizes)
+    rows = _aggregate(measured, reference, ned_scope)
+    _write(out, rows, measured, reference, sizes, ned_scope)
     return rows
 
 
-def _aggregate(measured: list[dict], reference: dict) -> list[dict]:
+def _aggregate(measured: list[dict], reference: dict, ned_scope: str = "all") -> list[dict]:
+    """Mean and sd per method and size. The min-max NED is normalised over every graph of the
+    benchmark plus the reference (``ned_scope="all"``) or over the graphs of each size (``"size"``)."""
     ref = reference["metrics"]
-    lo = {k: min(min(r["metrics"][k] for r in measured), ref[k]) for k in NED_METRICS}
-    hi = {k: max(max(r["metrics"][k] for r in measured), ref[k]) for k in NED_METRICS}
+    groups = [measured] if ned_scope == "all" else [[r for r in measured if r["size"] == s] for s in dict.fromkeys(r["size"] for r in measured)]
+    for group in groups:
+        lo = {k: min(min(r["metrics"][k] for r in group), ref[k]) for k in NED_METRICS}
+        hi = {k: max(max(r["metrics"][k] for r in group), ref[k]) for k in NED_METRICS}
 
-    def norm(x: float, k: str) -> float:
-        return (x - lo[k]) / (hi[k] - lo[k]) if hi[k] > lo[k] else 0.0
+        def norm(x: float, k: str) -> float:
+            return (x - lo[k]) / (hi[k] - lo[k]) if hi[k] > lo[k] else 0.0
 
-    for r in measured:
-        m = r["metrics"]
-        r["ned"] = math.sqrt(sum((norm(m[k], k) - norm(ref[k], k)) ** 2 for k in NED_METRICS))
-        r["ned_fixed"] = ned_fixed(m, ref)["value"]
+        for r in group:
+            m = r["metrics"]
+            r["ned"] = math.sqrt(sum((norm(m[k], k) - norm(ref[k], k)) ** 2 for k in NED_METRICS))
+            r["ned_fixed"] = ned_fixed(m, ref)["value"]
     rows = []
     for (method, size) in dict.fromkeys((r["method"], r["size"]) for r in measured):
         group = [r for r in measured if r["method"] == method and r["size"] == size]
@@ -106,11 +115,12 @@ def _aggregate(measured: list[dict], reference: dict) -> list[dict]:
     return rows
 
 
-def _write(out: Path, rows: list[dict], measured: list[dict], reference: dict, sizes: list[int]) -> None:
+def _write(out: Path, rows: list[dict], measured: list[dict], reference: dict, sizes: list[int], ned_scope: str) -> None:
     from .report import plots
 
     head = "| method | size | NED (mean ± sd) | fixed NED | " + " | ".join(METRICS) + " |"
-    lines = [f"Reference: {reference['name']}. NED: the paper's min-max over every graph of this benchmark and the reference.",
+    over = "every graph of this benchmark" if ned_scope == "all" else "the graphs of the same size"
+    lines = [f"Reference: {reference['name']}. NED: the paper's min-max over {over} and the reference.",
              "", head, "|---" * (head.count("|") - 1) + "|"]
     for r in sorted(rows, key=lambda r: (r["size"], r["ned"])):
         cells = [f"{r[k]:.3g} ± {r[k + '_std']:.2g}" if r[k] is not None else "-" for k in METRICS]
