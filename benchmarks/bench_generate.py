@@ -6,7 +6,8 @@ phase; next to it, in the same session, the baseline networkx fast_gnp_random_gr
 with the same numbers of nodes and (expected) edges, and the paper's times (10 cores).
 
     python benchmarks/bench_generate.py                 # 10^3, 10^4, 10^5; 3 runs each
-    python benchmarks/bench_generate.py --sizes 1000000 --runs 1 --no-baseline --append
+    python benchmarks/bench_generate.py --sizes 1000000 --runs 3 --no-baseline --append
+    python benchmarks/bench_generate.py --sizes 1000000 --runs 3 --no-baseline --knn-eps 0.5 --append
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ PAPER_SECONDS = {1_000: 14.0, 10_000: 44.0, 100_000: 11.3 * 60, 1_000_000: 6.2 *
 GENERATE = """
 import json, resource, sys, time
 import synthsocial
-n, seed = int(sys.argv[1]), int(sys.argv[2])
+n, seed, eps = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 t = time.perf_counter()
-w = synthsocial.generate(n, seed=seed)
+w = synthsocial.generate(n, seed=seed, config={"links": {"knn_eps": eps}})
 wall = time.perf_counter() - t
 print(json.dumps({"wall": wall, "edges": int(w.links.source.size), "timings": w.timings,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -65,12 +66,13 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true", help="skip the networkx G(n, p) baseline")
     ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     ap.add_argument("--append", action="store_true", help="keep earlier results in the marked section")
+    ap.add_argument("--knn-eps", type=float, default=0.0, help="links.knn_eps (0: exact neighbour search, the default)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     rows = []
     for n in sizes:
-        ours = [run(GENERATE, n, seed) for seed in range(1, args.runs + 1)]
+        ours = [run(GENERATE, n, seed, args.knn_eps) for seed in range(1, args.runs + 1)]
         wall = statistics.median(r["wall"] for r in ours)
         edges = int(statistics.median(r["edges"] for r in ours))
         phases = {k: statistics.median(r["timings"][k] for r in ours) for k in ours[0]["timings"]}

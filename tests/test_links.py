@@ -27,6 +27,17 @@ def test_knn_is_exact_against_brute_force():
     assert np.allclose(dist, np.take_along_axis(full, expect, axis=1))
 
 
+def test_approximate_knn_keeps_the_eps_bound_and_most_neighbours():
+    rng = np.random.default_rng(1)
+    pts = rng.random((3000, 8))
+    exact_idx, exact_dist = knn(pts, 20)
+    idx, dist = knn(pts, 20, eps=0.5)
+    assert np.all(dist[:, -1] <= 1.5 * exact_dist[:, -1] + 1e-12)
+    assert np.all(np.diff(dist, axis=1) >= 0) and not np.any(idx == np.arange(3000)[:, None])
+    recall = np.mean([len(set(a) & set(b)) / 20 for a, b in zip(idx, exact_idx)])
+    assert 0.9 <= recall < 1.0  # approximate, and still close
+
+
 def test_attempts_follow_influence_and_stay_in_1_to_k():
     n = attempts(np.array([0.1, 10, 50, 100, 1e9]), cap=100, k=30)
     assert n.tolist() == [1, 3, 15, 30, 30]

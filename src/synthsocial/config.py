@@ -193,6 +193,9 @@ class LinksConfig(_Model):
     # Eq. 1: k = min(floor(log2(N) * gamma), k_max)
     gamma: PosFloat = 3.0
     k_max: Annotated[int, Field(ge=1)] = 50
+    # Beyond the paper: 0 = exact kNN (the paper's KD-tree); > 0 = (1 + eps)-approximate search,
+    # recall measured in docs/performance.md
+    knn_eps: NonNegFloat = 0.0
     # Eq. 2 and the softmax of Algorithm 2 line 6
     alpha: NonNegFloat = 0.16
     beta: NonNegFloat = 0.06

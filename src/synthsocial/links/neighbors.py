@@ -1,8 +1,9 @@
 """Nearest neighbours in the homophily space (Algorithm 2 line 2).
 
-The paper uses a KD-tree; so do we (scipy's cKDTree, exact, queried in parallel). The search
-is behind one function so that faster exact or approximate searches can replace it; every
-replacement must document its recall against this one.
+The paper uses a KD-tree; so do we (scipy's cKDTree, queried in parallel). Exact by default;
+``eps > 0`` asks the tree for (1 + eps)-approximate neighbours (each returned k-th distance is at
+most 1 + eps times the true one), which prunes far more of the tree. Its recall@k against the
+exact search is measured by ``benchmarks/knn_recall.py`` and recorded in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -15,20 +16,22 @@ from scipy.spatial import cKDTree
 _QUERY_BLOCK = 1 << 16
 
 
-def knn(points: np.ndarray, k: int, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Exact k nearest neighbours of every point among the others (Euclidean).
+def knn(points: np.ndarray, k: int, workers: int | None = None, eps: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest neighbours of every point among the others (Euclidean); exact when
+    ``eps`` is 0, (1 + eps)-approximate otherwise.
 
-    Returns ``(idx, dist)``, both (N, k), sorted by increasing distance, self excluded.
+    Returns ``(idx, dist)``, both (N, k), int32 indices and float64 distances, sorted by
+    increasing distance, self excluded.
     """
     n = points.shape[0]
     k = min(k, n - 1)
     workers = workers or (os.cpu_count() or 1)
     tree = cKDTree(points, leafsize=32, balanced_tree=False, compact_nodes=True)
-    idx = np.empty((n, k), dtype=np.int64)
+    idx = np.empty((n, k), dtype=np.int32 if n < 2**31 else np.int64)
     dist = np.empty((n, k), dtype=np.float64)
     for start in range(0, n, _QUERY_BLOCK):
         stop = min(start + _QUERY_BLOCK, n)
-        d, i = tree.query(points[start:stop], k=k + 1, workers=workers)
+        d, i = tree.query(points[start:stop], k=k + 1, workers=workers, eps=eps)
         rows = np.arange(start, stop)
         is_self = i == rows[:, None]
         # drop self; if a duplicate point hid it, drop the farthest instead
