@@ -144,3 +144,30 @@ def test_ned_scope_size_normalises_each_size_on_its_own():
     per = {(r["method"], r["size"]): r["ned"] for r in _aggregate([dict(m) for m in measured], ref, "size")}
     assert whole[("a", 20)] == pytest.approx(0.1) and whole[("b", 10)] == pytest.approx(0.5)
     assert per[("a", 10)] == pytest.approx(1.0) and per[("a", 20)] == pytest.approx(1.0) and per[("b", 20)] == pytest.approx(0.5)
+
+
+def test_grid_killed_with_sigkill_resumes_without_recomputing(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "grid"
+    cmd = [sys.executable, "-c", "import sys; from synthsocial.cli import main; sys.exit(main(sys.argv[1:]))",
+           "calibrate", "--reference", "bluesky", "--nodes", "200", "--method", "grid", "--budget", "150",
+           "--processes", "1", "--no-validate", "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = out / "results.jsonl"
+    deadline = time.time() + 60
+    while time.time() < deadline and (not log.exists() or len(log.read_text().splitlines()) < 5):
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    saved = ResultLog(log).load()
+    assert 5 <= len(saved) < 150, "the run should have been killed midway"
+    before = {r["key"]: r for r in saved}
+    assert main(cmd[3:]) == 0
+    rows = ResultLog(log).load()
+    keys = [r["key"] for r in rows]
+    assert len(keys) == len(set(keys)) == 150  # every point once: nothing saved was computed again
+    assert all(r == before[r["key"]] for r in rows[: len(saved)])
+    assert "| rank |" in (out / "top.md").read_text()
