@@ -24,25 +24,18 @@ from _doc import write_section
 
 from synthsocial.config import GeneratorConfig
 from synthsocial.graph import Graph
-from synthsocial.homophily import project, semantic_rank
 from synthsocial.links import schedules
 from synthsocial.links.neighbors import knn
 from synthsocial.metrics import EvaluateOptions, profile
 from synthsocial.population import make_population
-from synthsocial.world import generate
+from synthsocial.world import generate, homophily_points
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def points_of(n: int, cfg: GeneratorConfig) -> np.ndarray:
-    pc, hc = cfg.population, cfg.homophily
-    pop = make_population(n, pc, 1, cfg.block_size)
-    occ_rank, occ_order = semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir)
-    int_rank, int_order = semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir)
-    interest_rank = np.where(pop.interests >= 0, int_rank[np.maximum(pop.interests, 0)], -1)
-    return project(pop.age, occ_rank[pop.occupation], interest_rank, age_range=pc.age_range, n_occupations=len(occ_order),
-                   n_interests=len(int_order), weights=np.ones(cfg.dimensions), sort_interests=hc.sort_interests, seed=1,
-                   block_size=cfg.block_size)
+    """The homophily points of a default world of n users, seed 1 (no links)."""
+    return homophily_points(make_population(n, cfg.population, 1, cfg.block_size), cfg, 1)[0]
 
 
 def recall(exact: np.ndarray, approx: np.ndarray) -> float:

@@ -96,32 +96,33 @@ def real_graphs(args: argparse.Namespace, work: Path) -> None:
 
 def large(args: argparse.Namespace, work: Path) -> None:
     sizes = [int(s) for s in args.large_sizes.split(",") if s]
-    if sizes:
-        cmd = f"python benchmarks/real_graphs.py --parts large --budget {args.budget} --replicates {args.replicates}"
-        name = "twitter_verizoncareers.json"
-        graph = read_graph(DATA / name, directed=True)
-        ref = reference_profile(str(DATA / name), EvaluateOptions(homophily=False), True)
-        if args.large_config:
-            cfg = GeneratorConfig.from_file(args.large_config)
-        else:
-            cal = work / "large_calibration"
-            calibrate(ref, graph.n, cal, method="optuna", space="extended", budget=args.budget,
-                      replicates=args.replicates, validate=False)
-            cfg = GeneratorConfig.from_file(cal / "best_config.json")
-        rows = run_benchmark(graph, ref, sizes, args.large_runs, work / "large", config=cfg, only=[OURS, *GENERATORS])
-        table = ["| size | method | NED | fixed NED | clustering | normalized ASPL | modularity | avg out-degree | reciprocity |",
-                 "|---|---|---|---|---|---|---|---|---|"]
-        for r in sorted(rows, key=lambda r: (r["size"], r["ned"])):
-            table.append(f"| {r['size']:,} | {r['method']} | {r['ned']:.3f} | {r['ned_fixed']:.3f} | {r['clustering']:.3f} | "
-                         f"{r['normalized_aspl']:.3f} | {r['modularity']:.3f} | {r['avg_out_degree']:.1f} | {r['reciprocity']:.3f} |")
-        m = ref["metrics"]
-        table.append(f"| | reference | 0 | 0 | {m['clustering']:.3f} | {m['normalized_aspl']:.3f} | {m['modularity']:.3f} | "
-                     f"{m['avg_out_degree']:.1f} | {m['reciprocity']:.3f} |")
-        if args.large_config:
-            cmd += " --large-config FILE"
-        block = (f"`{cmd} --large-sizes {args.large_sizes} --large-runs {args.large_runs}`: generators only (a sampler cannot "
-                 f"draw more nodes than the graph has), against the Verizon profile:\n\n" + "\n".join(table))
-        write_section(args.out, "large_sizes", block, "## Beyond the graph's size: generators at 10^4 and 10^5")
+    if not sizes:
+        return
+    cmd = f"python benchmarks/real_graphs.py --parts large --budget {args.budget} --replicates {args.replicates}"
+    name = "twitter_verizoncareers.json"
+    graph = read_graph(DATA / name, directed=True)
+    ref = reference_profile(str(DATA / name), EvaluateOptions(homophily=False), True)
+    if args.large_config:
+        cfg = GeneratorConfig.from_file(args.large_config)
+    else:
+        cal = work / "large_calibration"
+        calibrate(ref, graph.n, cal, method="optuna", space="extended", budget=args.budget,
+                  replicates=args.replicates, validate=False)
+        cfg = GeneratorConfig.from_file(cal / "best_config.json")
+    rows = run_benchmark(graph, ref, sizes, args.large_runs, work / "large", config=cfg, only=[OURS, *GENERATORS])
+    table = ["| size | method | NED | fixed NED | clustering | normalized ASPL | modularity | avg out-degree | reciprocity |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["size"], r["ned"])):
+        table.append(f"| {r['size']:,} | {r['method']} | {r['ned']:.3f} | {r['ned_fixed']:.3f} | {r['clustering']:.3f} | "
+                     f"{r['normalized_aspl']:.3f} | {r['modularity']:.3f} | {r['avg_out_degree']:.1f} | {r['reciprocity']:.3f} |")
+    m = ref["metrics"]
+    table.append(f"| | reference | 0 | 0 | {m['clustering']:.3f} | {m['normalized_aspl']:.3f} | {m['modularity']:.3f} | "
+                 f"{m['avg_out_degree']:.1f} | {m['reciprocity']:.3f} |")
+    if args.large_config:
+        cmd += " --large-config FILE"
+    block = (f"`{cmd} --large-sizes {args.large_sizes} --large-runs {args.large_runs}`: generators only (a sampler cannot "
+             f"draw more nodes than the graph has), against the Verizon profile:\n\n" + "\n".join(table))
+    write_section(args.out, "large_sizes", block, "## Beyond the graph's size: generators at 10^4 and 10^5")
 
 
 if __name__ == "__main__":

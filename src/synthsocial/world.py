@@ -126,9 +126,6 @@ def generate(
     cfg = _as_config(config)
     pc = cfg.population
     check_locale(pc.name_locale)
-    hc = cfg.homophily
-    occ_rank, occ_order = semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir)
-    int_rank, int_order = semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir)
     report = progress or (lambda phase, done, total: None)
     timings: dict[str, float] = {}
 
@@ -139,6 +136,20 @@ def generate(
     timings["population"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    points, orders = homophily_points(pop, cfg, seed)
+    timings["projection"] = time.perf_counter() - t
+
+    links = form_links(points, pop.influence, pc.influence.cap, cfg.links, seed, cfg.block_size, progress)
+    timings.update(links.timings)
+    return World(pop, points, links, cfg, seed, orders, timings)
+
+
+def homophily_points(pop: Population, cfg: GeneratorConfig, seed: int) -> tuple[np.ndarray, dict[str, list[str]]]:
+    """The users' points in the homophily space (Algorithm 1) and the semantic orders of
+    occupations and interests they were ranked by."""
+    pc, hc = cfg.population, cfg.homophily
+    occ_rank, occ_order = semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir)
+    int_rank, int_order = semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir)
     interest_rank = np.where(pop.interests >= 0, int_rank[np.maximum(pop.interests, 0)], -1)
     weights = np.ones(cfg.dimensions) if hc.weights is None else np.asarray(hc.weights, dtype=np.float64)
     points = project(
@@ -146,11 +157,7 @@ def generate(
         age_range=pc.age_range, n_occupations=len(occ_order), n_interests=len(int_order),
         weights=weights, sort_interests=hc.sort_interests, seed=seed, block_size=cfg.block_size,
     )
-    timings["projection"] = time.perf_counter() - t
-
-    links = form_links(points, pop.influence, pc.influence.cap, cfg.links, seed, cfg.block_size, progress)
-    timings.update(links.timings)
-    return World(pop, points, links, cfg, seed, {"occupation": occ_order, "interest": int_order}, timings)
+    return points, {"occupation": occ_order, "interest": int_order}
 
 
 def _as_config(config: GeneratorConfig | dict | str | Path | None) -> GeneratorConfig:

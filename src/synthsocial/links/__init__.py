@@ -127,7 +127,8 @@ def form_links(
             Phase.POPULAR, "popular follows",
             lambda start, stop, rng: popular_follows(np.arange(start, stop), cdf, cfg.popular_follows, rng),
         )
-        src_local, dst_local = sorted_unique_pairs(np.concatenate([src_local, src_pop]), np.concatenate([dst_local, dst_pop]), n)
+        merged = sorted_unique_pairs(np.concatenate([src_local, src_pop]), np.concatenate([dst_local, dst_pop]), n)
+        src_local, dst_local = (_index(a, n) for a in merged)
         timings["popular"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -157,8 +158,8 @@ def form_links(
     mechanisms = {"local": int(n_local), "triadic": int(src_tri.size), "longrange": int(src_long.size)}
     if cfg.popular_follows > 0:
         mechanisms["popular"] = int(src_local.size - n_local)
-    src = np.concatenate([_index(a, n) for a in (src_local, src_tri, src_long)])
-    dst = np.concatenate([_index(a, n) for a in (dst_local, dst_tri, dst_long)])
+    src = np.concatenate([src_local, src_tri, src_long])
+    dst = np.concatenate([dst_local, dst_tri, dst_long])
     del src_local, dst_local, src_tri, dst_tri, src_long, dst_long
     source, target = sorted_unique_pairs(src, dst, n)  # unique by construction; sorted here
     if cfg.follow_back > 0:
