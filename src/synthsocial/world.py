@@ -51,18 +51,8 @@ class World:
         return pa.table({"source": pa.array(self.links.source), "target": pa.array(self.links.target)})
 
     def manifest(self) -> dict[str, Any]:
-        return {
-            "synthsocial_version": __version__,
-            "seed": self.seed,
-            "nodes": self.n,
-            "edges": int(self.links.source.size),
-            "edges_by_mechanism": self.links.mechanisms,
-            "size_adapted": self.links.schedule.to_dict(),
-            "config": self.config.to_dict(),
-            "semantic_orders": self.semantic_orders,
-            "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
-            "platform": {"python": platform.python_version(), "numpy": np.__version__, "pyarrow": pa.__version__},
-        }
+        return manifest(self.n, self.seed, int(self.links.source.size), self.links.mechanisms,
+                        self.links.schedule.to_dict(), self.config, self.semantic_orders, self.timings)
 
     def to_networkx(self, lists_as_strings: bool = False):
         """A ``networkx.DiGraph`` with every user attribute on its node.
@@ -119,11 +109,9 @@ def generate(
     progress : callable(phase, done, total), optional
         Called as phases advance (the CLI draws progress bars with it).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < MIN_NODES:
-        raise ConfigError(f"nodes = {n!r} is not accepted: use an integer >= {MIN_NODES}")
-    n = int(n)
+    n = check_nodes(n)
     seed = check_seed(seed)
-    cfg = _as_config(config)
+    cfg = as_config(config)
     pc = cfg.population
     check_locale(pc.name_locale)
     report = progress or (lambda phase, done, total: None)
@@ -144,23 +132,60 @@ def generate(
     return World(pop, points, links, cfg, seed, orders, timings)
 
 
-def homophily_points(pop: Population, cfg: GeneratorConfig, seed: int) -> tuple[np.ndarray, dict[str, list[str]]]:
+def manifest(n: int, seed: int, edges: int, mechanisms: dict[str, int], schedule: dict[str, Any],
+             config: GeneratorConfig, orders: dict[str, list[str]], timings: dict[str, float]) -> dict[str, Any]:
+    """What manifest.json records about a world (both engines)."""
+    return {
+        "synthsocial_version": __version__,
+        "seed": seed,
+        "nodes": n,
+        "edges": edges,
+        "edges_by_mechanism": mechanisms,
+        "size_adapted": schedule,
+        "config": config.to_dict(),
+        "semantic_orders": orders,
+        "timings_s": {k: round(v, 4) for k, v in timings.items()},
+        "platform": {"python": platform.python_version(), "numpy": np.__version__, "pyarrow": pa.__version__},
+    }
+
+
+def check_nodes(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < MIN_NODES:
+        raise ConfigError(f"nodes = {n!r} is not accepted: use an integer >= {MIN_NODES}")
+    return int(n)
+
+
+def homophily_points(pop: Population, cfg: GeneratorConfig, seed: int,
+                    first_block: int = 0) -> tuple[np.ndarray, dict[str, list[str]]]:
     """The users' points in the homophily space (Algorithm 1) and the semantic orders of
-    occupations and interests they were ranked by."""
+    occupations and interests they were ranked by; the users' first random-stream block is
+    ``first_block``."""
     pc, hc = cfg.population, cfg.homophily
-    occ_rank, occ_order = semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir)
-    int_rank, int_order = semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir)
+    (occ_rank, occ_order), (int_rank, int_order) = _ranks(cfg)
     interest_rank = np.where(pop.interests >= 0, int_rank[np.maximum(pop.interests, 0)], -1)
     weights = np.ones(cfg.dimensions) if hc.weights is None else np.asarray(hc.weights, dtype=np.float64)
     points = project(
         pop.age, occ_rank[pop.occupation], interest_rank,
         age_range=pc.age_range, n_occupations=len(occ_order), n_interests=len(int_order),
         weights=weights, sort_interests=hc.sort_interests, seed=seed, block_size=cfg.block_size,
+        first_block=first_block,
     )
     return points, {"occupation": occ_order, "interest": int_order}
 
 
-def _as_config(config: GeneratorConfig | dict | str | Path | None) -> GeneratorConfig:
+def _ranks(cfg: GeneratorConfig):
+    pc, hc = cfg.population, cfg.homophily
+    return (semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir),
+            semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir))
+
+
+def semantic_orders(cfg: GeneratorConfig) -> dict[str, list[str]]:
+    """The semantic orders of occupations and interests that ``cfg`` ranks users by."""
+    (_, occ_order), (_, int_order) = _ranks(cfg)
+    return {"occupation": occ_order, "interest": int_order}
+
+
+def as_config(config: GeneratorConfig | dict | str | Path | None) -> GeneratorConfig:
     if config is None:
         return GeneratorConfig()
     if isinstance(config, GeneratorConfig):

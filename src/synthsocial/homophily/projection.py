@@ -31,10 +31,12 @@ def project(
     sort_interests: bool,
     seed: int,
     block_size: int,
+    first_block: int = 0,
 ) -> np.ndarray:
     """Return the (N, 3 + k) float64 matrix P of Algorithm 1.
 
-    ``interest_rank`` is an (N, k) matrix of semantic ranks with -1 for empty slots.
+    ``interest_rank`` is an (N, k) matrix of semantic ranks with -1 for empty slots; the users'
+    first block of random streams has index ``first_block``.
     """
     n, k = interest_rank.shape
     lo, hi = age_range
@@ -46,5 +48,5 @@ def project(
         ints = np.sort(ints, axis=1)  # ascending semantic index, empty slots last
     x[:, 2 : 2 + k] = np.where(np.isinf(ints), 0.0, ints)
     for b, start, stop in blocks(n, block_size):
-        x[start:stop, -1] = stream(seed, Phase.PROJECTION, b).random(stop - start)
+        x[start:stop, -1] = stream(seed, Phase.PROJECTION, first_block + b).random(stop - start)
     return x * weights[None, :]

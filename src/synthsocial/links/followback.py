@@ -29,7 +29,15 @@ def follow_backs(source: np.ndarray, target: np.ndarray, n: int, p: float, parts
     reverse = target * n + source
     pos = np.minimum(np.searchsorted(key, reverse), key.size - 1)
     unreturned = key[pos] != reverse
-    bounds = np.searchsorted(source, [start for _, start, _ in parts] + [n])
+    return draw(source, target, unreturned, p, parts, seed)
+
+
+def draw(source: np.ndarray, target: np.ndarray, unreturned: np.ndarray, p: float,
+         parts: list[tuple[int, int, int]], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The follow-backs of the edges ``source -> target`` (sorted by source, every source in one
+    of ``parts``) whose reverse is missing (``unreturned``): one draw per edge, in edge order, from
+    the stream of the block of its source."""
+    bounds = np.searchsorted(source, [start for _, start, _ in parts] + [parts[-1][2]])
     take = np.zeros(source.size, dtype=bool)
     for (b, _, _), lo, hi in zip(parts, bounds[:-1], bounds[1:]):
         if hi > lo:

@@ -41,7 +41,8 @@ def longrange_links(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Long-range links of the users ``rows`` (a contiguous slice).
 
-    ``columns`` is the homophily space as a (d, N) array (``points.T``, contiguous).
+    ``columns`` is the homophily space as a (d, N) array (``points.T``, contiguous); ``h`` is H,
+    or only its rows ``rows`` (shape (len(rows), N): what the Dask engine holds).
     """
     n = columns.shape[1]
     ids = np.arange(rows.start, rows.stop)
@@ -49,7 +50,7 @@ def longrange_links(
     cand = rng.integers(0, n, size=(b, presample))
     accept_u = rng.random((b, c))
     # invalid: self, already in H[i], or a repeat within the pre-sample
-    sub = h[rows].tocsr()
+    sub = (h if h.shape[0] == b else h[rows]).tocsr()
     sub.sort_indices()
     h_keys = np.repeat(np.arange(b, dtype=np.int64), np.diff(sub.indptr)) * n + sub.indices
     keys = np.arange(b, dtype=np.int64)[:, None] * n + cand

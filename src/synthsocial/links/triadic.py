@@ -39,10 +39,26 @@ def triadic_links(
     ``walk`` is the adjacency walked for two steps (H itself, or the follow matrix), ``h`` the
     bidirectional map H used to exclude existing neighbours; ``p_row`` the p_i of these users.
     """
-    start = rows.start
-    two_step = (walk[rows] @ walk).tocsr()
+    return closure_links(rows.start, walk[rows], walk, h[rows], p_row, rng)
+
+
+def closure_links(
+    start: int,
+    first: sp.csr_array,
+    second: sp.csr_array,
+    existing: sp.csr_array,
+    p_row: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Triadic links of the users ``start, start + 1, ...`` (one row each in ``first``).
+
+    ``first @ second`` are their two-step walks: ``first`` holds the first step, with columns
+    that index the rows of ``second`` (all users, or only those reached, renumbered), and
+    ``second`` the second step, columns = user ids. ``existing`` is H of these users.
+    """
+    two_step = (first @ second).tocsr()
     two_step.data[:] = 1
-    existing = h[rows].tocsr()
+    existing = existing.tocsr()
     b = two_step.shape[0]
     # drop i itself and every k already in H[i]
     diag = sp.csr_array((np.ones(b), (np.arange(b), np.arange(start, start + b))), shape=two_step.shape)

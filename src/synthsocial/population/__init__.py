@@ -48,9 +48,10 @@ class Population:
     def __len__(self) -> int:
         return int(self.age.size)
 
-    def to_arrow(self) -> pa.Table:
+    def to_arrow(self, first_id: int = 0) -> pa.Table:
         """The users table: user_id, name, gender, age, qualification, occupation,
-        interests (list of strings), traits (list of strings), influence."""
+        interests (list of strings), traits (list of strings), influence. User ids start at
+        ``first_id`` (a partition of the Dask engine)."""
         cfg = self.config
         n = len(self)
 
@@ -74,7 +75,7 @@ class Population:
         )
         return pa.table(
             {
-                "user_id": pa.array(np.arange(n, dtype=np.int64)),
+                "user_id": pa.array(np.arange(first_id, first_id + n, dtype=np.int64)),
                 "name": name,
                 "gender": labels(self.gender, list(cfg.gender_p)),
                 "age": pa.array(self.age),
@@ -87,15 +88,16 @@ class Population:
         )
 
 
-def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int) -> Population:
-    """Draw the attributes of ``n`` users (section III-A), block by block."""
+def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int, first_block: int = 0) -> Population:
+    """Draw the attributes of ``n`` users (section III-A), block by block; the first block has
+    index ``first_block`` (the users of a Dask partition start there)."""
     occ_index = {o: i for i, o in enumerate(cfg.occupations)}
     pools = [[occ_index[o] for o in pool] for pool in cfg.occupations_by_band]
     min_age = [m for _, m in cfg.qualifications]
     extraversion = list(cfg.trait_p).index("Extraversion") if "Extraversion" in cfg.trait_p else None
     parts = []
     for b, start, stop in blocks(n, block_size):
-        rng = stream(seed, Phase.POPULATION, b)
+        rng = stream(seed, Phase.POPULATION, first_block + b)
         m = stop - start
         band, age = sample_age(m, cfg.age_bands, cfg.age_band_p, rng)
         gender, first, last = sample_gender_and_names(m, cfg.gender_p, cfg.name_locale, rng)

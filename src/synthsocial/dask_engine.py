@@ -1,0 +1,429 @@
+"""The Dask engine: :func:`synthsocial.generate`'s phases as Dask tasks over partitions of users.
+
+A partition is ``partition_blocks`` consecutive blocks of ``block_size`` users. Every random
+number comes from the stream of a (seed, phase, block) triple (:mod:`synthsocial.rng`), exactly
+as in the local engine, and each task computes the same thing for its users that the local
+engine computes for them, so both engines produce the same edges (tests/test_dask_engine.py).
+
+What a partition needs from the others, and how it gets it:
+
+* neighbours (Eq. 1): every worker builds the KD-tree once over the shared points (N x d) and
+  queries its partition's users;
+* triadic closure (Eq. 3): the rows of H for its users (its out-edges plus the in-edges that
+  other partitions send it: a shuffle by target) and the follow rows of every user its users
+  follow (a request/fetch join: each partition asks each other partition for the rows it needs);
+* long-range links (Eq. 4-5): its rows of the new H (another shuffle), the degree of every user
+  (one float per user, shared) and the points as columns (shared);
+* follow-backs: the in-edges of its users (a shuffle) and, for the returned follows, a shuffle by
+  source.
+
+So a worker holds the shared per-user arrays (points, their columns, the degree vector, the
+tree) and the partitions it works on, never the whole graph: memory per worker grows with N only
+through those per-user arrays (benchmarks/bench_dask.py measures it).
+
+Output: ``users.parquet/`` and ``edges.parquet/`` as directories of one Parquet file per
+partition (``part-00000.parquet`` ...), written by the workers (a remote cluster needs the output
+directory on a shared file system), and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import scipy.sparse as sp
+
+from .config import GeneratorConfig
+from .errors import ConfigError, SynthSocialError
+from .links import ProgressFn, schedules
+from .links.followback import draw
+from .links.local import attempts, local_links
+from .links.longrange import longrange_links
+from .links.neighbors import build_tree, knn_rows, leaf_rank
+from .links.popular import attention_cdf, popular_follows
+from .links.triadic import closure_links, probability
+from .population import make_population
+from .population.names import check_locale
+from .rng import Phase, check_seed, stream
+from .world import as_config, check_nodes, homophily_points, manifest, semantic_orders
+
+__all__ = ["DaskOptions", "EngineError", "generate_dask", "estimate_worker_memory"]
+
+Pairs = tuple[np.ndarray, np.ndarray]
+
+
+class EngineError(SynthSocialError, RuntimeError):
+    """The Dask cluster cannot be reached or cannot run the job."""
+
+
+@dataclass(frozen=True)
+class DaskOptions:
+    """How to run: on the scheduler at ``scheduler``, or on a LocalCluster of ``workers``
+    single-threaded processes with ``memory_limit`` bytes each (None: an equal share of RAM)."""
+
+    scheduler: str | None = None
+    workers: int = 2
+    memory_limit: int | None = None
+    partition_blocks: int = 2
+    connect_timeout_s: float = 10.0
+
+
+# --- memory model -------------------------------------------------------------------------
+
+def estimate_worker_memory(n: int, cfg: GeneratorConfig, partition_blocks: int) -> int:
+    """Bytes one worker needs: the shared per-user arrays plus the working set of one partition.
+
+    Shared: points and their columns (2 x 8 d bytes per user), the KD-tree (about 16 bytes per
+    user), the degree and attention vectors (16), scipy's row accumulator in sparse products
+    (16). Per partition, measured at the defaults (benchmarks/bench_dask.py): about 6 kB per user
+    of the partition (its neighbour lists, H rows before and after triadic closure, fetched
+    follow rows and the two-step products of one block), plus 300 MB for the interpreter,
+    numpy, scipy and pyarrow.
+    """
+    d = cfg.dimensions
+    shared = n * (16 * d + 48)
+    part = min(n, partition_blocks * cfg.block_size) * 6_000
+    return int(shared + part + 300e6)
+
+
+# --- tasks (module-level so that workers unpickle them by reference) ------------------------
+
+_TREE: dict[str, Any] = {}
+
+
+def _tree(token: str, points: np.ndarray):
+    """This worker's KD-tree over ``points`` (built once per worker and job)."""
+    if _TREE.get("token") != token:
+        _TREE.clear()
+        tree = build_tree(points)
+        _TREE.update(token=token, tree=tree, rank=leaf_rank(tree))
+    return _TREE["tree"], _TREE["rank"]
+
+
+def _forget_tree() -> None:
+    _TREE.clear()
+
+
+def _blocks_of(start: int, stop: int, block_size: int) -> list[tuple[int, int, int]]:
+    return [(s // block_size, s, min(s + block_size, stop)) for s in range(start, stop, block_size)]
+
+
+def _rows(start: int, stop: int, n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_array:
+    """Binary CSR of the pairs (src, dst), src in [start, stop), as a (stop - start, n) matrix."""
+    a = sp.csr_array((np.ones(src.size, dtype=np.int8), (src - start, dst)), shape=(stop - start, n))
+    a.sum_duplicates()
+    a.data[:] = 1
+    return a
+
+
+def _pairs(start: int, a: sp.csr_array) -> Pairs:
+    """The rows of ``a`` back to (source, target) pairs, sorted."""
+    a.sort_indices()
+    src = np.repeat(np.arange(start, start + a.shape[0], dtype=np.int64), np.diff(a.indptr))
+    return src, a.indices.astype(np.int64)
+
+
+def _population(start: int, stop: int, cfg: GeneratorConfig, seed: int, users_dir: str, name: str):
+    first = start // cfg.block_size
+    pop = make_population(stop - start, cfg.population, seed, cfg.block_size, first_block=first)
+    points, _ = homophily_points(pop, cfg, seed, first_block=first)
+    pq.write_table(pop.to_arrow(first_id=start), Path(users_dir) / name, compression="zstd")
+    return points, pop.influence
+
+
+def _concat(parts: Sequence[tuple], item: int) -> np.ndarray:
+    return np.concatenate([p[item] for p in parts])
+
+
+def _columns(parts: Sequence[tuple]) -> np.ndarray:
+    return np.ascontiguousarray(np.concatenate([p[0] for p in parts]).T)
+
+
+def _local(start: int, stop: int, part: tuple, points: np.ndarray, token: str, cdf: np.ndarray | None,
+           sched: schedules.Schedule, cfg: GeneratorConfig, seed: int) -> tuple[Pairs, dict[str, int]]:
+    """Phase 1 for one partition: local links (Eq. 1-2) and popular follows, unique pairs."""
+    lc = cfg.links
+    n = points.shape[0]
+    tree, rank = _tree(token, points)
+    n_attempt = attempts(part[1], cfg.population.influence.cap, sched.k)
+    src, dst = [], []
+    n_local = 0
+    for b, s, e in _blocks_of(start, stop, cfg.block_size):
+        idx, dist = knn_rows(tree, rank, s, e, sched.k, eps=lc.knn_eps)
+        ls, ld = local_links(np.arange(s, e), idx, dist, n_attempt[s - start:e - start], alpha=lc.alpha,
+                             beta=lc.beta, temperature=lc.temperature, rng=stream(seed, Phase.LOCAL, b))
+        src.append(ls)
+        dst.append(ld)
+        n_local += ls.size
+    if cdf is not None:
+        for b, s, e in _blocks_of(start, stop, cfg.block_size):
+            ps, pd = popular_follows(np.arange(s, e), cdf, lc.popular_follows, stream(seed, Phase.POPULAR, b))
+            src.append(ps)
+            dst.append(pd)
+    pairs = _pairs(start, _rows(start, stop, n, np.concatenate(src), np.concatenate(dst)))
+    counts = {"local": n_local}
+    if cdf is not None:
+        counts["popular"] = int(pairs[0].size - n_local)
+    return pairs, counts
+
+
+def _split(pairs: Pairs, bounds: np.ndarray, by: int) -> list[Pairs]:
+    """Pairs grouped by the partition of their source (by=0) or target (by=1)."""
+    part = np.searchsorted(bounds, pairs[by], side="right") - 1
+    order = np.argsort(part, kind="stable")
+    cuts = np.searchsorted(part[order], np.arange(bounds.size))
+    src, dst = pairs[0][order], pairs[1][order]
+    return [(src[a:b], dst[a:b]) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+def _h_rows(start: int, stop: int, n: int, out: Sequence[Pairs], *incoming: Pairs) -> sp.csr_array:
+    """Rows of the bidirectional map H for the users start..stop: who they follow or are followed by."""
+    src = np.concatenate([p[0] for p in out] + [p[1] for p in incoming])
+    dst = np.concatenate([p[1] for p in out] + [p[0] for p in incoming])
+    return _rows(start, stop, n, src, dst)
+
+
+def _walk_rows(start: int, stop: int, n: int, out: Pairs, h: sp.csr_array, scope: str) -> sp.csr_array:
+    return h if scope == "undirected" else _rows(start, stop, n, *out)
+
+
+def _requests(walk: sp.csr_array, bounds: np.ndarray) -> list[np.ndarray]:
+    """The users whose rows the two-step walks of this partition need, grouped by partition."""
+    need = np.unique(walk.indices).astype(np.int64)
+    cuts = np.searchsorted(need, bounds)
+    return [need[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+def _fetch(walk: sp.csr_array, start: int, ids: np.ndarray) -> sp.csr_array:
+    return walk[ids - start]
+
+
+def _triadic(start: int, stop: int, walk: sp.csr_array, h: sp.csr_array, requests: list[np.ndarray],
+             sched: schedules.Schedule, cfg: GeneratorConfig, seed: int, *fetched: sp.csr_array) -> Pairs:
+    """Triadic closure (Eq. 3) for one partition, from the fetched rows of the users it reaches."""
+    n = h.shape[1]
+    need = np.concatenate(requests)
+    second = sp.vstack(fetched, format="csr") if fetched else sp.csr_array((0, n))
+    first = sp.csr_array((walk.data, np.searchsorted(need, walk.indices), walk.indptr), shape=(walk.shape[0], need.size))
+    p_tri = probability(np.diff(h.indptr), n, sched.delta, cfg.links)
+    src, dst = [], []
+    for b, s, e in _blocks_of(start, stop, cfg.block_size):
+        r = slice(s - start, e - start)
+        ts, td = closure_links(s, first[r], second, h[r], p_tri[r], stream(seed, Phase.TRIADIC, b))
+        src.append(ts)
+        dst.append(td)
+    return np.concatenate(src), np.concatenate(dst)
+
+
+def _degree(h: sp.csr_array) -> np.ndarray:
+    return np.diff(h.indptr).astype(np.float64)
+
+
+def _longrange(start: int, stop: int, columns: np.ndarray, h: sp.csr_array, degree: np.ndarray,
+               local: tuple[Pairs, dict], tri: Pairs, sched: schedules.Schedule, cfg: GeneratorConfig,
+               seed: int) -> tuple[Pairs, dict[str, int]]:
+    """Long-range links (Eq. 4-5) for one partition; returns all its edges so far, sorted."""
+    n = columns.shape[1]
+    src, dst = [local[0][0], tri[0]], [local[0][1], tri[1]]
+    n_long = 0
+    for b, s, e in _blocks_of(start, stop, cfg.block_size):
+        r = slice(s - start, e - start)
+        ls, ld = longrange_links(slice(s, e), columns, h[r], degree, c=sched.c, presample=sched.presample,
+                                 eta=sched.eta, rng=stream(seed, Phase.LONGRANGE, b))
+        src.append(ls)
+        dst.append(ld)
+        n_long += ls.size
+    counts = dict(local[1], triadic=int(tri[0].size), longrange=int(n_long))
+    return _pairs(start, _rows(start, stop, n, np.concatenate(src), np.concatenate(dst))), counts
+
+
+def _follow_back(start: int, stop: int, n: int, edges: tuple[Pairs, dict], p: float, block_size: int, seed: int,
+                 *incoming: Pairs) -> Pairs:
+    """Follow-backs (links/followback.py) of the follows made by this partition's users: the new
+    follows (target -> source). ``incoming`` are the follows of these users, from every partition."""
+    (src, dst), _ = edges
+    reverse = np.sort(np.concatenate([q[1] * n + q[0] for q in incoming]))  # (followed, follower) keys
+    key = src * n + dst
+    pos = np.minimum(np.searchsorted(reverse, key), max(reverse.size - 1, 0))
+    unreturned = reverse[pos] != key if reverse.size else np.ones(key.size, dtype=bool)
+    return draw(src, dst, unreturned, p, _blocks_of(start, stop, block_size), seed)
+
+
+def _size(pairs: Pairs) -> int:
+    return int(pairs[0].size)
+
+
+def _write_edges(start: int, stop: int, n: int, edges: tuple[Pairs, dict], path: str, *incoming: Pairs) -> int:
+    (src, dst), _ = edges
+    if incoming:
+        extra_s = np.concatenate([q[0] for q in incoming])
+        extra_d = np.concatenate([q[1] for q in incoming])
+        src, dst = _pairs(start, _rows(start, stop, n, np.concatenate([src, extra_s]), np.concatenate([dst, extra_d])))
+    pq.write_table(pa.table({"source": pa.array(src), "target": pa.array(dst)}), path, compression="zstd")
+    return int(src.size)
+
+
+# --- driver ---------------------------------------------------------------------------------
+
+def _connect(options: DaskOptions, need: int):
+    from dask.distributed import Client, LocalCluster
+
+    if options.scheduler is not None:
+        try:
+            client = Client(options.scheduler, timeout=f"{options.connect_timeout_s}s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise EngineError(
+                f"scheduler = {options.scheduler!r}: cannot reach a Dask scheduler there ({type(exc).__name__}: {exc}); "
+                "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or leave --scheduler out to "
+                "run on a local cluster"
+            ) from None
+        limits = [w.get("memory_limit") or 0 for w in client.scheduler_info()["workers"].values()]
+        if not limits:
+            client.close()
+            raise EngineError(f"scheduler = {options.scheduler!r} has no workers: start some with `dask worker {options.scheduler}`")
+        small = [m for m in limits if 0 < m < need]
+        if small:
+            client.close()
+            raise EngineError(
+                f"the workers of {options.scheduler} have memory limits down to {min(small) / 1e9:.2f} GB; this job "
+                f"needs at least {need / 1e9:.2f} GB per worker (start workers with --memory-limit {need / 1e9:.1f}GB, "
+                "or use a smaller --partition-blocks)"
+            )
+        return client, None
+    cluster = LocalCluster(n_workers=options.workers, threads_per_worker=1, processes=True,
+                           memory_limit=options.memory_limit or "auto", dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def generate_dask(
+    n: int,
+    out_dir: str | Path,
+    seed: int = 0,
+    config: GeneratorConfig | dict | str | Path | None = None,
+    options: DaskOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Generate the world of ``generate(n, seed, config)`` on Dask and write it into the existing
+    directory ``out_dir`` (partitioned Parquet + manifest.json); return the manifest."""
+    n = check_nodes(n)
+    seed = check_seed(seed)
+    cfg = as_config(config)
+    options = options or DaskOptions()
+    check_locale(cfg.population.name_locale)
+    if options.workers < 1 or options.partition_blocks < 1:
+        raise ConfigError(f"workers = {options.workers}, partition_blocks = {options.partition_blocks}: both must be >= 1")
+    need = estimate_worker_memory(n, cfg, options.partition_blocks)
+    if options.scheduler is None and options.memory_limit is not None and options.memory_limit < need:
+        hint = (f" or fewer users per partition (--partition-blocks 1 needs {estimate_worker_memory(n, cfg, 1) / 1e9:.2f} GB)"
+                if options.partition_blocks > 1 else "")
+        raise EngineError(
+            f"memory limit = {options.memory_limit / 1e9:.2f} GB per worker is too small for {n:,} users in partitions of "
+            f"{options.partition_blocks * cfg.block_size:,}: a worker needs about {need / 1e9:.2f} GB; use "
+            f"--memory-limit {np.ceil(need / 1e8) / 10:.1f}GB or more{hint}"
+        )
+    report = progress or (lambda phase, done, total: None)
+    out = Path(out_dir)
+    users_dir, edges_dir = out / "users.parquet", out / "edges.parquet"
+    users_dir.mkdir()
+    edges_dir.mkdir()
+    sched = schedules.resolve(n, cfg.links)
+    lc = cfg.links
+    size = options.partition_blocks * cfg.block_size
+    starts = list(range(0, n, size))
+    spans = [(s, min(s + size, n)) for s in starts]
+    bounds = np.array(starts + [n], dtype=np.int64)
+    names = [f"part-{p:05d}.parquet" for p in range(len(spans))]
+    timings: dict[str, float] = {}
+
+    client, cluster = _connect(options, need)
+    try:
+        from dask.distributed import KilledWorker, as_completed
+
+        def phase(label: str, futures: list) -> None:
+            t = time.perf_counter()
+            report(label, 0, len(futures))
+            for done, _ in enumerate(as_completed(futures), 1):
+                report(label, done, len(futures))
+            timings[label] = time.perf_counter() - t
+
+        def shuffle(pairs: list, by: int) -> list[list]:
+            """pieces[c] = the pairs of every partition whose source/target is in partition c."""
+            split = [client.submit(_split, p, bounds, by) for p in pairs]
+            return [[client.submit(operator.getitem, s, c) for s in split] for c in range(len(spans))]
+
+        def gi(future, i):
+            return client.submit(operator.getitem, future, i)
+
+        try:
+            parts = [client.submit(_population, s, e, cfg, seed, str(users_dir), name)
+                     for (s, e), name in zip(spans, names)]
+            phase("population", parts)
+            points = client.submit(_concat, parts, 0)
+            cdf = (client.submit(attention_cdf, client.submit(_concat, parts, 1), lc.popularity_exponent)
+                   if lc.popular_follows > 0 else None)
+            local = [client.submit(_local, s, e, part, points, points.key, cdf, sched, cfg, seed)
+                     for (s, e), part in zip(spans, parts)]
+            phase("neighbours + local links", local)
+            client.run(_forget_tree)
+            columns = client.submit(_columns, parts)
+            del points, cdf
+            out1 = [gi(f, 0) for f in local]
+            incoming = shuffle(out1, 1)
+            h1 = [client.submit(_h_rows, s, e, n, [o], *inc) for (s, e), o, inc in zip(spans, out1, incoming)]
+            walk = [client.submit(_walk_rows, s, e, n, o, h, lc.triadic_scope) for (s, e), o, h in zip(spans, out1, h1)]
+            req = [client.submit(_requests, w, bounds) for w in walk]
+            tri = []
+            for p, (s, e) in enumerate(spans):
+                fetched = [client.submit(_fetch, walk[c], spans[c][0], gi(req[p], c)) for c in range(len(spans))]
+                tri.append(client.submit(_triadic, s, e, walk[p], h1[p], req[p], sched, cfg, seed, *fetched))
+            phase("triadic closure", tri)
+            del h1, walk, req, incoming
+            incoming = shuffle(tri, 1)
+            h2 = [client.submit(_h_rows, s, e, n, [o, t], *inc) for (s, e), o, t, inc in zip(spans, out1, tri, incoming)]
+            degree = client.submit(np.concatenate, [client.submit(_degree, h) for h in h2])
+            edges = [client.submit(_longrange, s, e, columns, h, degree, lo, t, sched, cfg, seed)
+                     for (s, e), h, lo, t in zip(spans, h2, local, tri)]
+            phase("long-range links", edges)
+            del h2, degree, columns, local, tri, out1, incoming, parts
+            back: list[list] = [[] for _ in spans]
+            if lc.follow_back > 0:
+                incoming = shuffle([gi(f, 0) for f in edges], 1)
+                returned = [client.submit(_follow_back, s, e, n, f, lc.follow_back, cfg.block_size, seed, *inc)
+                            for (s, e), f, inc in zip(spans, edges, incoming)]
+                phase("follow-backs", returned)
+                back = shuffle(returned, 0)
+                n_back = sum(client.gather([client.submit(_size, r) for r in returned]))
+            written = [client.submit(_write_edges, s, e, n, f, str(edges_dir / name), *bk)
+                       for (s, e), f, name, bk in zip(spans, edges, names, back)]
+            phase("writing", written)
+            m = int(sum(client.gather(written)))
+            per_part = client.gather([gi(f, 1) for f in edges])
+            counts = {k: sum(c[k] for c in per_part) for k in ("local", "triadic", "longrange")}
+            if lc.popular_follows > 0:
+                counts["popular"] = sum(c["popular"] for c in per_part)
+            if lc.follow_back > 0:
+                counts["follow_back"] = n_back
+        except KilledWorker as exc:
+            raise EngineError(
+                f"a Dask worker died while running {exc.task!r} (out of memory?): this job needs about "
+                f"{need / 1e9:.2f} GB per worker; give workers more memory or use --partition-blocks 1"
+            ) from None
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    man = manifest(n, seed, m, counts, sched.to_dict(), cfg, semantic_orders(cfg), timings)
+    man["engine"] = {"name": "dask", "partitions": len(spans), "users_per_partition": size,
+                     "workers": options.workers if options.scheduler is None else None,
+                     "scheduler": options.scheduler}
+    man["files"] = ["users.parquet", "edges.parquet", "manifest.json"]
+    (out / "manifest.json").write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
+    return man
