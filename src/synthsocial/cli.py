@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .errors import SynthSocialError
+from .errors import ConfigError, SynthSocialError
 
 app = typer.Typer(
     name="synthsocial",
@@ -87,19 +87,45 @@ def generate(
         typer.Option("--format", "-f", metavar="FORMAT", help="Extra output beside the Parquet files: csv, graphml or gexf (repeatable)."),
     ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output directory.")] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", metavar="ENGINE", help="local (one process) or dask (Dask tasks over partitions of users).")
+    ] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler to use (tcp://host:8786); default: start a local cluster.")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", parser=_positive_int("--workers", 1), metavar="W", help="Workers of the local Dask cluster (one thread each).")
+    ] = 2,
+    memory_limit: Annotated[
+        Optional[str], typer.Option("--memory-limit", metavar="SIZE", help="Memory limit per worker of the local Dask cluster, e.g. 4GB.")
+    ] = None,
+    partition_blocks: Annotated[
+        int,
+        typer.Option("--partition-blocks", parser=_positive_int("--partition-blocks", 1), metavar="B",
+                     help="Dask engine: blocks of users (block_size each) per task; fewer need less memory per worker."),
+    ] = 2,
 ) -> None:
     """Generate users and their follower graph (homophily paper, section III).
 
     Writes OUT/users.parquet, OUT/edges.parquet (source follows target) and OUT/manifest.json
     (version, seed, sizes, the resolved configuration, phase timings). The directory appears
-    only when complete.
+    only when complete. With --engine dask the two Parquet outputs are directories of one file
+    per partition (read them with pyarrow.parquet.read_table as they are); the edges are the
+    same as the local engine's for the same seed and config.
     """
     from .config import GeneratorConfig
     from .io.writers import atomic_directory, check_formats
     from .world import generate as run
 
     formats = check_formats([f for f in (fmt or []) if f != "parquet"])
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"--engine {engine!r} is not accepted: use local or dask")
+    if engine == "local" and (scheduler is not None or memory_limit is not None):
+        raise ConfigError("--scheduler and --memory-limit need --engine dask")
+    if engine == "dask" and formats:
+        raise ConfigError(f"--format {formats[0]} is not available with --engine dask (it writes partitioned Parquet only)")
     cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
+    options = _dask_options(scheduler, workers, memory_limit, partition_blocks) if engine == "dask" else None
     started = time.perf_counter()
     with atomic_directory(out, overwrite=overwrite) as tmp, _progress() as bar:
         tasks: dict[str, int] = {}
@@ -109,15 +135,40 @@ def generate(
                 tasks[phase] = bar.add_task(phase, total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
-        world = run(nodes, seed=seed, config=cfg, progress=progress)
-        progress("writing", 0, 1)
-        world.write(tmp, formats)
-        progress("writing", 1, 1)
-    m = world.links.source.size
+        if options is not None:
+            from .dask_engine import generate_dask
+
+            m = generate_dask(nodes, tmp, seed=seed, config=cfg, options=options, progress=progress)["edges"]
+        else:
+            world = run(nodes, seed=seed, config=cfg, progress=progress)
+            progress("writing", 0, 1)
+            world.write(tmp, formats)
+            progress("writing", 1, 1)
+            m = world.links.source.size
     err.print(
         f"wrote {out}: {nodes:,} users, {m:,} follow edges (avg out-degree {m / nodes:.1f}) "
         f"in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _dask_options(scheduler: Optional[str], workers: int, memory_limit: Optional[str], partition_blocks: int):
+    from .dask_engine import DaskOptions
+
+    try:
+        from dask.utils import parse_bytes
+    except ImportError:
+        from .errors import MissingDependencyError
+
+        raise MissingDependencyError("--engine dask needs Dask: pip install 'synthsocial[dask]'") from None
+    limit = None
+    if memory_limit is not None:
+        try:
+            limit = int(parse_bytes(memory_limit))
+        except (ValueError, TypeError):
+            raise ConfigError(f"--memory-limit {memory_limit!r} is not accepted: use a size such as 4GB or 512MiB") from None
+        if limit <= 0:
+            raise ConfigError(f"--memory-limit {memory_limit!r} is not accepted: use a positive size such as 4GB")
+    return DaskOptions(scheduler=scheduler, workers=workers, memory_limit=limit, partition_blocks=partition_blocks)
 
 
 def _evaluate_options(seed: int, aspl_sources: Optional[int], homophily: bool = True):

@@ -332,8 +332,6 @@ def generate_dask(
     report = progress or (lambda phase, done, total: None)
     out = Path(out_dir)
     users_dir, edges_dir = out / "users.parquet", out / "edges.parquet"
-    users_dir.mkdir()
-    edges_dir.mkdir()
     sched = schedules.resolve(n, cfg.links)
     lc = cfg.links
     size = options.partition_blocks * cfg.block_size
@@ -345,6 +343,8 @@ def generate_dask(
 
     client, cluster = _connect(options, need)
     try:
+        users_dir.mkdir()
+        edges_dir.mkdir()
         from dask.distributed import KilledWorker, as_completed
 
         def phase(label: str, futures: list) -> None:
@@ -385,14 +385,15 @@ def generate_dask(
                 fetched = [client.submit(_fetch, walk[c], spans[c][0], gi(req[p], c)) for c in range(len(spans))]
                 tri.append(client.submit(_triadic, s, e, walk[p], h1[p], req[p], sched, cfg, seed, *fetched))
             phase("triadic closure", tri)
-            del h1, walk, req, incoming
-            incoming = shuffle(tri, 1)
-            h2 = [client.submit(_h_rows, s, e, n, [o, t], *inc) for (s, e), o, t, inc in zip(spans, out1, tri, incoming)]
+            del h1, walk, req
+            incoming_tri = shuffle(tri, 1)
+            h2 = [client.submit(_h_rows, s, e, n, [o, t], *inc, *inc_t)
+                  for (s, e), o, t, inc, inc_t in zip(spans, out1, tri, incoming, incoming_tri)]
             degree = client.submit(np.concatenate, [client.submit(_degree, h) for h in h2])
             edges = [client.submit(_longrange, s, e, columns, h, degree, lo, t, sched, cfg, seed)
                      for (s, e), h, lo, t in zip(spans, h2, local, tri)]
             phase("long-range links", edges)
-            del h2, degree, columns, local, tri, out1, incoming, parts
+            del h2, degree, columns, local, tri, out1, incoming, incoming_tri, parts
             back: list[list] = [[] for _ in spans]
             if lc.follow_back > 0:
                 incoming = shuffle([gi(f, 0) for f in edges], 1)
