@@ -124,11 +124,16 @@ def _rows(start: int, stop: int, n: int, src: np.ndarray, dst: np.ndarray) -> sp
     return a
 
 
+def _ids(a: np.ndarray, n: int) -> np.ndarray:
+    """User ids as int32 when they fit: the partitions' edges are most of the cluster's memory."""
+    return a.astype(np.int32, copy=False) if n < 2**31 else a.astype(np.int64, copy=False)
+
+
 def _pairs(start: int, a: sp.csr_array) -> Pairs:
     """The rows of ``a`` back to (source, target) pairs, sorted."""
     a.sort_indices()
     src = np.repeat(np.arange(start, start + a.shape[0], dtype=np.int64), np.diff(a.indptr))
-    return src, a.indices.astype(np.int64)
+    return _ids(src, a.shape[1]), _ids(a.indices, a.shape[1])
 
 
 def _population(start: int, stop: int, cfg: GeneratorConfig, seed: int, users_dir: str, name: str):
@@ -184,8 +189,9 @@ def _split(pairs: Pairs, bounds: np.ndarray, by: int) -> list[Pairs]:
     return [(src[a:b], dst[a:b]) for a, b in zip(cuts[:-1], cuts[1:])]
 
 
-def _h_rows(start: int, stop: int, n: int, out: Sequence[Pairs], *incoming: Pairs) -> sp.csr_array:
-    """Rows of the bidirectional map H for the users start..stop: who they follow or are followed by."""
+def _h_rows(start: int, stop: int, n: int, out: Sequence[Pairs], incoming: Sequence[Pairs]) -> sp.csr_array:
+    """Rows of the bidirectional map H for the users start..stop: who they follow (``out``) or
+    are followed by (``incoming``: follows whose target is one of them)."""
     src = np.concatenate([p[0] for p in out] + [p[1] for p in incoming])
     dst = np.concatenate([p[1] for p in out] + [p[0] for p in incoming])
     return _rows(start, stop, n, src, dst)
@@ -220,18 +226,21 @@ def _triadic(start: int, stop: int, walk: sp.csr_array, h: sp.csr_array, request
         ts, td = closure_links(s, first[r], second, h[r], p_tri[r], stream(seed, Phase.TRIADIC, b))
         src.append(ts)
         dst.append(td)
-    return np.concatenate(src), np.concatenate(dst)
+    return _ids(np.concatenate(src), n), _ids(np.concatenate(dst), n)
 
 
-def _degree(h: sp.csr_array) -> np.ndarray:
-    return np.diff(h.indptr).astype(np.float64)
+def _degree(start: int, stop: int, n: int, out: Sequence[Pairs], incoming: Sequence[Pairs]) -> np.ndarray:
+    """|H[i]| for the users start..stop."""
+    return np.diff(_h_rows(start, stop, n, out, incoming).indptr).astype(np.float64)
 
 
-def _longrange(start: int, stop: int, columns: np.ndarray, h: sp.csr_array, degree: np.ndarray,
-               local: tuple[Pairs, dict], tri: Pairs, sched: schedules.Schedule, cfg: GeneratorConfig,
-               seed: int) -> tuple[Pairs, dict[str, int]]:
-    """Long-range links (Eq. 4-5) for one partition; returns all its edges so far, sorted."""
+def _longrange(start: int, stop: int, columns: np.ndarray, degree: np.ndarray, local: tuple[Pairs, dict],
+               tri: Pairs, incoming: Sequence[Pairs], sched: schedules.Schedule, cfg: GeneratorConfig, seed: int,
+               path: str | None) -> tuple[Pairs | None, dict[str, int]]:
+    """Long-range links (Eq. 4-5) for one partition. Returns all its edges so far, sorted, or
+    writes them to ``path`` when that is given (no follow-backs to come) and returns None."""
     n = columns.shape[1]
+    h = _h_rows(start, stop, n, [local[0], tri], incoming)
     src, dst = [local[0][0], tri[0]], [local[0][1], tri[1]]
     n_long = 0
     for b, s, e in _blocks_of(start, stop, cfg.block_size):
@@ -242,7 +251,12 @@ def _longrange(start: int, stop: int, columns: np.ndarray, h: sp.csr_array, degr
         dst.append(ld)
         n_long += ls.size
     counts = dict(local[1], triadic=int(tri[0].size), longrange=int(n_long))
-    return _pairs(start, _rows(start, stop, n, np.concatenate(src), np.concatenate(dst))), counts
+    edges = _pairs(start, _rows(start, stop, n, np.concatenate(src), np.concatenate(dst)))
+    counts["edges"] = int(edges[0].size)
+    if path is None:
+        return edges, counts
+    _write(path, *edges)
+    return None, counts
 
 
 def _follow_back(start: int, stop: int, n: int, edges: tuple[Pairs, dict], p: float, block_size: int, seed: int,
@@ -250,8 +264,8 @@ def _follow_back(start: int, stop: int, n: int, edges: tuple[Pairs, dict], p: fl
     """Follow-backs (links/followback.py) of the follows made by this partition's users: the new
     follows (target -> source). ``incoming`` are the follows of these users, from every partition."""
     (src, dst), _ = edges
-    reverse = np.sort(np.concatenate([q[1] * n + q[0] for q in incoming]))  # (followed, follower) keys
-    key = src * n + dst
+    reverse = np.sort(np.concatenate([q[1].astype(np.int64) * n + q[0] for q in incoming]))  # (followed, follower)
+    key = src.astype(np.int64) * n + dst
     pos = np.minimum(np.searchsorted(reverse, key), max(reverse.size - 1, 0))
     unreturned = reverse[pos] != key if reverse.size else np.ones(key.size, dtype=bool)
     return draw(src, dst, unreturned, p, _blocks_of(start, stop, block_size), seed)
@@ -261,13 +275,18 @@ def _size(pairs: Pairs) -> int:
     return int(pairs[0].size)
 
 
+def _write(path: str, src: np.ndarray, dst: np.ndarray) -> None:
+    table = pa.table({"source": pa.array(src.astype(np.int64)), "target": pa.array(dst.astype(np.int64))})
+    pq.write_table(table, path, compression="zstd")
+
+
 def _write_edges(start: int, stop: int, n: int, edges: tuple[Pairs, dict], path: str, *incoming: Pairs) -> int:
+    """Write the partition's edges with the follow-backs made by its users (``incoming``)."""
     (src, dst), _ = edges
-    if incoming:
-        extra_s = np.concatenate([q[0] for q in incoming])
-        extra_d = np.concatenate([q[1] for q in incoming])
-        src, dst = _pairs(start, _rows(start, stop, n, np.concatenate([src, extra_s]), np.concatenate([dst, extra_d])))
-    pq.write_table(pa.table({"source": pa.array(src), "target": pa.array(dst)}), path, compression="zstd")
+    src = np.concatenate([src] + [q[0] for q in incoming])
+    dst = np.concatenate([dst] + [q[1] for q in incoming])
+    src, dst = _pairs(start, _rows(start, stop, n, src, dst))
+    _write(path, src, dst)
     return int(src.size)
 
 
@@ -362,56 +381,65 @@ def generate_dask(
         def gi(future, i):
             return client.submit(operator.getitem, future, i)
 
+        # Futures are dropped as soon as their last consumer is submitted, so that the cluster
+        # frees each partition's intermediate data when the tasks that read it are done.
         try:
             parts = [client.submit(_population, s, e, cfg, seed, str(users_dir), name)
                      for (s, e), name in zip(spans, names)]
             phase("population", parts)
             points = client.submit(_concat, parts, 0)
+            columns = client.submit(_columns, parts)
             cdf = (client.submit(attention_cdf, client.submit(_concat, parts, 1), lc.popularity_exponent)
                    if lc.popular_follows > 0 else None)
             local = [client.submit(_local, s, e, part, points, points.key, cdf, sched, cfg, seed)
                      for (s, e), part in zip(spans, parts)]
+            del parts, points, cdf
             phase("neighbours + local links", local)
             client.run(_forget_tree)
-            columns = client.submit(_columns, parts)
-            del points, cdf
+
             out1 = [gi(f, 0) for f in local]
             incoming = shuffle(out1, 1)
-            h1 = [client.submit(_h_rows, s, e, n, [o], *inc) for (s, e), o, inc in zip(spans, out1, incoming)]
+            h1 = [client.submit(_h_rows, s, e, n, [o], inc) for (s, e), o, inc in zip(spans, out1, incoming)]
             walk = [client.submit(_walk_rows, s, e, n, o, h, lc.triadic_scope) for (s, e), o, h in zip(spans, out1, h1)]
             req = [client.submit(_requests, w, bounds) for w in walk]
             tri = []
             for p, (s, e) in enumerate(spans):
                 fetched = [client.submit(_fetch, walk[c], spans[c][0], gi(req[p], c)) for c in range(len(spans))]
                 tri.append(client.submit(_triadic, s, e, walk[p], h1[p], req[p], sched, cfg, seed, *fetched))
+            del h1, walk, req, fetched
             phase("triadic closure", tri)
-            del h1, walk, req
+
+            # H after triadic closure: built twice per partition (for the degrees, then in the
+            # long-range task) rather than held, since it is the largest object of the job
             incoming_tri = shuffle(tri, 1)
-            h2 = [client.submit(_h_rows, s, e, n, [o, t], *inc, *inc_t)
-                  for (s, e), o, t, inc, inc_t in zip(spans, out1, tri, incoming, incoming_tri)]
-            degree = client.submit(np.concatenate, [client.submit(_degree, h) for h in h2])
-            edges = [client.submit(_longrange, s, e, columns, h, degree, lo, t, sched, cfg, seed)
-                     for (s, e), h, lo, t in zip(spans, h2, local, tri)]
+            into = [inc + inc_t for inc, inc_t in zip(incoming, incoming_tri)]
+            degree = client.submit(np.concatenate, [client.submit(_degree, s, e, n, [o, t], i)
+                                                    for (s, e), o, t, i in zip(spans, out1, tri, into)])
+            paths = [None if lc.follow_back > 0 else str(edges_dir / name) for name in names]
+            edges = [client.submit(_longrange, s, e, columns, degree, lo, t, i, sched, cfg, seed, path)
+                     for (s, e), lo, t, i, path in zip(spans, local, tri, into, paths)]
+            del out1, incoming, incoming_tri, into, degree, columns, local, tri
             phase("long-range links", edges)
-            del h2, degree, columns, local, tri, out1, incoming, incoming_tri, parts
-            back: list[list] = [[] for _ in spans]
-            if lc.follow_back > 0:
-                incoming = shuffle([gi(f, 0) for f in edges], 1)
-                returned = [client.submit(_follow_back, s, e, n, f, lc.follow_back, cfg.block_size, seed, *inc)
-                            for (s, e), f, inc in zip(spans, edges, incoming)]
-                phase("follow-backs", returned)
-                back = shuffle(returned, 0)
-                n_back = sum(client.gather([client.submit(_size, r) for r in returned]))
-            written = [client.submit(_write_edges, s, e, n, f, str(edges_dir / name), *bk)
-                       for (s, e), f, name, bk in zip(spans, edges, names, back)]
-            phase("writing", written)
-            m = int(sum(client.gather(written)))
             per_part = client.gather([gi(f, 1) for f in edges])
             counts = {k: sum(c[k] for c in per_part) for k in ("local", "triadic", "longrange")}
             if lc.popular_follows > 0:
                 counts["popular"] = sum(c["popular"] for c in per_part)
+            m = sum(c["edges"] for c in per_part)
+
             if lc.follow_back > 0:
-                counts["follow_back"] = n_back
+                incoming = shuffle([gi(f, 0) for f in edges], 1)
+                returned = [client.submit(_follow_back, s, e, n, f, lc.follow_back, cfg.block_size, seed, *inc)
+                            for (s, e), f, inc in zip(spans, edges, incoming)]
+                del incoming
+                phase("follow-backs", returned)
+                back = shuffle(returned, 0)
+                counts["follow_back"] = sum(client.gather([client.submit(_size, r) for r in returned]))
+                del returned
+                written = [client.submit(_write_edges, s, e, n, f, str(edges_dir / name), *bk)
+                           for (s, e), f, name, bk in zip(spans, edges, names, back)]
+                del edges, back
+                phase("writing", written)
+                m = int(sum(client.gather(written)))
         except KilledWorker as exc:
             raise EngineError(
                 f"a Dask worker died while running {exc.task!r} (out of memory?): this job needs about "
