@@ -197,19 +197,32 @@ def evaluate(
                      help="BFS sources for the sampled ASPL (default: 200, 64 or 16 by size)."),
     ] = None,
     homophily: Annotated[bool, typer.Option("--homophily/--no-homophily", help="Analyse communities against attributes.")] = True,
+    streaming: Annotated[
+        bool, typer.Option("--streaming", help="Stream a world's edges instead of loading them (automatic when they do not fit in memory).")
+    ] = False,
 ) -> None:
     """Measure structure (paper, section IV-A) and compare with a reference.
 
     Prints metric, value, reference value and relative error, the NED in both forms with each
     metric's share, and the extras (reciprocity, degree distributions, assortativity). With
-    several targets the paper's min-max NED is taken over all of them.
+    several targets the paper's min-max NED is taken over all of them. A world whose edges do
+    not fit in memory is streamed: clustering and ASPL sampled (standard errors printed),
+    modularity and the community analysis left out (docs/evaluation.md).
     """
     from .io.readers import read_graph
     from .metrics import evaluate as run, to_json_ready
+    from .metrics.large import fits_in_memory, profile_streaming, world_size
 
-    graphs = [read_graph(t, directed=directed) for t in targets]
+    opts = _evaluate_options(seed, aspl_sources, homophily)
+    graphs = []
+    for t in targets:
+        if t.is_dir() and (t / "edges.parquet").exists() and (streaming or not fits_in_memory(world_size(t)[1])):
+            with err.status(f"streaming {t}...") if err.is_terminal else _nullcontext():
+                graphs.append(profile_streaming(t, trials=opts.clustering_trials, sources=opts.sources_for(10**9), seed=seed))
+        else:
+            graphs.append(read_graph(t, directed=directed))
     with err.status("measuring structure...") if err.is_terminal else _nullcontext():
-        results = run(graphs, reference, _evaluate_options(seed, aspl_sources, homophily), reference_directed=directed)
+        results = run(graphs, reference, opts, reference_directed=directed)
     if as_json:
         payload = [to_json_ready(r) for r in results]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))

@@ -171,21 +171,27 @@ def compare(metrics: dict, reference: dict) -> dict:
     return rows
 
 
-def evaluate(graphs: list[Graph], reference: str = "bluesky", options: EvaluateOptions | None = None,
+def evaluate(graphs: list[Graph | dict], reference: str = "bluesky", options: EvaluateOptions | None = None,
              reference_directed: bool | None = None) -> list[dict]:
     """Profile each graph, compare with the reference, and add both NED forms.
 
-    The paper's min-max NED is taken over all ``graphs`` plus the reference.
+    ``graphs`` may hold profiles already measured (dicts, e.g. from
+    :func:`synthsocial.metrics.large.profile_streaming`). The paper's min-max NED is taken over
+    all of them plus the reference.
     """
     opt = options or EvaluateOptions()
     ref = reference_profile(reference, opt, reference_directed)
-    results = [profile(g, opt) for g in graphs]
+    return compare_all([g if isinstance(g, dict) else profile(g, opt) for g in graphs], ref)
+
+
+def compare_all(results: list[dict], ref: dict) -> list[dict]:
+    """Add the comparison with the reference profile ``ref`` and both NEDs to each profile."""
     minmax = ned_minmax([r["metrics"] for r in results], ref["metrics"])
     for r, mm in zip(results, minmax):
         r["reference"] = ref
         r["comparison"] = compare(r["metrics"], ref)
         r["ned"] = {"fixed": ned_fixed(r["metrics"], ref["metrics"]), "minmax": mm}
-        r["ned"]["minmax"]["set"] = [g.name for g in graphs] + [ref["name"]]
+        r["ned"]["minmax"]["set"] = [q["graph"]["name"] for q in results] + [ref["name"]]
     return results
 
 

@@ -12,6 +12,10 @@ Both forms use the paper's five metrics and report each metric's share of the sq
   scale (all of order 0..1); density differs by orders of magnitude, so its term is the difference
   of log10(density) divided by ``DENSITY_DECADES`` (6: from 10^-8 to 10^-2 spans the graphs we
   compare), capped at 1.
+
+A metric missing (None) from a profile or the reference, such as the modularity of a world too
+large for Louvain (metrics/large.py), is left out of the distance, which then lists the metrics
+it used.
 """
 
 from __future__ import annotations
@@ -25,16 +29,23 @@ DENSITY_DECADES = 6.0
 def _result(diffs: dict[str, float]) -> dict:
     sq = {k: d * d for k, d in diffs.items()}
     total = sum(sq.values())
-    return {
+    out = {
         "value": math.sqrt(total),
         "contributions": {k: (v / total if total > 0 else 0.0) for k, v in sq.items()},
         "differences": diffs,
     }
+    if len(diffs) < len(NED_METRICS):
+        out["metrics_used"] = list(diffs)
+    return out
+
+
+def _available(*profiles: dict) -> list[str]:
+    return [k for k in NED_METRICS if all(p.get(k) is not None for p in profiles)]
 
 
 def ned_fixed(metrics: dict, reference: dict) -> dict:
     diffs = {}
-    for k in NED_METRICS:
+    for k in _available(metrics, reference):
         x, r = metrics[k], reference[k]
         if k == "density":
             if x <= 0 or r <= 0:
@@ -52,8 +63,9 @@ def ned_fixed(metrics: dict, reference: dict) -> dict:
 def ned_minmax(profiles: list[dict], reference: dict) -> list[dict]:
     """NED of each profile to the reference, min-max normalised over profiles + reference."""
     everyone = [*profiles, reference]
-    lo = {k: min(p[k] for p in everyone) for k in NED_METRICS}
-    hi = {k: max(p[k] for p in everyone) for k in NED_METRICS}
+    keys = _available(*everyone)
+    lo = {k: min(p[k] for p in everyone) for k in keys}
+    hi = {k: max(p[k] for p in everyone) for k in keys}
 
     def norm(p: dict, k: str) -> float:
         span = hi[k] - lo[k]
@@ -61,7 +73,7 @@ def ned_minmax(profiles: list[dict], reference: dict) -> list[dict]:
 
     out = []
     for p in profiles:
-        res = _result({k: abs(norm(p, k) - norm(reference, k)) for k in NED_METRICS})
+        res = _result({k: abs(norm(p, k) - norm(reference, k)) for k in keys})
         res["form"] = "minmax"
         out.append(res)
     return out

@@ -49,8 +49,13 @@ def print_evaluation(r: dict, console: Console) -> None:
     for form in ("fixed", "minmax"):
         n = r["ned"][form]
         shares = ", ".join(f"{LABELS[k].split(' (')[0]} {v:.0%}" for k, v in sorted(n["contributions"].items(), key=lambda kv: -kv[1]) if v > 0.005)
-        ned.add_row("fixed scale" if form == "fixed" else f"paper (min-max over {len(n['set'])})", f"{n['value']:.3f}", shares or "-")
+        label = "fixed scale" if form == "fixed" else f"paper (min-max over {len(n['set'])})"
+        if "metrics_used" in n:
+            label += f" ({len(n['metrics_used'])} metrics)"
+        ned.add_row(label, f"{n['value']:.3f}", shares or "-")
     console.print(ned)
+    if "evaluation" in r["methods"]:
+        console.print(f"{r['methods']['evaluation']}; modularity {r['methods']['modularity']}")
     ex = Table(title="more structure", title_justify="left")
     ex.add_column("measure")
     ex.add_column("out-degree" if g["directed"] else "degree", justify="right")
