@@ -235,6 +235,22 @@ def evaluate(
 
 
 @app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory written by `synthsocial generate`.")],
+    to: Annotated[str, typer.Option("--to", "-t", metavar="FORMAT", help="graphml, gexf (Gephi), oasis (OASIS agent CSV) or jsonl.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Where to write (default: DIR itself).")] = None,
+) -> None:
+    """Write a world for other tools: GraphML or GEXF with user attributes, the OASIS agent CSV
+    (user_id, name, username, following_agentid_list, previous_tweets, user_char, description),
+    or JSON lines (users.jsonl with each user's follows; posts.jsonl and interactions.jsonl when
+    the world has posts). From Python: synthsocial.io.export.to_networkx(DIR) / to_igraph(DIR)."""
+    from .io.export import export as run
+
+    for path in run(directory, to, out):
+        err.print(f"wrote {path}")
+
+
+@app.command()
 def report(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory written by `synthsocial generate`.")],
     reference: Annotated[

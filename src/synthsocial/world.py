@@ -60,25 +60,11 @@ class World:
         List attributes (interests, traits) stay lists, or become '|'-joined strings with
         ``lists_as_strings`` (what GraphML and GEXF can store).
         """
-        import networkx as nx
-
-        from .io.writers import flat_users
-
-        g = nx.DiGraph()
-        cols = (flat_users(self.users) if lists_as_strings else self.users).to_pydict()
-        ids = cols.pop("user_id")
-        g.add_nodes_from((i, {k: cols[k][j] for k in cols}) for j, i in enumerate(ids))
-        g.add_edges_from(zip(self.links.source.tolist(), self.links.target.tolist()))
-        return g
+        return networkx_graph(self.users, self.links.source, self.links.target, lists_as_strings)
 
     def to_igraph(self):
         """A directed ``igraph.Graph``; vertex i is user i, attributes as vertex attributes."""
-        import igraph as ig
-
-        g = ig.Graph(n=self.n, edges=np.column_stack([self.links.source, self.links.target]), directed=True)
-        for name, col in self.users.to_pydict().items():
-            g.vs[name] = col
-        return g
+        return igraph_graph(self.users, self.links.source, self.links.target)
 
     def write(self, directory: str | Path, formats: tuple[str, ...] = ()) -> list[str]:
         """Write users.parquet, edges.parquet, manifest.json and any extra ``formats`` into an
@@ -130,6 +116,30 @@ def generate(
     links = form_links(points, pop.influence, pc.influence.cap, cfg.links, seed, cfg.block_size, progress)
     timings.update(links.timings)
     return World(pop, points, links, cfg, seed, orders, timings)
+
+
+def networkx_graph(users: pa.Table, source: np.ndarray, target: np.ndarray, lists_as_strings: bool = False):
+    """A ``networkx.DiGraph`` of users (attributes on the nodes) and follow edges."""
+    import networkx as nx
+
+    from .io.writers import flat_users
+
+    g = nx.DiGraph()
+    cols = (flat_users(users) if lists_as_strings else users).to_pydict()
+    ids = cols.pop("user_id")
+    g.add_nodes_from((i, {k: cols[k][j] for k in cols}) for j, i in enumerate(ids))
+    g.add_edges_from(zip(source.tolist(), target.tolist()))
+    return g
+
+
+def igraph_graph(users: pa.Table, source: np.ndarray, target: np.ndarray):
+    """A directed ``igraph.Graph``; vertex i is user i, attributes as vertex attributes."""
+    import igraph as ig
+
+    g = ig.Graph(n=users.num_rows, edges=np.column_stack([source, target]), directed=True)
+    for name, col in users.to_pydict().items():
+        g.vs[name] = col
+    return g
 
 
 def manifest(n: int, seed: int, edges: int, mechanisms: dict[str, int], schedule: dict[str, Any],

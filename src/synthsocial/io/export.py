@@ -1,0 +1,193 @@
+"""``synthsocial export DIR --to FORMAT``: a world in the formats other tools read.
+
+* ``graphml`` / ``gexf``: the follower graph with every user attribute on its node (lists joined
+  by '|'), for Gephi, Cytoscape, networkx, igraph;
+* ``oasis``: the agent CSV of OASIS (Yang et al. 2024, camel-ai/oasis), one row per user:
+  ``user_id, name, username, following_agentid_list, previous_tweets, user_char, description``;
+  ``following_agentid_list`` and ``previous_tweets`` are Python list literals (OASIS reads them
+  with ``ast.literal_eval``), user ids are row numbers as OASIS expects, previous tweets are the
+  user's posts from ``posts.parquet`` when the world has them;
+* ``jsonl``: ``users.jsonl`` (one object per user with its attributes and the ids it follows)
+  and, when the world has posts, ``posts.jsonl`` and ``interactions.jsonl``.
+
+From Python, :func:`to_networkx` and :func:`to_igraph` return the graph objects directly.
+Every file is written under a temporary name and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import ConfigError, InputError, OutputError
+
+FORMATS = ("graphml", "gexf", "oasis", "jsonl")
+OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previous_tweets", "user_char", "description"]
+
+
+def read_world_tables(directory: str | Path) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """(users, source, target) of a world directory (single or partitioned Parquet)."""
+    d = Path(directory)
+    if not (d / "users.parquet").exists() or not (d / "edges.parquet").exists():
+        raise InputError(f"{d}: not a synthsocial world (needs users.parquet and edges.parquet from `synthsocial generate`)")
+    try:
+        users = pq.read_table(d / "users.parquet")
+        edges = pq.read_table(d / "edges.parquet", columns=["source", "target"])
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{d}: cannot read the world's Parquet files: {exc}") from None
+    return users, edges["source"].to_numpy(), edges["target"].to_numpy()
+
+
+def to_networkx(directory: str | Path, lists_as_strings: bool = False):
+    """The world as a ``networkx.DiGraph``, user attributes on the nodes."""
+    from ..world import networkx_graph
+
+    users, src, dst = read_world_tables(directory)
+    return networkx_graph(users, src, dst, lists_as_strings)
+
+
+def to_igraph(directory: str | Path):
+    """The world as a directed ``igraph.Graph``; vertex i is user i."""
+    from ..world import igraph_graph
+
+    users, src, dst = read_world_tables(directory)
+    return igraph_graph(users, src, dst)
+
+
+def _publish(target: Path, write: Callable[[Path], None]) -> None:
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _follows(n: int, src: np.ndarray, dst: np.ndarray) -> list[np.ndarray]:
+    order = np.lexsort((dst, src))
+    src, dst = src[order], dst[order]
+    return np.split(dst, np.searchsorted(src, np.arange(1, n)))
+
+
+def _posts_by_user(directory: Path, n: int) -> list[list[str]]:
+    """Each user's generated posts: the Twitter ones when the world has any, else all."""
+    out: list[list[str]] = [[] for _ in range(n)]
+    path = directory / "posts.parquet"
+    if path.exists():
+        posts = pq.read_table(path, columns=["user_id", "platform", "text", "status"])
+        rows = [r for r in posts.to_pylist() if r["status"] == "ok" and r["text"]]
+        if any(r["platform"] == "twitter" for r in rows):
+            rows = [r for r in rows if r["platform"] == "twitter"]
+        for r in rows:
+            out[r["user_id"]].append(r["text"])
+    return out
+
+
+def _persona(row: dict) -> tuple[str, str]:
+    """(user_char, description): the persona in the first person, and a short profile bio."""
+    interests = ", ".join(row.get("interests") or [])
+    traits = {t[:-1]: t[-1] for t in row.get("traits") or []}
+    words = {"Openness": ("curious", "conventional"), "Conscientiousness": ("organised", "easy-going"),
+             "Extraversion": ("outgoing", "reserved"), "Agreeableness": ("warm", "blunt"),
+             "Neuroticism": ("anxious", "calm")}
+    temper = ", ".join(words[t][0 if s == "+" else 1] for t, s in traits.items() if t in words)
+    occupation = row.get("occupation") or "person"
+    char = (f"I am {row['name']}, a {row['age']}-year-old {occupation.lower()} ({row.get('qualification', '')}). "
+            f"I am {temper}." + (f" I care about {interests}." if interests else ""))
+    bio = f"{occupation} | {interests}" if interests else occupation
+    return char, bio
+
+
+def _usernames(names: list[str]) -> list[str]:
+    out = []
+    for i, name in enumerate(names):
+        handle = "".join(ch for ch in name.lower().replace(" ", "_") if ch.isalnum() or ch == "_")
+        out.append(f"{handle or 'user'}_{i}")
+    return out
+
+
+def write_oasis(directory: Path, target: Path) -> None:
+    users, src, dst = read_world_tables(directory)
+    n = users.num_rows
+    rows = users.to_pylist()
+    follows = _follows(n, src, dst)
+    tweets = _posts_by_user(directory, n)
+    handles = _usernames([r["name"] for r in rows])
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(OASIS_COLUMNS)
+            for i, r in enumerate(rows):
+                char, bio = _persona(r)
+                w.writerow([r["user_id"], r["name"], handles[i], json.dumps(follows[i].tolist()),
+                            json.dumps(tweets[i], ensure_ascii=False), char, bio])
+
+    _publish(target, write)
+
+
+def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
+    users, src, dst = read_world_tables(directory)
+    follows = _follows(users.num_rows, src, dst)
+
+    def users_jsonl(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as f:
+            for i, r in enumerate(users.to_pylist()):
+                r["following"] = follows[i].tolist()
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+    written = [out_dir / "users.jsonl"]
+    _publish(written[0], users_jsonl)
+    for name in ("posts", "interactions"):
+        path = directory / f"{name}.parquet"
+        if path.exists():
+            table = pq.read_table(path)
+
+            def dump(tmp: Path, table=table) -> None:
+                with tmp.open("w", encoding="utf-8") as f:
+                    for r in table.to_pylist():
+                        f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+
+            written.append(out_dir / f"{name}.jsonl")
+            _publish(written[-1], dump)
+    return written
+
+
+def export(directory: str | Path, fmt: str, out: str | Path | None = None) -> list[Path]:
+    """Write the world in ``directory`` as ``fmt`` into ``out`` (default: the world directory);
+    return the files written."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"--to {fmt!r} is not accepted: use one of {', '.join(FORMATS)}")
+    d = Path(directory)
+    if not d.is_dir():
+        raise InputError(f"{d}: not a directory; give the output directory of `synthsocial generate`")
+    out_dir = Path(out) if out is not None else d
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
+    if not os.access(out_dir, os.W_OK):
+        raise OutputError(f"{out_dir}: not writable")
+    if fmt == "oasis":
+        target = out_dir / "oasis_agents.csv"
+        write_oasis(d, target)
+        return [target]
+    if fmt == "jsonl":
+        return write_jsonl(d, out_dir)
+    import networkx as nx
+
+    g = to_networkx(d, lists_as_strings=True)
+    target = out_dir / f"graph.{fmt}"
+    _publish(target, lambda tmp: (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, tmp))
+    return [target]
