@@ -235,6 +235,63 @@ def evaluate(
 
 
 @app.command()
+def world(
+    nodes: Annotated[
+        int, typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 2), metavar="N", help="Number of users (>= 2).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="World directory (created; a rerun brings it up to date).")],
+    platforms: Annotated[str, typer.Option("--platforms", "-p", metavar="LIST", help="Platforms to post on, comma-separated.")] = "twitter,reddit",
+    real_corpus: Annotated[
+        Optional[Path], typer.Option("--real-corpus", metavar="PATH", help="Real posts (a corpus file or ../shared/data/posts): grounds the prompts and adds the fidelity stage.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S", help="Random seed of every stage.")] = 0,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Generator settings (TOML or JSON, as for generate).")
+    ] = None,
+    writers: Annotated[
+        int, typer.Option("--writers", parser=_positive_int("--writers", 1), metavar="K", help="Users who write posts (a random sample; at most N).")
+    ] = 100,
+    posts_per_user: Annotated[int, typer.Option("--posts-per-user", parser=_positive_int("--posts-per-user", 1), metavar="K")] = 1,
+    backend: Annotated[str, typer.Option("--backend", metavar="NAME", help="embedded (offline, default) or openai.")] = "embedded",
+    model: Annotated[Optional[str], typer.Option("--model", metavar="NAME")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="openai backend: the server.")] = None,
+    reference: Annotated[str, typer.Option("--reference", "-r", metavar="NAME|PATH", help="Structural reference for evaluate and report.")] = "bluesky",
+) -> None:
+    """Make a whole world: generate -> evaluate -> posts -> fidelity (with --real-corpus) -> report.
+
+    Writes users.parquet, edges.parquet, manifest.json, metrics.json, posts.parquet,
+    interactions.parquet, report.html (+ figures/, and fidelity.json with --real-corpus) and
+    stages.json, which records each stage's settings hash. A rerun skips every stage whose
+    outputs are current and resumes an interrupted posts stage.
+    """
+    from .config import GeneratorConfig
+    from .pipeline import WorldPlan, build_world
+
+    cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
+    if real_corpus is not None and not real_corpus.exists():
+        from .errors import InputError
+
+        raise InputError(f"--real-corpus {str(real_corpus)!r}: no such file or directory")
+    plan = WorldPlan(nodes=nodes, platforms=tuple(x.strip() for x in platforms.split(",") if x.strip()), seed=seed,
+                     config=cfg.to_dict(), real_corpus=str(real_corpus) if real_corpus else None,
+                     writers=min(writers, nodes), posts_per_user=posts_per_user, backend=backend, model=model,
+                     base_url=base_url, reference=reference)
+    started = time.perf_counter()
+    with _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: Optional[int], total: Optional[int]) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=None)
+            if total is not None:
+                bar.update(tasks[stage], completed=done, total=total)
+
+        what = build_world(plan, out, progress)
+    err.print(f"{out}: " + ", ".join(f"{k} {v}" for k, v in what.items()) + f" ({time.perf_counter() - started:.1f} s)",
+              soft_wrap=True, markup=False, highlight=False)
+
+
+@app.command()
 def export(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory written by `synthsocial generate`.")],
     to: Annotated[str, typer.Option("--to", "-t", metavar="FORMAT", help="graphml, gexf (Gephi), oasis (OASIS agent CSV) or jsonl.")],

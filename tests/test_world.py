@@ -1,0 +1,75 @@
+"""``synthsocial world``: every stage once, a rerun skips them all, changes rerun what they reach."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from synthsocial.cli import main
+
+from .fake_openai import FakeServer
+
+
+def run_world(out, url, *extra):
+    return main(["world", "--nodes", "400", "--platforms", "twitter,reddit", "--writers", "12", "--seed", "3",
+                 "--backend", "openai", "--model", "fake", "--base-url", url, "--out", str(out), *extra])
+
+
+def test_world_makes_every_output_and_a_rerun_skips_every_stage(tmp_path, capsys):
+    out = tmp_path / "my world é"
+    with FakeServer() as srv:
+        assert run_world(out, srv.url) == 0, capsys.readouterr().err
+        first = len(srv.requests)
+        for name in ("users.parquet", "edges.parquet", "manifest.json", "metrics.json", "posts.parquet",
+                     "interactions.parquet", "report.html", "stages.json"):
+            assert (out / name).exists(), name
+        stages = json.loads((out / "stages.json").read_text())
+        assert all(stages[s]["finished"] for s in ("generate", "evaluate", "posts", "report"))
+        edges = (out / "edges.parquet").read_bytes()
+        metrics = json.loads((out / "metrics.json").read_text())
+        assert metrics["graph"]["nodes"] == 400
+        assert pq.read_table(out / "posts.parquet").num_rows > 0
+        capsys.readouterr()
+        assert run_world(out, srv.url) == 0
+        err = capsys.readouterr().err
+        assert "generate skipped, evaluate skipped, posts skipped, fidelity not requested, report skipped" in err
+        assert len(srv.requests) == first  # no post generated again
+        assert (out / "edges.parquet").read_bytes() == edges
+
+
+def test_a_changed_setting_reruns_the_stages_it_reaches(tmp_path, capsys):
+    out = tmp_path / "w"
+    with FakeServer() as srv:
+        assert run_world(out, srv.url) == 0
+        capsys.readouterr()
+        assert run_world(out, srv.url, "--reference", "bluesky", "--posts-per-user", "2") == 0
+        err = capsys.readouterr().err
+        assert "generate skipped, evaluate skipped, posts ran" in err and "report ran" in err
+        (out / "report.html").unlink()
+        assert run_world(out, srv.url, "--posts-per-user", "2") == 0
+        assert "posts skipped, fidelity not requested, report ran" in capsys.readouterr().err
+
+
+def test_interrupted_posts_stage_resumes(tmp_path, capsys):
+    out = tmp_path / "w"
+    with FakeServer(["ok"] * 10 + ["401"]) as srv:  # the posts stage fails in its second batch of 8
+        assert run_world(out, srv.url) == 1
+        assert "HTTP 401" in capsys.readouterr().err
+        assert not (out / "posts.parquet").exists() and list((out / ".posts-parts").glob("part-*.parquet"))
+        stages = json.loads((out / "stages.json").read_text())
+        assert stages["generate"]["finished"] and not stages["posts"]["finished"]
+        assert run_world(out, srv.url) == 0
+        err = capsys.readouterr().err
+        assert "generate skipped, evaluate skipped, posts resumed" in err
+        posts = pq.read_table(out / "posts.parquet")
+        assert len(set(posts["post_id"].to_pylist())) == posts.num_rows
+
+
+def test_world_refuses_a_directory_it_did_not_make(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["world", "--nodes", "100", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "is not a world made by `synthsocial world`" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
