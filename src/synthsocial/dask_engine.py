@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import operator
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -340,6 +341,13 @@ def generate_dask(
     if options.workers < 1 or options.partition_blocks < 1:
         raise ConfigError(f"workers = {options.workers}, partition_blocks = {options.partition_blocks}: both must be >= 1")
     need = estimate_worker_memory(n, cfg, options.partition_blocks)
+    ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    if options.scheduler is None and options.memory_limit is None and need > ram / options.workers:
+        fewer = f"use at most {int(ram // need)} --workers, or " if need <= ram else ""
+        raise EngineError(
+            f"nodes = {n:,} needs about {need / 1e9:.2f} GB per worker; {options.workers} workers on this machine get "
+            f"{ram / options.workers / 1e9:.2f} GB each: {fewer}use a cluster (--scheduler) whose workers have that much memory"
+        )
     if options.scheduler is None and options.memory_limit is not None and options.memory_limit < need:
         hint = (f" or fewer users per partition (--partition-blocks 1 needs {estimate_worker_memory(n, cfg, 1) / 1e9:.2f} GB)"
                 if options.partition_blocks > 1 else "")

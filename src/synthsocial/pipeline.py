@@ -128,7 +128,10 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
     "ran", "resumed", "skipped" or "not requested"."""
     from .posts.platforms import resolve
 
+    from .world import check_fits, check_nodes
+
     d = Path(directory)
+    check_fits(check_nodes(plan.nodes))
     check_target(d)
     cfg = GeneratorConfig.from_dict(plan.config)
     plats = resolve(",".join(plan.platforms))

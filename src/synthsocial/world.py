@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ def generate(
     n = check_nodes(n)
     seed = check_seed(seed)
     cfg = as_config(config)
+    check_fits(n)
     pc = cfg.population
     check_locale(pc.name_locale)
     report = progress or (lambda phase, done, total: None)
@@ -163,6 +165,24 @@ def check_nodes(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < MIN_NODES:
         raise ConfigError(f"nodes = {n!r} is not accepted: use an integer >= {MIN_NODES}")
     return int(n)
+
+
+def estimate_memory(n: int) -> int:
+    """Peak bytes of :func:`generate` for ``n`` users at the default average out-degree (about 60):
+    0.4 GB + 3.4 kB per user, fitted to the peaks measured at 10^5 and 10^6 users
+    (docs/performance.md)."""
+    return int(0.4e9 + 3400 * n)
+
+
+def check_fits(n: int) -> None:
+    """Refuse, before any work, a world the local engine cannot hold in 80% of this machine's RAM."""
+    ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    need = estimate_memory(n)
+    if need > 0.8 * ram:
+        raise ConfigError(
+            f"nodes = {n:,} needs about {need / 1e9:.1f} GB with the local engine, more than 80% of this machine's "
+            f"{ram / 1e9:.1f} GB: use fewer users, or --engine dask (it spills to disk; see docs/performance.md)"
+        )
 
 
 def homophily_points(pop: Population, cfg: GeneratorConfig, seed: int,

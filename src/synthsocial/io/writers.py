@@ -34,6 +34,26 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _remove_stale(target: Path) -> None:
+    """Remove the temporary directories of earlier runs for ``target`` whose process is gone
+    (killed with SIGKILL, or the machine stopped)."""
+    if not target.parent.is_dir():
+        return
+    prefix = f".{target.name}.tmp-"
+    for p in target.parent.iterdir():
+        if not p.name.startswith(prefix):
+            continue
+        pid = p.name[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            pass
+
+
 @contextmanager
 def atomic_directory(target: str | Path, overwrite: bool = False) -> Iterator[Path]:
     """Yield a fresh temporary directory that becomes ``target`` when the block succeeds.
@@ -47,6 +67,7 @@ def atomic_directory(target: str | Path, overwrite: bool = False) -> Iterator[Pa
             raise OutputError(f"output {str(target)!r} exists and is not a directory; choose another path")
         if not overwrite and any(target.iterdir()):
             raise OutputError(f"output directory {str(target)!r} exists and is not empty; choose another path or pass --overwrite")
+    _remove_stale(target)
     missing = []
     p = target.parent
     while not p.exists():
@@ -65,7 +86,7 @@ def atomic_directory(target: str | Path, overwrite: bool = False) -> Iterator[Pa
         for d in reversed(missing):
             d.mkdir()
             created.append(d)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     except OSError as exc:
         remove_created()
         raise OutputError(f"output directory {str(target)!r} cannot be written: {_describe(exc)}") from None
