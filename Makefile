@@ -1,4 +1,5 @@
-# make demo: set up .venv and generate a 10,000-user world into demo/ (embedded defaults).
+# make demo: set up .venv (with the embedded language model) and make a 10,000-user world in demo/:
+# users, follower graph, metrics, posts by 100 users on Twitter and Reddit, report.html (embedded defaults).
 # make test: set up .venv with the test extras (and CPU torch for the embedding tests), run pytest.
 PYTHON ?= python3
 VENV   ?= .venv
@@ -29,8 +30,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-llm: $(VENV)/.installed-llm
 
-demo: install
-	$(BIN)/synthsocial generate --nodes 10000 --seed 7 --out demo --overwrite
+demo: install-llm
+	$(BIN)/synthsocial world --nodes 10000 --platforms twitter,reddit --seed 7 --out demo
 
 test: install-test
 	$(BIN)/python -m pytest -q
