@@ -7,7 +7,7 @@ shared per-user arrays every worker holds (points, their columns, the KD-tree's 
 the degree vector: N x (16 d + 24) bytes) and the rest, which should not grow with N.
 
     python benchmarks/bench_dask.py --sizes 100000,1000000 --runs 3
-    python benchmarks/bench_dask.py --sizes 10000000 --runs 1 --memory-limit 8GB --append
+    python benchmarks/bench_dask.py --sizes 10000000 --runs 1 --memory-limit 5GB --keep /tmp/w1e7 --append
 """
 
 from __future__ import annotations
@@ -38,8 +38,12 @@ if __name__ == "__main__":
     from synthsocial.config import GeneratorConfig
     from synthsocial.dask_engine import DaskOptions, generate_dask
     n, seed, workers, limit, blocks = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+    keep = sys.argv[7]
     with LocalCluster(n_workers=workers, threads_per_worker=1, memory_limit=limit, dashboard_address=None) as cluster, \\
-            Client(cluster) as client, tempfile.TemporaryDirectory(dir=sys.argv[6]) as tmp:
+            Client(cluster) as client, tempfile.TemporaryDirectory(dir=sys.argv[6] or None) as tmp:
+        if keep:
+            Path(keep).mkdir(parents=True)
+            tmp = keep
         t = time.perf_counter()
         man = generate_dask(n, tmp, seed=seed, options=DaskOptions(scheduler=cluster.scheduler_address, partition_blocks=blocks))
         wall = time.perf_counter() - t
@@ -70,14 +74,15 @@ def main() -> None:
     ap.add_argument("--memory-limit", default="8GB", help="per worker")
     ap.add_argument("--partition-blocks", type=int, default=2)
     ap.add_argument("--tmp", default=None, help="where the worlds are written (removed after each run)")
+    ap.add_argument("--keep", default="", help="write the (last) world into this new directory and keep it")
     ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     ap.add_argument("--append", action="store_true", help="keep earlier results in the marked section")
     args = ap.parse_args()
 
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
-        res = [run(n, seed, args.workers, args.memory_limit, args.partition_blocks, args.tmp or "")
-               for seed in range(1, args.runs + 1)]
+        res = [run(n, seed, args.workers, args.memory_limit, args.partition_blocks, args.tmp or "",
+                   args.keep if seed == args.runs else "") for seed in range(1, args.runs + 1)]
         walls = [r["wall"] for r in res]
         d = res[0]["dimensions"]
         shared_mb = n * (16 * d + 24) / 2**20
