@@ -13,6 +13,7 @@ so an output that exists is complete.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ from typing import Any
 from . import __version__
 from .config import GeneratorConfig
 from .errors import ConfigError, OutputError
+from .io.writers import writable_directory
 
 STATE = "stages.json"
 StageProgress = Callable[[str, int | None, int | None], None]  # stage, done, total
@@ -137,12 +139,7 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
     plats = resolve(",".join(plan.platforms))
     if plan.writers is not None and plan.writers < 1:
         raise ConfigError(f"writers = {plan.writers} is not accepted: use an integer >= 1")
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {d}: {exc.strerror or exc}") from None
-    if not os.access(d, os.W_OK):
-        raise OutputError(f"{d}: not writable")
+    writable_directory(d)
     stages = Stages(d)
     report = progress or (lambda stage, done, total: None)
     done: dict[str, str] = {}
@@ -232,12 +229,7 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
 
         p = Path(plan.real_corpus)
         ref = read_shared_posts(p) if p.is_dir() else read_corpus(p)
-        try:
-            import sentence_transformers  # noqa: F401
-
-            semantic = True
-        except ImportError:
-            semantic = False
+        semantic = importlib.util.find_spec("sentence_transformers") is not None  # the embed extra
         result = measure(synthetic_posts(pq.read_table(d / "posts.parquet"), "text"), ref, semantic=semantic, seed=plan.seed)
         save_fidelity(result, d)
         return {"semantic": semantic}

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import ConfigError, InputError, OutputError
+from .writers import writable_directory
 
 FORMATS = ("graphml", "gexf", "oasis", "jsonl")
 OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previous_tweets", "user_char", "description"]
@@ -172,13 +173,7 @@ def export(directory: str | Path, fmt: str, out: str | Path | None = None) -> li
     d = Path(directory)
     if not d.is_dir():
         raise InputError(f"{d}: not a directory; give the output directory of `synthsocial generate`")
-    out_dir = Path(out) if out is not None else d
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    if not os.access(out_dir, os.W_OK):
-        raise OutputError(f"{out_dir}: not writable")
+    out_dir = writable_directory(out if out is not None else d)
     if fmt == "oasis":
         target = out_dir / "oasis_agents.csv"
         write_oasis(d, target)

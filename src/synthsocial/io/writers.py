@@ -34,6 +34,18 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def writable_directory(path: str | Path) -> Path:
+    """Create ``path`` (and its parents) if needed and check that it can be written; return it."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {p}: {exc.strerror or exc}") from None
+    if not os.access(p, os.W_OK):
+        raise OutputError(f"{p}: not writable")
+    return p
+
+
 def _remove_stale(target: Path) -> None:
     """Remove the temporary directories of earlier runs for ``target`` whose process is gone
     (killed with SIGKILL, or the machine stopped)."""

@@ -61,17 +61,25 @@ class EvaluateOptions:
         return 200 if undirected_edges <= 1_000_000 else 64 if undirected_edges <= 10_000_000 else 16
 
 
+class Laps:
+    """Seconds between successive calls, by name: ``lap("build")`` records the time since the
+    previous lap (or since creation)."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._t, 3)
+        self._t = now
+
+
 def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
     """Measure one graph; return a JSON-ready dict (see docs/evaluation.md for the schema)."""
     opt = options or EvaluateOptions()
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal t
-        now = time.perf_counter()
-        timings[name] = round(now - t, 3)
-        t = now
+    lap = Laps()
+    timings = lap.timings
 
     order = np.random.default_rng([opt.seed, 1]).permutation(g.n)  # seeds Louvain's node order
     nk.setNumberOfThreads(1)  # a parallel build would order adjacency lists by scheduling

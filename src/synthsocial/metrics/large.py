@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -206,24 +205,15 @@ def _components(adj: Adjacency, rng: np.random.Generator) -> tuple[np.ndarray, i
             best = comp, source, dist
 
 
-def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: int = 16, seed: int = 0,
-                      progress=None) -> dict:
+def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: int = 16, seed: int = 0) -> dict:
     """A profile of the world in ``directory`` with the same keys as :func:`profile`'s."""
+    from . import Laps
+
     directory = Path(directory)
-    report = progress or (lambda step: None)
     files = edge_files(directory)
     n, m_files = world_size(directory)
     check_streaming_fits(directory, n, m_files)
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal t
-        now = time.perf_counter()
-        timings[name] = round(now - t, 3)
-        t = now
-
-    report("reading edges")
+    lap = Laps()
     adj = Adjacency(files, n)
     m, m_u = adj.m, adj.undirected_edges
     lap("build")
@@ -235,11 +225,9 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
     vx, vy = sxx / m - (sx / m) ** 2, syy / m - (sy / m) ** 2
     assortativity = (sxy / m - sx * sy / m**2) / math.sqrt(vx * vy) if m and vx > 0 and vy > 0 else None
     lap("degrees")
-    report("clustering")
     rng = np.random.default_rng(seed)
     clus, clus_se = _clustering(adj, trials, rng)
     lap("clustering")
-    report("components and shortest paths")
     lcc, first, dist = _components(adj, rng)
     size = int(lcc.sum())
     others = np.flatnonzero(lcc)
@@ -282,5 +270,5 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
             "aspl": f"estimated from {kk} BFS sources" if kk < size else "exact (BFS from every LCC node)",
             "modularity": "not computed: Louvain needs the whole graph in memory; the NED uses the other four metrics",
         },
-        "timings_s": timings,
+        "timings_s": lap.timings,
     }
