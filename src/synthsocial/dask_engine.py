@@ -80,19 +80,21 @@ class DaskOptions:
 # --- memory model -------------------------------------------------------------------------
 
 def estimate_worker_memory(n: int, cfg: GeneratorConfig, partition_blocks: int) -> int:
-    """Bytes one worker needs: the shared per-user arrays plus the working set of one partition.
+    """The smallest memory limit (bytes) a worker can run this job with.
 
-    Shared: points and their columns (2 x 8 d bytes per user), the KD-tree (about 16 bytes per
-    user), the degree and attention vectors (16), scipy's row accumulator in sparse products
-    (16). Per partition, measured at the defaults (benchmarks/bench_dask.py): about 6 kB per user
-    of the partition (its neighbour lists, H rows before and after triadic closure, fetched
-    follow rows and the two-step products of one block), plus 300 MB for the interpreter,
-    numpy, scipy and pyarrow.
+    A worker holds the shared per-user arrays: points and their columns (2 x 8 d bytes per user),
+    the KD-tree's index arrays (16), the degree and attention vectors (16), scipy's row
+    accumulator in sparse products (16); and the working set of one partition, about 6 kB per
+    user of the partition (its neighbour lists, H rows before and after triadic closure, fetched
+    follow rows, the two-step products of one block), plus 300 MB for the interpreter and
+    libraries. Dask pauses a worker whose process memory passes 80% of its limit and spills
+    partitions to disk from 60%, so the limit must leave room above that: the sum is divided by
+    0.7. Measured (docs/performance.md): 10^7 users ran with 5 GB per worker (peak 3.45 GB).
     """
     d = cfg.dimensions
     shared = n * (16 * d + 48)
     part = min(n, partition_blocks * cfg.block_size) * 6_000
-    return int(shared + part + 300e6)
+    return int((shared + part + 300e6) / 0.7)
 
 
 # --- tasks (module-level so that workers unpickle them by reference) ------------------------
@@ -293,6 +295,11 @@ def _write_edges(start: int, stop: int, n: int, edges: tuple[Pairs, dict], path:
 
 # --- driver ---------------------------------------------------------------------------------
 
+def _gb_up(nbytes: int) -> str:
+    """Bytes as GB rounded up to 0.1, as --memory-limit takes them."""
+    return f"{np.ceil(nbytes / 1e8) / 10:.1f}"
+
+
 def _connect(options: DaskOptions, need: int):
     from dask.distributed import Client, LocalCluster
 
@@ -314,7 +321,7 @@ def _connect(options: DaskOptions, need: int):
             client.close()
             raise EngineError(
                 f"the workers of {options.scheduler} have memory limits down to {min(small) / 1e9:.2f} GB; this job "
-                f"needs at least {need / 1e9:.2f} GB per worker (start workers with --memory-limit {need / 1e9:.1f}GB, "
+                f"needs at least {need / 1e9:.2f} GB per worker (start workers with --memory-limit {_gb_up(need)}GB, "
                 "or use a smaller --partition-blocks)"
             )
         return client, None
@@ -354,7 +361,7 @@ def generate_dask(
         raise EngineError(
             f"memory limit = {options.memory_limit / 1e9:.2f} GB per worker is too small for {n:,} users in partitions of "
             f"{options.partition_blocks * cfg.block_size:,}: a worker needs about {need / 1e9:.2f} GB; use "
-            f"--memory-limit {np.ceil(need / 1e8) / 10:.1f}GB or more{hint}"
+            f"--memory-limit {_gb_up(need)}GB or more{hint}"
         )
     report = progress or (lambda phase, done, total: None)
     out = Path(out_dir)
