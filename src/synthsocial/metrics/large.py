@@ -142,14 +142,11 @@ class Adjacency:
         frontier, level = np.array([source], dtype=np.int64), 0
         while frontier.size:
             level += 1
-            found = []
             work = np.cumsum(self.degree[frontier])
             for part in np.split(frontier, np.searchsorted(work, np.arange(_GATHER, work[-1], _GATHER))):
                 nb = self.gather(part)
-                nb = nb[dist[nb] < 0]
-                dist[nb] = level
-                found.append(nb)
-            frontier = np.unique(np.concatenate(found)).astype(np.int64) if found else np.empty(0, dtype=np.int64)
+                dist[nb[dist[nb] < 0]] = level
+            frontier = np.flatnonzero(dist == level)  # one scan instead of sorting the found ids
         return dist
 
     def adjacent(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
