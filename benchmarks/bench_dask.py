@@ -39,7 +39,7 @@ if __name__ == "__main__":
     from synthsocial.dask_engine import DaskOptions, generate_dask
     n, seed, workers, limit, blocks = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
     keep = sys.argv[7]
-    with LocalCluster(n_workers=workers, threads_per_worker=1, memory_limit=limit, dashboard_address=None) as cluster, \\
+    with LocalCluster(n_workers=workers, threads_per_worker=1, memory_limit=limit, dashboard_address=":0") as cluster, \\
             Client(cluster) as client, tempfile.TemporaryDirectory(dir=sys.argv[6] or None) as tmp:
         if keep:
             Path(keep).mkdir(parents=True)

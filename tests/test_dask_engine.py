@@ -22,7 +22,7 @@ from synthsocial.io.readers import read_world  # noqa: E402
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
         yield c
 
 
@@ -114,7 +114,7 @@ def test_cli_memory_limit_too_small_names_the_smallest_setting(tmp_path, capsys)
 
 
 def test_workers_with_too_little_memory_are_refused(tmp_path):
-    with LocalCluster(n_workers=1, threads_per_worker=1, memory_limit="200MB", dashboard_address=None) as small:
+    with LocalCluster(n_workers=1, threads_per_worker=1, memory_limit="200MB", dashboard_address=":0") as small:
         with pytest.raises(EngineError, match=r"memory limits down to 0\.20 GB.*--memory-limit"):
             generate_dask(1_000_000, tmp_path, options=DaskOptions(scheduler=small.scheduler_address))
 

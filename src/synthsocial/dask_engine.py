@@ -326,7 +326,7 @@ def _connect(options: DaskOptions, need: int):
             )
         return client, None
     cluster = LocalCluster(n_workers=options.workers, threads_per_worker=1, processes=True,
-                           memory_limit=options.memory_limit or "auto", dashboard_address=None)
+                           memory_limit=options.memory_limit or "auto", dashboard_address=":0")
     return Client(cluster), cluster
 
 
