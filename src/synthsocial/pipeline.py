@@ -124,12 +124,10 @@ def check_target(directory: Path) -> None:
         )
 
 
-def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress | None = None,
-                backend_factory: Callable[[], Any] | None = None) -> dict[str, str]:
+def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress | None = None) -> dict[str, str]:
     """Make (or bring up to date) the world of ``plan`` in ``directory``; return what each stage did:
     "ran", "resumed", "skipped" or "not requested"."""
     from .posts.platforms import resolve
-
     from .world import check_fits, check_nodes
 
     d = Path(directory)
@@ -213,7 +211,7 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
         strategy = "platform-agnostic" if real is not None else "platform-aware"
         pcfg = PostsConfig(platforms=plats, strategy=strategy, posts_per_user=plan.posts_per_user,
                            max_users=plan.writers, seed=plan.seed)
-        engine = backend_factory() if backend_factory else make_backend(plan.backend, plan.model, base_url=plan.base_url)
+        engine = make_backend(plan.backend, plan.model, base_url=plan.base_url)
         try:
             s = write_posts(d, pcfg, engine, real, progress=lambda k, total: report("posts", k, total))
         finally:
