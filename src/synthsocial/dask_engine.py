@@ -48,7 +48,7 @@ from .links import ProgressFn, schedules
 from .links.followback import draw
 from .links.local import attempts, local_links
 from .links.longrange import longrange_links
-from .links.neighbors import build_tree, knn_rows, leaf_rank
+from .links.neighbors import build_tree, query
 from .links.popular import attention_cdf, popular_follows
 from .links.triadic import closure_links, probability
 from .population import make_population
@@ -103,12 +103,12 @@ _TREE: dict[str, Any] = {}
 
 
 def _tree(token: str, points: np.ndarray):
-    """This worker's KD-tree over ``points`` (built once per worker and job)."""
+    """This worker's KD-tree over ``points`` (built once per worker and job; the build is
+    deterministic, so every worker has the same tree and the same leaf order)."""
     if _TREE.get("token") != token:
         _TREE.clear()
-        tree = build_tree(points)
-        _TREE.update(token=token, tree=tree, rank=leaf_rank(tree))
-    return _TREE["tree"], _TREE["rank"]
+        _TREE.update(token=token, tree=build_tree(points))
+    return _TREE["tree"]
 
 
 def _forget_tree() -> None:
@@ -155,17 +155,34 @@ def _columns(parts: Sequence[tuple]) -> np.ndarray:
     return np.ascontiguousarray(np.concatenate([p[0] for p in parts]).T)
 
 
-def _local(start: int, stop: int, part: tuple, points: np.ndarray, token: str, cdf: np.ndarray | None,
+def _neighbours(first: int, last: int, points: np.ndarray, token: str, k: int, eps: float,
+                bounds: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """kNN (Eq. 1) of the users at positions first..last of the tree's leaf order, grouped by the
+    partition they belong to: (users, idx, dist) per partition. Querying in leaf order keeps
+    consecutive queries in the same tree nodes (3x faster at 10^7 than a partition's own users)."""
+    tree = _tree(token, points)
+    rows = tree.indices[first:last]
+    idx, dist = query(tree, rows, k, 1, eps)
+    part = np.searchsorted(bounds, rows, side="right") - 1
+    order = np.argsort(part, kind="stable")
+    cuts = np.searchsorted(part[order], np.arange(bounds.size))
+    return [(rows[order[a:b]], idx[order[a:b]], dist[order[a:b]]) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+def _local(start: int, stop: int, n: int, part: tuple, found: list, cdf: np.ndarray | None,
            sched: schedules.Schedule, cfg: GeneratorConfig, seed: int) -> tuple[Pairs, dict[str, int]]:
-    """Phase 1 for one partition: local links (Eq. 1-2) and popular follows, unique pairs."""
+    """Phase 1 for one partition: local links (Eq. 1-2) and popular follows, unique pairs.
+    ``found``: this partition's pieces of every :func:`_neighbours` task."""
     lc = cfg.links
-    n = points.shape[0]
-    tree, rank = _tree(token, points)
+    order = np.argsort(np.concatenate([f[0] for f in found]), kind="stable")  # back to user order
+    idx_all = np.concatenate([f[1] for f in found])[order]
+    dist_all = np.concatenate([f[2] for f in found])[order]
     n_attempt = attempts(part[1], cfg.population.influence.cap, sched.k)
     src, dst = [], []
     n_local = 0
     for b, s, e in _blocks_of(start, stop, cfg.block_size):
-        idx, dist = knn_rows(tree, rank, s, e, sched.k, eps=lc.knn_eps)
+        r = slice(s - start, e - start)
+        idx, dist = idx_all[r], dist_all[r]
         ls, ld = local_links(np.arange(s, e), idx, dist, n_attempt[s - start:e - start], alpha=lc.alpha,
                              beta=lc.beta, temperature=lc.temperature, rng=stream(seed, Phase.LOCAL, b))
         src.append(ls)
@@ -406,11 +423,16 @@ def generate_dask(
             columns = client.submit(_columns, parts)
             cdf = (client.submit(attention_cdf, client.submit(_concat, parts, 1), lc.popularity_exponent)
                    if lc.popular_follows > 0 else None)
-            local = [client.submit(_local, s, e, part, points, points.key, cdf, sched, cfg, seed)
-                     for (s, e), part in zip(spans, parts)]
+            # kNN in chunks of the tree's leaf order (the same sizes as the partitions), each
+            # chunk's lists sent to the partitions of its users
+            found = [client.submit(_neighbours, s, e, points, points.key, sched.k, lc.knn_eps, bounds) for s, e in spans]
+            local = [client.submit(_local, s, e, n, part, [gi(f, p) for f in found], cdf, sched, cfg, seed)
+                     for p, ((s, e), part) in enumerate(zip(spans, parts))]
             del parts, points, cdf
-            phase("neighbours + local links", local)
+            phase("neighbours", found)
             client.run(_forget_tree)
+            del found
+            phase("local links", local)
 
             out1 = [gi(f, 0) for f in local]
             incoming = shuffle(out1, 1)

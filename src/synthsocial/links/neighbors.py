@@ -6,8 +6,8 @@ most 1 + eps times the true one), which prunes far more of the tree. Its recall@
 exact search is measured by ``benchmarks/knn_recall.py`` and recorded in docs/performance.md.
 
 Each query's answer depends only on the tree and the query point, never on which other points
-are queried with it or in what order: the local engine queries everybody, the Dask engine one
-partition of users at a time, and both get the same neighbours.
+are queried with it or in what order: the local engine queries everybody at once, the Dask engine
+one chunk of the leaf order per task, and both get the same neighbours.
 """
 
 from __future__ import annotations
@@ -22,13 +22,6 @@ _QUERY_BLOCK = 1 << 16
 
 def build_tree(points: np.ndarray) -> cKDTree:
     return cKDTree(points, leafsize=32, balanced_tree=False, compact_nodes=True)
-
-
-def leaf_rank(tree: cKDTree) -> np.ndarray:
-    """Position of every point in the tree's leaf order."""
-    rank = np.empty(tree.n, dtype=np.int64)
-    rank[tree.indices] = np.arange(tree.n)
-    return rank
 
 
 def query(tree: cKDTree, rows: np.ndarray, k: int, workers: int = 1,
@@ -66,18 +59,4 @@ def knn(points: np.ndarray, k: int, workers: int | None = None, eps: float = 0.0
     for start in range(0, n, _QUERY_BLOCK):
         rows = order[start:start + _QUERY_BLOCK]
         idx[rows], dist[rows] = query(tree, rows, k, workers, eps)
-    return idx, dist
-
-
-def knn_rows(tree: cKDTree, rank: np.ndarray, start: int, stop: int, k: int,
-             eps: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`knn` for the users ``start..stop`` only (one partition of the Dask engine),
-    queried in leaf order (``rank`` from :func:`leaf_rank`), returned in the users' order."""
-    rows = np.arange(start, stop)
-    order = np.argsort(rank[rows], kind="stable")
-    idx = np.empty((rows.size, k), dtype=np.int32 if tree.n < 2**31 else np.int64)
-    dist = np.empty((rows.size, k), dtype=np.float64)
-    for s in range(0, rows.size, _QUERY_BLOCK):
-        sel = order[s:s + _QUERY_BLOCK]
-        idx[sel], dist[sel] = query(tree, rows[sel], k, 1, eps)
     return idx, dist
