@@ -7,8 +7,9 @@ engine computes for them, so both engines produce the same edges (tests/test_das
 
 What a partition needs from the others, and how it gets it:
 
-* neighbours (Eq. 1): every worker builds the KD-tree once over the shared points (N x d) and
-  queries its partition's users;
+* neighbours (Eq. 1): every worker builds the KD-tree once over the shared points (N x d); a
+  task queries one chunk of the tree's leaf order and sends each neighbour list to the partition
+  of its user (a shuffle);
 * triadic closure (Eq. 3): the rows of H for its users (its out-edges plus the in-edges that
   other partitions send it: a shuffle by target) and the follow rows of every user its users
   follow (a request/fetch join: each partition asks each other partition for the rows it needs);
