@@ -54,7 +54,7 @@ from .links.popular import attention_cdf, popular_follows
 from .links.triadic import closure_links, probability
 from .population import make_population
 from .population.names import check_locale
-from .rng import Phase, check_seed, stream
+from .rng import Phase, blocks, check_seed, stream
 from .world import as_config, check_nodes, homophily_points, manifest, semantic_orders
 
 __all__ = ["DaskOptions", "EngineError", "generate_dask", "estimate_worker_memory"]
@@ -116,10 +116,6 @@ def _forget_tree() -> None:
     _TREE.clear()
 
 
-def _blocks_of(start: int, stop: int, block_size: int) -> list[tuple[int, int, int]]:
-    return [(s // block_size, s, min(s + block_size, stop)) for s in range(start, stop, block_size)]
-
-
 def _rows(start: int, stop: int, n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_array:
     """Binary CSR of the pairs (src, dst), src in [start, stop), as a (stop - start, n) matrix."""
     a = sp.csr_array((np.ones(src.size, dtype=np.int8), (src - start, dst)), shape=(stop - start, n))
@@ -152,8 +148,8 @@ def _concat(parts: Sequence[tuple], item: int) -> np.ndarray:
     return np.concatenate([p[item] for p in parts])
 
 
-def _columns(parts: Sequence[tuple]) -> np.ndarray:
-    return np.ascontiguousarray(np.concatenate([p[0] for p in parts]).T)
+def _columns(points: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(points.T)
 
 
 def _neighbours(first: int, last: int, points: np.ndarray, token: str, k: int, eps: float,
@@ -164,10 +160,7 @@ def _neighbours(first: int, last: int, points: np.ndarray, token: str, k: int, e
     tree = _tree(token, points)
     rows = tree.indices[first:last]
     idx, dist = query(tree, rows, k, 1, eps)
-    part = np.searchsorted(bounds, rows, side="right") - 1
-    order = np.argsort(part, kind="stable")
-    cuts = np.searchsorted(part[order], np.arange(bounds.size))
-    return [(rows[order[a:b]], idx[order[a:b]], dist[order[a:b]]) for a, b in zip(cuts[:-1], cuts[1:])]
+    return [(rows[g], idx[g], dist[g]) for g in _by_partition(rows, bounds)]
 
 
 def _local(start: int, stop: int, n: int, part: tuple, found: list, cdf: np.ndarray | None,
@@ -181,7 +174,7 @@ def _local(start: int, stop: int, n: int, part: tuple, found: list, cdf: np.ndar
     n_attempt = attempts(part[1], cfg.population.influence.cap, sched.k)
     src, dst = [], []
     n_local = 0
-    for b, s, e in _blocks_of(start, stop, cfg.block_size):
+    for b, s, e in blocks(stop, cfg.block_size, start):
         r = slice(s - start, e - start)
         idx, dist = idx_all[r], dist_all[r]
         ls, ld = local_links(np.arange(s, e), idx, dist, n_attempt[s - start:e - start], alpha=lc.alpha,
@@ -190,7 +183,7 @@ def _local(start: int, stop: int, n: int, part: tuple, found: list, cdf: np.ndar
         dst.append(ld)
         n_local += ls.size
     if cdf is not None:
-        for b, s, e in _blocks_of(start, stop, cfg.block_size):
+        for b, s, e in blocks(stop, cfg.block_size, start):
             ps, pd = popular_follows(np.arange(s, e), cdf, lc.popular_follows, stream(seed, Phase.POPULAR, b))
             src.append(ps)
             dst.append(pd)
@@ -201,13 +194,18 @@ def _local(start: int, stop: int, n: int, part: tuple, found: list, cdf: np.ndar
     return pairs, counts
 
 
-def _split(pairs: Pairs, bounds: np.ndarray, by: int) -> list[Pairs]:
-    """Pairs grouped by the partition of their source (by=0) or target (by=1)."""
-    part = np.searchsorted(bounds, pairs[by], side="right") - 1
+def _by_partition(users: np.ndarray, bounds: np.ndarray) -> list[np.ndarray]:
+    """For each partition (``bounds``: their first users, then N), the positions in ``users``
+    of its users, in their order in ``users``."""
+    part = np.searchsorted(bounds, users, side="right") - 1
     order = np.argsort(part, kind="stable")
     cuts = np.searchsorted(part[order], np.arange(bounds.size))
-    src, dst = pairs[0][order], pairs[1][order]
-    return [(src[a:b], dst[a:b]) for a, b in zip(cuts[:-1], cuts[1:])]
+    return [order[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
+
+
+def _split(pairs: Pairs, bounds: np.ndarray, by: int) -> list[Pairs]:
+    """Pairs grouped by the partition of their source (by=0) or target (by=1)."""
+    return [(pairs[0][g], pairs[1][g]) for g in _by_partition(pairs[by], bounds)]
 
 
 def _h_rows(start: int, stop: int, n: int, out: Sequence[Pairs], incoming: Sequence[Pairs]) -> sp.csr_array:
@@ -242,7 +240,7 @@ def _triadic(start: int, stop: int, walk: sp.csr_array, h: sp.csr_array, request
     first = sp.csr_array((walk.data, np.searchsorted(need, walk.indices), walk.indptr), shape=(walk.shape[0], need.size))
     p_tri = probability(np.diff(h.indptr), n, sched.delta, cfg.links)
     src, dst = [], []
-    for b, s, e in _blocks_of(start, stop, cfg.block_size):
+    for b, s, e in blocks(stop, cfg.block_size, start):
         r = slice(s - start, e - start)
         ts, td = closure_links(s, first[r], second, h[r], p_tri[r], stream(seed, Phase.TRIADIC, b))
         src.append(ts)
@@ -264,7 +262,7 @@ def _longrange(start: int, stop: int, columns: np.ndarray, degree: np.ndarray, l
     h = _h_rows(start, stop, n, [local[0], tri], incoming)
     src, dst = [local[0][0], tri[0]], [local[0][1], tri[1]]
     n_long = 0
-    for b, s, e in _blocks_of(start, stop, cfg.block_size):
+    for b, s, e in blocks(stop, cfg.block_size, start):
         r = slice(s - start, e - start)
         ls, ld = longrange_links(slice(s, e), columns, h[r], degree, c=sched.c, presample=sched.presample,
                                  eta=sched.eta, rng=stream(seed, Phase.LONGRANGE, b))
@@ -289,7 +287,7 @@ def _follow_back(start: int, stop: int, n: int, edges: tuple[Pairs, dict], p: fl
     key = src.astype(np.int64) * n + dst
     pos = np.minimum(np.searchsorted(reverse, key), max(reverse.size - 1, 0))
     unreturned = reverse[pos] != key if reverse.size else np.ones(key.size, dtype=bool)
-    return draw(src, dst, unreturned, p, _blocks_of(start, stop, block_size), seed)
+    return draw(src, dst, unreturned, p, blocks(stop, block_size, start), seed)
 
 
 def _size(pairs: Pairs) -> int:
@@ -421,7 +419,7 @@ def generate_dask(
                      for (s, e), name in zip(spans, names)]
             phase("population", parts)
             points = client.submit(_concat, parts, 0)
-            columns = client.submit(_columns, parts)
+            columns = client.submit(_columns, points)
             cdf = (client.submit(attention_cdf, client.submit(_concat, parts, 1), lc.popularity_exponent)
                    if lc.popular_follows > 0 else None)
             # kNN in chunks of the tree's leaf order (the same sizes as the partitions), each

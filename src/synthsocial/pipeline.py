@@ -27,7 +27,7 @@ from typing import Any
 from . import __version__
 from .config import GeneratorConfig
 from .errors import ConfigError, OutputError
-from .io.writers import writable_directory
+from .io.writers import atomic_text, writable_directory
 
 STATE = "stages.json"
 StageProgress = Callable[[str, int | None, int | None], None]  # stage, done, total
@@ -75,9 +75,7 @@ class Stages:
             self.data = {}
 
     def save(self) -> None:
-        tmp = self.path.with_name(f".{STATE}.tmp")
-        tmp.write_text(json.dumps(self.data, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, self.path)
+        atomic_text(self.path, json.dumps(self.data, indent=2) + "\n")
 
     def current(self, name: str, key: str, outputs: list[str]) -> bool:
         rec = self.data.get(name, {})
@@ -194,9 +192,7 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
         from .metrics import EvaluateOptions, evaluate as measure, to_json_ready
 
         r = measure([read_world(d)], plan.reference, EvaluateOptions(seed=plan.seed))[0]
-        tmp = d / ".metrics.json.tmp"
-        tmp.write_text(json.dumps(to_json_ready(r), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, d / "metrics.json")
+        atomic_text(d / "metrics.json", json.dumps(to_json_ready(r), indent=2) + "\n")
         return {"ned_fixed": round(r["ned"]["fixed"]["value"], 4)}
 
     def posts() -> dict:

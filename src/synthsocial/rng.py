@@ -39,6 +39,8 @@ def stream(seed: int, phase: Phase, block: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, int(phase), block])))
 
 
-def blocks(n: int, block_size: int) -> list[tuple[int, int, int]]:
-    """Split range(n) into (block index, start, stop) triples of at most ``block_size`` users."""
-    return [(b, s, min(s + block_size, n)) for b, s in enumerate(range(0, n, block_size))]
+def blocks(n: int, block_size: int, start: int = 0) -> list[tuple[int, int, int]]:
+    """Split range(start, n) into (block index, start, stop) triples of at most ``block_size``
+    users; ``start`` is a multiple of ``block_size`` (a partition of the Dask engine), and block
+    indices count from user 0."""
+    return [(s // block_size, s, min(s + block_size, n)) for s in range(start, n, block_size)]

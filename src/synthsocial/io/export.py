@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..errors import ConfigError, InputError, OutputError
-from .writers import writable_directory
+from ..errors import ConfigError, InputError
+from .writers import atomic_file, writable_directory
 
 FORMATS = ("graphml", "gexf", "oasis", "jsonl")
 OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previous_tweets", "user_char", "description"]
@@ -60,19 +58,6 @@ def to_igraph(directory: str | Path):
 
     users, src, dst = read_world_tables(directory)
     return igraph_graph(users, src, dst)
-
-
-def _publish(target: Path, write: Callable[[Path], None]) -> None:
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _follows(n: int, src: np.ndarray, dst: np.ndarray) -> list[np.ndarray]:
@@ -135,7 +120,7 @@ def write_oasis(directory: Path, target: Path) -> None:
                 w.writerow([r["user_id"], r["name"], handles[i], json.dumps(follows[i].tolist()),
                             json.dumps(tweets[i], ensure_ascii=False), char, bio])
 
-    _publish(target, write)
+    atomic_file(target, write)
 
 
 def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
@@ -149,7 +134,7 @@ def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
     written = [out_dir / "users.jsonl"]
-    _publish(written[0], users_jsonl)
+    atomic_file(written[0], users_jsonl)
     for name in ("posts", "interactions"):
         path = directory / f"{name}.parquet"
         if path.exists():
@@ -161,7 +146,7 @@ def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
                         f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
 
             written.append(out_dir / f"{name}.jsonl")
-            _publish(written[-1], dump)
+            atomic_file(written[-1], dump)
     return written
 
 
@@ -184,5 +169,5 @@ def export(directory: str | Path, fmt: str, out: str | Path | None = None) -> li
 
     g = to_networkx(d, lists_as_strings=True)
     target = out_dir / f"graph.{fmt}"
-    _publish(target, lambda tmp: (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, tmp))
+    atomic_file(target, lambda tmp: (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, tmp))
     return [target]
