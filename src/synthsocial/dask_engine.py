@@ -90,7 +90,7 @@ def estimate_worker_memory(n: int, cfg: GeneratorConfig, partition_blocks: int) 
     follow rows, the two-step products of one block), plus 300 MB for the interpreter and
     libraries. Dask pauses a worker whose process memory passes 80% of its limit and spills
     partitions to disk from 60%, so the limit must leave room above that: the sum is divided by
-    0.7. Measured (docs/performance.md): 10^7 users ran with 5 GB per worker (peak 3.45 GB).
+    0.7. Measured (docs/performance.md): 10^7 users ran with 5 GB per worker (peak 3.45-3.57 GB).
     """
     d = cfg.dimensions
     shared = n * (16 * d + 48)
@@ -156,7 +156,8 @@ def _neighbours(first: int, last: int, points: np.ndarray, token: str, k: int, e
                 bounds: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """kNN (Eq. 1) of the users at positions first..last of the tree's leaf order, grouped by the
     partition they belong to: (users, idx, dist) per partition. Querying in leaf order keeps
-    consecutive queries in the same tree nodes (3x faster at 10^7 than a partition's own users)."""
+    consecutive queries in the same tree nodes (at 10^7, 352 s against about 600 s when each
+    partition queried its own users)."""
     tree = _tree(token, points)
     rows = tree.indices[first:last]
     idx, dist = query(tree, rows, k, 1, eps)
