@@ -77,7 +77,7 @@ BAD = [
     (["--nodes", "-5"], "--nodes: -5 is not accepted", 2),
     (["--nodes", "abc"], "--nodes: 'abc' is not accepted", 2),
     (["--nodes", "10", "--seed", "x"], "--seed: 'x' is not accepted", 2),
-    (["--nodes", "10", "--format", "xml"], "format 'xml' is not accepted", 1),
+    (["--nodes", "10", "--format", "xml"], "format 'xml' is not accepted", 2),
 ]
 
 
@@ -103,7 +103,7 @@ def test_bad_config_one_line_no_output(tmp_path, capsys, content, fragment):
     cfg.write_text(content)
     out = tmp_path / "out"
     code, _, err = run(["generate", "-n", 10, "-o", out, "-c", cfg], capsys)
-    assert code == 1 and fragment in err and err.count("\n") == 1
+    assert code == 2 and fragment in err and err.count("\n") == 1
     assert not out.exists() and sorted(os.listdir(tmp_path)) == ["c.toml"]
 
 
@@ -116,12 +116,12 @@ def test_unwritable_output(tmp_path, capsys):
 
 
 def test_failure_midway_leaves_nothing(tmp_path, monkeypatch):
-    import synthsocial.world as world
+    import synthsocial.io.writers as writers
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(world.World, "write", boom)
+    monkeypatch.setattr(writers, "write_world", boom)
     out = tmp_path / "nested" / "w"
     with pytest.raises(RuntimeError):
         main(["generate", "-n", 30, "-o", str(out)])

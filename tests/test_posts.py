@@ -258,7 +258,7 @@ def test_platform_overrides_from_a_file(world, tmp_path, capsys):
     assert texts and max(len(t) for t in texts) <= 40
     bad = tmp_path / "bad.toml"
     bad.write_text("[twitter]\ncolour = 1\n")
-    assert main(["posts", str(d), "--platforms", "twitter", "--platform-config", str(bad)]) == 1
+    assert main(["posts", str(d), "--platforms", "twitter", "--platform-config", str(bad)]) == 2  # a bad setting
     assert "unknown key 'colour'" in capsys.readouterr().err
 
 

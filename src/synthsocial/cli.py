@@ -1,14 +1,19 @@
 """The ``synthsocial`` command: a thin layer that parses, calls the library and reports.
 
-Errors for user input are printed as one line on stderr (``synthsocial: error: ...``) with a
-non-zero exit code: 2 for a malformed command line, 1 for a value or file the library refuses.
+Errors are printed as one line on stderr (``synthsocial: error: ...``), never a traceback, with
+one exit-code convention for every command (errors.py, README "Exit codes"): 2 when the command
+line or a setting is wrong (usage errors, ConfigError), 1 when the work could not be done (an
+input, the output, a lock held by another process, a dependency or a server). A file that
+synthsocial wrote and that changed since is reported as ``synthsocial: warning: ...``.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .errors import ConfigError, SynthSocialError
+from .errors import ConfigError, DamagedFileWarning, SynthSocialError, exit_code
 
 app = typer.Typer(
     name="synthsocial",
@@ -39,6 +44,37 @@ def _positive_int(name: str, minimum: int):
         if v < minimum:
             raise typer.BadParameter(f"{value} is not accepted: use an integer >= {minimum}", param_hint=name)
         return v
+
+    return parse
+
+
+def _seed(value: str | int) -> int:
+    """--seed: an integer 0 <= S < 2**63 (every random stream derives from it)."""
+    v = _positive_int("--seed", 0)(value)
+    if v >= 2**63:
+        raise typer.BadParameter(f"{value} is not accepted: use an integer from 0 to 2**63 - 1", param_hint="--seed")
+    return v
+
+
+def _finite_float(name: str, lo: float, hi: float):
+    def parse(value: str | float) -> float:
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            v = math.nan
+        if not lo <= v <= hi:  # also refuses nan and inf
+            raise typer.BadParameter(f"{value!r} is not accepted: use a number from {lo:g} to {hi:g}", param_hint=name)
+        return v
+
+    return parse
+
+
+def _out_path(name: str):
+    """A directory to write: an empty path (an unset shell variable) is refused before any work."""
+    def parse(value: str | Path) -> Path:
+        if not str(value).strip():
+            raise typer.BadParameter("is empty: name a directory (an unset shell variable?)", param_hint=name)
+        return Path(value)
 
     return parse
 
@@ -75,9 +111,9 @@ def generate(
     nodes: Annotated[
         int, typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 2), metavar="N", help="Number of users (>= 2).")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory (created; must not exist or be empty).")],
+    out: Annotated[Path, typer.Option("--out", "-o", parser=_out_path("--out"), metavar="DIR", help="Output directory (created; must not exist or be empty).")],
     seed: Annotated[
-        int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S", help="Random seed (integer >= 0).")
+        int, typer.Option("--seed", "-s", parser=_seed, metavar="S", help="Random seed (integer >= 0).")
     ] = 0,
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="TOML or JSON file with settings to change (see docs/algorithm.md).")
@@ -86,7 +122,7 @@ def generate(
         Optional[list[str]],
         typer.Option("--format", "-f", metavar="FORMAT", help="Extra output beside the Parquet files: csv, graphml or gexf (repeatable)."),
     ] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output directory.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output directory that synthsocial wrote and that holds nothing else.")] = False,
     engine: Annotated[
         str, typer.Option("--engine", metavar="ENGINE", help="local (one process) or dask (Dask tasks over partitions of users).")
     ] = "local",
@@ -114,7 +150,7 @@ def generate(
     same as the local engine's for the same seed and config.
     """
     from .config import GeneratorConfig
-    from .io.writers import atomic_directory, check_formats
+    from .io.writers import atomic_directory, check_formats, write_world
     from .world import generate as run
 
     formats = check_formats([f for f in (fmt or []) if f != "parquet"])
@@ -127,7 +163,7 @@ def generate(
     cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
     options = _dask_options(scheduler, workers, memory_limit, partition_blocks) if engine == "dask" else None
     started = time.perf_counter()
-    with atomic_directory(out, overwrite=overwrite) as tmp, _progress() as bar:
+    with atomic_directory(out, overwrite=overwrite, command="generate") as tmp, _progress() as bar:
         tasks: dict[str, int] = {}
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -142,7 +178,7 @@ def generate(
         else:
             world = run(nodes, seed=seed, config=cfg, progress=progress)
             progress("writing", 0, 1)
-            world.write(tmp, formats)
+            write_world(world, tmp, formats)
             progress("writing", 1, 1)
             m = world.links.source.size
     err.print(
@@ -189,7 +225,7 @@ def evaluate(
         typer.Option("--directed/--undirected", help="How to read edge lists (default: directed; .mat: from symmetry)."),
     ] = None,
     seed: Annotated[
-        int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S", help="Seed of Louvain and of sampled estimates.")
+        int, typer.Option("--seed", "-s", parser=_seed, metavar="S", help="Seed of Louvain and of sampled estimates.")
     ] = 0,
     aspl_sources: Annotated[
         Optional[int],
@@ -209,6 +245,7 @@ def evaluate(
     not fit in memory is streamed: clustering and ASPL sampled (standard errors printed),
     modularity and the community analysis left out (docs/evaluation.md).
     """
+    from .io.lock import locked
     from .io.readers import read_graph
     from .metrics import evaluate as run, to_json_ready
     from .metrics.large import fits_in_memory, profile_streaming, world_size
@@ -216,11 +253,13 @@ def evaluate(
     opts = _evaluate_options(seed, aspl_sources, homophily)
     graphs = []
     for t in targets:
-        if t.is_dir() and (t / "edges.parquet").exists() and (streaming or not fits_in_memory(world_size(t)[1])):
-            with err.status(f"streaming {t}...") if err.is_terminal else _nullcontext():
-                graphs.append(profile_streaming(t, trials=opts.clustering_trials, sources=opts.sources_for(10**9), seed=seed))
-        else:
-            graphs.append(read_graph(t, directed=directed))
+        is_world = t.is_dir() and (t / "edges.parquet").exists()
+        with locked(t, write=False) if is_world else _nullcontext():  # refused while a writer works on it
+            if is_world and (streaming or not fits_in_memory(world_size(t)[1])):
+                with err.status(f"streaming {t}...") if err.is_terminal else _nullcontext():
+                    graphs.append(profile_streaming(t, trials=opts.clustering_trials, sources=opts.sources_for(10**9), seed=seed))
+            else:
+                graphs.append(read_graph(t, directed=directed))
     with err.status("measuring structure...") if err.is_terminal else _nullcontext():
         results = run(graphs, reference, opts, reference_directed=directed)
     if as_json:
@@ -239,12 +278,12 @@ def world(
     nodes: Annotated[
         int, typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 2), metavar="N", help="Number of users (>= 2).")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="World directory (created; a rerun brings it up to date).")],
+    out: Annotated[Path, typer.Option("--out", "-o", parser=_out_path("--out"), metavar="DIR", help="World directory (created; a rerun brings it up to date).")],
     platforms: Annotated[str, typer.Option("--platforms", "-p", metavar="LIST", help="Platforms to post on, comma-separated.")] = "twitter,reddit",
     real_corpus: Annotated[
         Optional[Path], typer.Option("--real-corpus", metavar="PATH", help="Real posts (a corpus file or ../shared/data/posts): grounds the prompts and adds the fidelity stage.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S", help="Random seed of every stage.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s", parser=_seed, metavar="S", help="Random seed of every stage.")] = 0,
     config: Annotated[
         Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Generator settings (TOML or JSON, as for generate).")
     ] = None,
@@ -295,7 +334,7 @@ def world(
 def export(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory written by `synthsocial generate`.")],
     to: Annotated[str, typer.Option("--to", "-t", metavar="FORMAT", help="graphml, gexf (Gephi), oasis (OASIS agent CSV) or jsonl.")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Where to write (default: DIR itself).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", parser=_out_path("--out"), metavar="DIR", help="Where to write (default: DIR itself).")] = None,
 ) -> None:
     """Write a world for other tools: GraphML or GEXF with user attributes, the OASIS agent CSV
     (user_id, name, username, following_agentid_list, previous_tweets, user_char, description),
@@ -314,7 +353,7 @@ def report(
         str, typer.Option("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a graph file.")
     ] = "bluesky",
     seed: Annotated[
-        int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S", help="Seed of Louvain and of sampled estimates.")
+        int, typer.Option("--seed", "-s", parser=_seed, metavar="S", help="Seed of Louvain and of sampled estimates.")
     ] = 0,
 ) -> None:
     """Write DIR/report.html (self-contained), DIR/figures/*.png and DIR/metrics.json."""
@@ -354,22 +393,25 @@ def posts(
     model: Annotated[Optional[str], typer.Option("--model", metavar="NAME", help="embedded: gemma3-270m (default) or smollm2-135m; openai: the server's model name.")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="openai backend: for example http://localhost:8000/v1.")] = None,
     api_key_env: Annotated[str, typer.Option("--api-key-env", metavar="VAR", help="Environment variable holding the API key.")] = "OPENAI_API_KEY",
-    temperature: Annotated[float, typer.Option("--temperature", min=0.0, max=2.0)] = 0.8,
-    top_p: Annotated[float, typer.Option("--top-p", min=0.0, max=1.0)] = 0.95,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", min=1)] = 96,
-    frequency_penalty: Annotated[float, typer.Option("--frequency-penalty", min=-2.0, max=2.0)] = 0.0,
-    presence_penalty: Annotated[float, typer.Option("--presence-penalty", min=-2.0, max=2.0)] = 0.0,
+    temperature: Annotated[float, typer.Option("--temperature", parser=_finite_float("--temperature", 0.0, 2.0), metavar="T")] = 0.8,
+    top_p: Annotated[float, typer.Option("--top-p", parser=_finite_float("--top-p", 0.0, 1.0), metavar="P")] = 0.95,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", parser=_positive_int("--max-tokens", 1), metavar="K")] = 96,
+    frequency_penalty: Annotated[float, typer.Option("--frequency-penalty", parser=_finite_float("--frequency-penalty", -2.0, 2.0), metavar="X")] = 0.0,
+    presence_penalty: Annotated[float, typer.Option("--presence-penalty", parser=_finite_float("--presence-penalty", -2.0, 2.0), metavar="X")] = 0.0,
     batch_size: Annotated[int, typer.Option("--batch-size", parser=_positive_int("--batch-size", 1), metavar="B", help="Posts stored per batch (a crash loses at most one batch).")] = 8,
     max_attempts: Annotated[int, typer.Option("--max-attempts", parser=_positive_int("--max-attempts", 1), metavar="A", help="Generations per post before it is recorded as failed.")] = 3,
     prompts: Annotated[Optional[Path], typer.Option("--prompts", metavar="DIR", help="Folder with your own prompt templates and exemplars.toml.")] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S")] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s", parser=_seed, metavar="S")] = 0,
 ) -> None:
     """Write posts for the users of WORLD (Tari et al. 2025): WORLD/posts.parquet and WORLD/interactions.parquet.
 
     A rerun continues where the last one stopped; existing posts are kept.
     """
     from .io.corpus import read_corpus
-    from .posts.backends import Sampling, make_backend
+    from .io.ownership import output_directory, record
+    from .io.readers import check_world, read_parquet
+    from .io.writers import atomic_text
+    from .posts.backends import Sampling, check_backend, make_backend
     from .posts.pipeline import PostsConfig, write_posts
     from .posts.platforms import resolve
     from .posts.prompts import STRATEGIES
@@ -378,67 +420,69 @@ def posts(
         from .errors import InputError
 
         raise InputError(f"{world}: no users.parquet; `synthsocial posts` needs a world written by `synthsocial generate`")
-    overrides = None
-    if platform_config is not None:
-        import tomllib
+    check_backend(backend, model, base_url)
+    with output_directory(world, "world", command="posts", must_exist=True, option="WORLD", check=check_world):
+        overrides = None
+        if platform_config is not None:
+            import tomllib
 
+            try:
+                overrides = tomllib.loads(platform_config.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                from .errors import ConfigError
+
+                raise ConfigError(f"--platform-config {str(platform_config)!r}: not a readable TOML file: {exc}") from None
+        plats = resolve(platforms, overrides)
+        if strategy == "auto":  # grounding in real posts measured better on every fidelity metric (docs/fidelity.md)
+            strategy = "platform-agnostic" if (corpus is not None or topics_from is not None) else "platform-aware"
+        if strategy not in STRATEGIES:
+            raise typer.BadParameter(f"{strategy!r} is not accepted: use auto, {' or '.join(STRATEGIES)}", param_hint="--strategy")
+        topic_list = None
+        if topics:
+            path = Path(topics)
+            raw = path.read_text(encoding="utf-8").splitlines() if path.is_file() else topics.split(",")
+            topic_list = [t.strip() for t in raw if t.strip()]
+            if not topic_list:
+                raise typer.BadParameter("no topics given", param_hint="--topics")
+        real = None
+        if corpus is not None:
+            real = read_corpus(corpus, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
+        elif strategy == "platform-agnostic" and topics_from is None:
+            raise typer.BadParameter("the platform-agnostic strategy needs --corpus (real posts to ground the prompts)", param_hint="--strategy")
+        topic_of = None
+        if topics_from is not None:
+            from .posts.topics import extract_topics, nearest_topics
+
+            source = read_corpus(topics_from, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
+            with err.status("extracting topics...") if err.is_terminal else _nullcontext():
+                found, labelled, centroids = extract_topics(source, n_topics, seed)
+                users = read_parquet(world / "users.parquet", ["interests"])
+                vocab = sorted({x for row in users["interests"].to_pylist() for x in row})
+                topic_of = dict(zip(vocab, (found[i].label for i in nearest_topics(vocab, centroids))))
+            if real is None:
+                real = labelled
+            atomic_text(world / "topics.json", json.dumps([t.__dict__ for t in found], indent=2) + "\n")
+            record(world, ["topics.json"], "world")
+            err.print(f"{len(found)} topics: " + "; ".join(t.label for t in found))
+        cfg = PostsConfig(
+            platforms=plats, strategy=strategy, posts_per_user=posts_per_user, max_users=max_users, topics=topic_list, topic_of=topic_of,
+            seed=seed, batch_size=batch_size, max_attempts=max_attempts, prompts_dir=str(prompts) if prompts else None,
+            sampling=Sampling(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
+                              frequency_penalty=frequency_penalty, presence_penalty=presence_penalty),
+        )
+        engine = make_backend(backend, model, base_url=base_url, api_key_env=api_key_env)
         try:
-            overrides = tomllib.loads(platform_config.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            from .errors import ConfigError
-
-            raise ConfigError(f"--platform-config {str(platform_config)!r}: not a readable TOML file: {exc}") from None
-    plats = resolve(platforms, overrides)
-    if strategy == "auto":  # grounding in real posts measured better on every fidelity metric (docs/fidelity.md)
-        strategy = "platform-agnostic" if (corpus is not None or topics_from is not None) else "platform-aware"
-    if strategy not in STRATEGIES:
-        raise typer.BadParameter(f"{strategy!r} is not accepted: use auto, {' or '.join(STRATEGIES)}", param_hint="--strategy")
-    topic_list = None
-    if topics:
-        path = Path(topics)
-        raw = path.read_text(encoding="utf-8").splitlines() if path.is_file() else topics.split(",")
-        topic_list = [t.strip() for t in raw if t.strip()]
-        if not topic_list:
-            raise typer.BadParameter("no topics given", param_hint="--topics")
-    real = None
-    if corpus is not None:
-        real = read_corpus(corpus, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
-    elif strategy == "platform-agnostic" and topics_from is None:
-        raise typer.BadParameter("the platform-agnostic strategy needs --corpus (real posts to ground the prompts)", param_hint="--strategy")
-    topic_of = None
-    if topics_from is not None:
-        import pyarrow.parquet as pq
-
-        from .posts.topics import extract_topics, nearest_topics
-
-        source = read_corpus(topics_from, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
-        with err.status("extracting topics...") if err.is_terminal else _nullcontext():
-            found, labelled, centroids = extract_topics(source, n_topics, seed)
-            vocab = sorted({x for row in pq.read_table(world / "users.parquet", columns=["interests"])["interests"].to_pylist() for x in row})
-            topic_of = dict(zip(vocab, (found[i].label for i in nearest_topics(vocab, centroids))))
-        if real is None:
-            real = labelled
-        (world / "topics.json").write_text(json.dumps([t.__dict__ for t in found], indent=2) + "\n", encoding="utf-8")
-        err.print(f"{len(found)} topics: " + "; ".join(t.label for t in found))
-    cfg = PostsConfig(
-        platforms=plats, strategy=strategy, posts_per_user=posts_per_user, max_users=max_users, topics=topic_list, topic_of=topic_of,
-        seed=seed, batch_size=batch_size, max_attempts=max_attempts, prompts_dir=str(prompts) if prompts else None,
-        sampling=Sampling(temperature=temperature, top_p=top_p, max_tokens=max_tokens,
-                          frequency_penalty=frequency_penalty, presence_penalty=presence_penalty),
-    )
-    engine = make_backend(backend, model, base_url=base_url, api_key_env=api_key_env)
-    try:
-        with _progress() as bar:
-            task = bar.add_task("posts", total=None)
-            summary = write_posts(world, cfg, engine, real, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    finally:
-        engine.close()
-    rate = f", {summary['posts_per_minute']:.0f} posts/min" if summary["posts_per_minute"] else ""
-    err.print(
-        f"wrote {world}/posts.parquet: {summary['generated']} new posts, {summary['failed']} failed, "
-        f"{summary['skipped_existing']} already there{rate}; {summary['posts_total']} posts in all "
-        f"({', '.join(f'{k} {v}' for k, v in summary['by_platform'].items())}); {summary['interactions']} interactions"
-    )
+            with _progress() as bar:
+                task = bar.add_task("posts", total=None)
+                summary = write_posts(world, cfg, engine, real, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        finally:
+            engine.close()
+        rate = f", {summary['posts_per_minute']:.0f} posts/min" if summary["posts_per_minute"] else ""
+        err.print(
+            f"wrote {world}/posts.parquet: {summary['generated']} new posts, {summary['failed']} failed, "
+            f"{summary['skipped_existing']} already there{rate}; {summary['posts_total']} posts in all "
+            f"({', '.join(f'{k} {v}' for k, v in summary['by_platform'].items())}); {summary['interactions']} interactions"
+        )
 
 
 @app.command()
@@ -453,8 +497,8 @@ def fidelity(
     real_platform_col: Annotated[Optional[str], typer.Option("--real-platform-col", metavar="NAME|INDEX")] = None,
     real_platform: Annotated[Optional[str], typer.Option("--real-platform", metavar="NAME")] = None,
     semantic: Annotated[bool, typer.Option("--semantic/--no-semantic", help="Embedding metrics (needs the embed extra).")] = True,
-    save: Annotated[Optional[Path], typer.Option("--save", metavar="DIR", help="Write DIR/fidelity.json and DIR/fidelity_figures/ (shown by `synthsocial report DIR`).")] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S")] = 0,
+    save: Annotated[Optional[Path], typer.Option("--save", parser=_out_path("--save"), metavar="DIR", help="Write DIR/fidelity.json and DIR/fidelity_figures/ (shown by `synthsocial report DIR`).")] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", parser=_seed, metavar="S")] = 0,
 ) -> None:
     """Measure how close synthetic posts are to real ones: lexical, semantic, multi-platform,
     discriminator and memorization (docs/fidelity.md)."""
@@ -463,14 +507,14 @@ def fidelity(
     from .metrics import to_json_ready
 
     if synthetic.suffix == ".parquet" and synthetic.is_file():
-        import pyarrow.parquet as pq
+        from .io.lock import locked
+        from .io.ownership import MARKER, warn_if_changed
+        from .io.readers import read_parquet
 
-        try:
-            table = pq.read_table(synthetic)
-        except Exception as exc:
-            from .errors import InputError
-
-            raise InputError(f"{synthetic}: not a readable Parquet file: {exc}") from None
+        ours = (synthetic.parent / MARKER).exists()  # the posts of a world: refused while a writer works on it
+        with locked(synthetic.parent, write=False) if ours else _nullcontext():
+            warn_if_changed(synthetic.parent, [synthetic.name])
+            table = read_parquet(synthetic)
         syn = synthetic_posts(table, text_col or "text") if "post_id" in table.column_names else read_corpus(
             synthetic, text_col=text_col, platform_col=platform_col, platform=platform)
     else:
@@ -497,11 +541,11 @@ def calibrate(
     method: Annotated[str, typer.Option("--method", metavar="grid|optuna", help="The paper's grid, or seeded TPE (optuna).")] = "grid",
     space: Annotated[str, typer.Option("--space", metavar="paper|extended", help="optuna: the grid's values, or continuous ranges plus the small-graph factors, gamma, the triadic reading, follow-backs and the influence tail.")] = "paper",
     budget: Annotated[Optional[int], typer.Option("--budget", parser=_positive_int("--budget", 1), metavar="K", help="Evaluations (optuna; grid: its first K points). Default: grid all, optuna 100.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Results directory (resumed when it holds results.jsonl).")] = Path("calibration"),
+    out: Annotated[Path, typer.Option("--out", "-o", parser=_out_path("--out"), metavar="DIR", help="Results directory (resumed when it holds results.jsonl).")] = Path("calibration"),
     config: Annotated[Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Base configuration whose link hyperparameters are fitted.")] = None,
     processes: Annotated[Optional[int], typer.Option("--processes", "-j", parser=_positive_int("--processes", 1), metavar="P", help="Parallel processes for the grid (default: all cores).")] = None,
     directed: Annotated[Optional[bool], typer.Option("--directed/--undirected", help="How to read an edge-list reference.")] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", parser=_positive_int("--seed", 0), metavar="S")] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s", parser=_seed, metavar="S")] = 0,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip the check of the best point at 10x the size.")] = False,
     replicates: Annotated[int, typer.Option("--replicates", parser=_positive_int("--replicates", 1), metavar="R", help="Worlds per point (seeds S..S+R-1), metrics averaged: less fitting to one draw.")] = 1,
     rank_by: Annotated[Optional[str], typer.Option("--rank-by", metavar="minmax|fixed", help="NED that picks the best point (default: minmax for grid, as the paper; fixed for optuna, what it minimises).")] = None,
@@ -541,7 +585,7 @@ def benchmark(
     sizes: Annotated[str, typer.Option("--sizes", metavar="LIST", help="Comma-separated sizes.")] = "1000",
     runs: Annotated[int, typer.Option("--runs", parser=_positive_int("--runs", 1), metavar="R", help="Runs per method and size (seeds 0..R-1).")] = 10,
     methods: Annotated[Optional[str], typer.Option("--methods", metavar="LIST", help="Subset of methods (default: all).")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR")] = Path("benchmark"),
+    out: Annotated[Path, typer.Option("--out", "-o", parser=_out_path("--out"), metavar="DIR")] = Path("benchmark"),
     directed: Annotated[Optional[bool], typer.Option("--directed/--undirected", help="How to read an edge-list reference graph.")] = None,
     ned_scope: Annotated[str, typer.Option("--ned-scope", metavar="all|size", help="Min-max NED normalised over every graph of the benchmark, or over each size.")] = "all",
 ) -> None:
@@ -577,10 +621,10 @@ def benchmark(
     err.print(f"wrote {out}/benchmark.md, benchmark.json, figure2.png, figure3.png")
 
 
-def _nullcontext():
+def _nullcontext(value=None):
     import contextlib
 
-    return contextlib.nullcontext()
+    return contextlib.nullcontext(value)
 
 
 @app.command("build-maps")
@@ -589,7 +633,7 @@ def build_maps(
         Optional[Path], typer.Option("--config", "-c", metavar="FILE", help="Config whose occupations and interests to order (default: built-in lists).")
     ] = None,
     out: Annotated[
-        Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Directory for occupation_map.json and interest_map.json (default: the package's own maps).")
+        Optional[Path], typer.Option("--out", "-o", parser=_out_path("--out"), metavar="DIR", help="Directory for occupation_map.json and interest_map.json (default: the package's own maps).")
     ] = None,
 ) -> None:
     """Rebuild the semantic maps (section III-B) from the embedded MiniLM model.
@@ -599,25 +643,29 @@ def build_maps(
     """
     from .config import GeneratorConfig
     from .homophily.maps import build_map, default_maps_dir
+    from .io.ownership import output_directory, record
+    from .io.writers import atomic_text
 
     cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
-    target = out or default_maps_dir()
     maps = {
         "occupation": build_map(cfg.population.occupations),
         "interest": build_map(cfg.population.interests),
     }
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        for kind, m in maps.items():
-            path = target / f"{kind}_map.json"
-            tmp = path.with_suffix(".json.tmp")
-            tmp.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
-            tmp.replace(path)
-    except OSError as exc:
-        from .errors import OutputError
-
-        raise OutputError(f"maps directory {str(target)!r} cannot be written: {exc.strerror or exc}") from None
+    names = [f"{kind}_map.json" for kind in maps]
+    # --out: a new, empty or earlier maps directory, under its lock; default: the package's own maps
+    with output_directory(out, "maps", command="build-maps") if out is not None else _nullcontext(default_maps_dir()) as target:
+        for name, m in zip(names, maps.values()):
+            atomic_text(target / name, json.dumps(m, indent=1) + "\n")
+        if out is not None:
+            record(target, names, "maps")
     err.print(f"wrote {target}/occupation_map.json and interest_map.json")
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    if issubclass(category, DamagedFileWarning):
+        print(f"synthsocial: warning: {message}", file=sys.stderr)
+    else:
+        warnings._showwarning_orig(message, category, filename, lineno, file, line)  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -625,7 +673,10 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = command.main(args=args or ["--help"], prog_name="synthsocial", standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", DamagedFileWarning)
+            warnings.showwarning = _show_warning
+            result = command.main(args=args or ["--help"], prog_name="synthsocial", standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -637,7 +688,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(getattr(exc, "exit_code", 2))
     except SynthSocialError as exc:
         print(f"synthsocial: error: {exc}", file=sys.stderr)
-        return 1
+        return exit_code(exc)
     except KeyboardInterrupt:
         print("synthsocial: interrupted", file=sys.stderr)
         return 130

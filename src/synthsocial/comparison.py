@@ -20,7 +20,9 @@ from pathlib import Path
 
 from .baselines import GENERATORS, SAMPLERS
 from .config import GeneratorConfig
-from .errors import ConfigError, OutputError
+from .errors import ConfigError
+from .io.ownership import output_directory, record
+from .io.writers import atomic_file, atomic_text
 from .graph import Graph
 from .metrics import EvaluateOptions, profile
 from .metrics.ned import NED_METRICS, ned_fixed
@@ -39,8 +41,8 @@ def methods() -> list[str]:
 def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], runs: int, out: str | Path, *,
                   config: GeneratorConfig | None = None, only: list[str] | None = None, ned_scope: str = "all",
                   progress: Callable[[str], None] | None = None) -> list[dict]:
-    from .world import generate
-
+    """Measure every method at every size ``runs`` times and write the results into ``out`` (new,
+    empty, or a benchmark directory it wrote; its lock held); return one row per method and size."""
     names = only or methods()
     unknown = [m for m in names if m not in methods()]
     if unknown:
@@ -55,12 +57,19 @@ def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], run
             f"size {too_big[0]:,} is larger than the reference graph ({reference_graph.n:,} nodes); samplers can "
             f"draw at most {reference_graph.n:,} nodes: use smaller --sizes or drop the samplers with --methods"
         )
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"benchmark directory {str(out)!r} cannot be written: {exc.strerror or exc}") from None
-    report = progress or (lambda msg: None)
+    with output_directory(out, "benchmark", command="benchmark") as d:
+        rows = _run(reference_graph, reference, sizes, runs, d, config, names, ned_scope, progress or (lambda msg: None))
+        record(d, FILES, "benchmark")
+    return rows
+
+
+FILES = ["benchmark.md", "benchmark.json", "figure2.png", "figure3.png"]
+
+
+def _run(reference_graph: Graph, reference: dict, sizes: list[int], runs: int, out: Path, config: GeneratorConfig | None,
+         names: list[str], ned_scope: str, report: Callable[[str], None]) -> list[dict]:
+    from .world import generate
+
     measured: list[dict] = []
     for size in sizes:
         for name in names:
@@ -128,13 +137,11 @@ def _write(out: Path, rows: list[dict], measured: list[dict], reference: dict, s
     ref = reference["metrics"]
     lines.append("| reference | | 0 | 0 | " + " | ".join(f"{ref[k]:.3g}" if isinstance(ref.get(k), (int, float)) else "-" for k in METRICS) + " |")
     try:
-        (out / "benchmark.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        (out / "benchmark.json").write_text(json.dumps({"reference": reference, "rows": rows, "graphs": measured}, indent=2) + "\n")
+        atomic_text(out / "benchmark.md", "\n".join(lines) + "\n")
+        atomic_text(out / "benchmark.json", json.dumps({"reference": reference, "rows": rows, "graphs": measured}, indent=2) + "\n")
         fig2, fig3 = plots.benchmark_metrics(rows, reference, sizes), plots.benchmark_ned(rows, sizes)
-        fig2.savefig(out / "figure2.png", dpi=110)
-        fig3.savefig(out / "figure3.png", dpi=110)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write the benchmark: {exc.strerror or exc}") from None
+        atomic_file(out / "figure2.png", lambda tmp: fig2.savefig(tmp, dpi=110, format="png"))
+        atomic_file(out / "figure3.png", lambda tmp: fig3.savefig(tmp, dpi=110, format="png"))
     finally:
         import matplotlib.pyplot as plt
 

@@ -12,7 +12,10 @@ A config file (TOML or JSON) holds any subset of the nested keys, for example::
     triadic_scope = "out"
 
 Unknown keys and out-of-range values raise :class:`~synthsocial.errors.ConfigError` with a
-one-line message naming the key, the value seen and what is accepted.
+one-line message naming the key, the value seen and what is accepted. Every number must be finite
+(no inf, no nan) and of its type (``true`` is not a number, 2.5 is not an integer), and every
+setting has a documented range: the bounds below, wide enough for any meaningful world and small
+enough that no computation overflows.
 """
 
 from __future__ import annotations
@@ -28,16 +31,28 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ConfigError, InputError
 from .population import defaults as D
 
-Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-PosFloat = Annotated[float, Field(gt=0.0)]
-NonNegFloat = Annotated[float, Field(ge=0.0)]
+Float = Annotated[float, Field(strict=True)]  # strict: a bool is not a number
+Int = Annotated[int, Field(strict=True)]  # strict: neither a bool nor 2.0
+Prob = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
+
+
+def Range(lo: float, hi: float, open_low: bool = False) -> Any:  # noqa: N802 (a type factory)
+    """A finite float in [lo, hi] (or (lo, hi] with ``open_low``)."""
+    return Annotated[float, Field(strict=True, le=hi, **({"gt": lo} if open_low else {"ge": lo}))]
+
+
+def IntRange(lo: int, hi: int) -> Any:  # noqa: N802
+    return Annotated[int, Field(strict=True, ge=lo, le=hi)]
+
+
+Factor = Range(0.0, 100.0, open_low=True)  # multiplicative factors
 
 _SUM_TOL = 1e-6
 FAKER_GENDERS = ("female", "male", "nonbinary")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 def _check_distribution(name: str, p: list[float]) -> list[float]:
@@ -59,14 +74,14 @@ class InfluenceConfig(_Model):
     Magnitudes are paper silent (see docs/algorithm.md).
     """
 
-    exponent: PosFloat = 1.5
-    x_min: PosFloat = 5.0
-    cap: PosFloat = 100.0
+    exponent: Range(0.0, 100.0, open_low=True) = 1.5
+    x_min: Range(0.0, 1e9, open_low=True) = 5.0
+    cap: Range(0.0, 1e12, open_low=True) = 100.0
     extraversion_top_quintile_p: Prob = 0.5
-    young_ages: tuple[int, int] = (16, 39)
-    young_factor: PosFloat = 1.2
-    old_age_min: int = 40
-    old_factor: PosFloat = 0.8
+    young_ages: tuple[Int, Int] = (16, 39)
+    young_factor: Factor = 1.2
+    old_age_min: Int = 40
+    old_factor: Factor = 0.8
 
     @model_validator(mode="after")
     def _check(self) -> InfluenceConfig:
@@ -81,15 +96,15 @@ class InfluenceConfig(_Model):
 class PopulationConfig(_Model):
     """User attributes (section III-A)."""
 
-    age_bands: list[tuple[int, int]] = Field(default_factory=lambda: list(D.AGE_BANDS))
-    age_band_p: list[float] = Field(default_factory=lambda: list(D.AGE_BAND_P))
-    gender_p: dict[str, float] = Field(default_factory=lambda: dict(D.GENDER_P))
+    age_bands: list[tuple[IntRange(0, 200), IntRange(0, 200)]] = Field(default_factory=lambda: list(D.AGE_BANDS))
+    age_band_p: list[Float] = Field(default_factory=lambda: list(D.AGE_BAND_P))
+    gender_p: dict[str, Float] = Field(default_factory=lambda: dict(D.GENDER_P))
     name_locale: str = "en_US"
-    qualifications: list[tuple[str, int]] = Field(default_factory=lambda: list(D.QUALIFICATIONS))
-    qualification_p: list[list[float]] = Field(default_factory=lambda: [list(r) for r in D.QUALIFICATION_P])
+    qualifications: list[tuple[str, IntRange(0, 200)]] = Field(default_factory=lambda: list(D.QUALIFICATIONS))
+    qualification_p: list[list[Float]] = Field(default_factory=lambda: [list(r) for r in D.QUALIFICATION_P])
     occupations_by_band: list[list[str]] = Field(default_factory=lambda: [list(b) for b in D.OCCUPATIONS_BY_BAND])
     interests: list[str] = Field(default_factory=lambda: list(D.INTERESTS))
-    interests_per_user: tuple[int, int] = (1, 5)
+    interests_per_user: tuple[Int, Int] = (1, 5)
     trait_p: dict[str, Prob] = Field(default_factory=lambda: dict(D.TRAIT_P))
     influence: InfluenceConfig = Field(default_factory=InfluenceConfig)
 
@@ -175,7 +190,7 @@ class HomophilyConfig(_Model):
     ``occupation_order`` / ``interest_order``, which win.
     """
 
-    weights: list[NonNegFloat] | None = None
+    weights: list[Range(0.0, 1e6)] | None = None
     sort_interests: bool = True
     maps_dir: str | None = None
     occupation_order: list[str] | None = None
@@ -191,47 +206,48 @@ class LinksConfig(_Model):
     """
 
     # Eq. 1: k = min(floor(log2(N) * gamma), k_max)
-    gamma: PosFloat = 3.0
-    k_max: Annotated[int, Field(ge=1)] = 50
+    gamma: Range(0.0, 1000.0, open_low=True) = 3.0
+    k_max: IntRange(1, 10_000) = 50
     # Beyond the paper: 0 = exact kNN (the paper's KD-tree); > 0 = (1 + eps)-approximate search,
     # recall measured in docs/performance.md
-    knn_eps: NonNegFloat = 0.0
+    knn_eps: Range(0.0, 100.0) = 0.0
     # Eq. 2 and the softmax of Algorithm 2 line 6
-    alpha: NonNegFloat = 0.16
-    beta: NonNegFloat = 0.06
-    temperature: PosFloat = 0.5
+    alpha: Range(0.0, 1000.0) = 0.16
+    beta: Range(0.0, 1000.0) = 0.06
+    temperature: Range(1e-3, 1000.0) = 0.5
     # Eq. 3 and delta(N)
     triadic_scope: Literal["out", "undirected"] = "out"
     delta0: Prob = 0.20
-    lambda_: NonNegFloat = Field(default=3.5, alias="lambda")
+    lambda_: Range(0.0, 1000.0) = Field(default=3.5, alias="lambda")
     delta_cap: Prob = 0.42
-    mu: PosFloat = 1.0
+    mu: Range(0.0, 100.0, open_low=True) = 1.0
     delta_small_factor: Prob = 0.35
-    delta_large_floor: tuple[NonNegFloat, NonNegFloat] = (0.22, 0.02)
-    density_midpoint: NonNegFloat = 0.05
-    density_steepness: NonNegFloat = 10.0
+    delta_large_floor: tuple[Prob, Prob] = (0.22, 0.02)
+    density_midpoint: Prob = 0.05
+    density_steepness: Range(0.0, 1e4) = 10.0
     # Eq. 4-5, eta(N) and c(N)
     eta0: Prob = 0.05
-    kappa: NonNegFloat = 0.10
+    kappa: Range(0.0, 1000.0) = 0.10
     eta_cap: Prob | None = None
-    eta_exponent: PosFloat = 0.75
+    eta_exponent: Range(0.0, 100.0, open_low=True) = 0.75
     eta_small_factor: Prob = 0.05
-    eta_large_floor_slope: NonNegFloat = 0.02
-    zeta: NonNegFloat = 36.0
-    theta: NonNegFloat = 0.6
-    c_small_factor: NonNegFloat = 0.25
-    c_large_min: Annotated[int, Field(ge=0)] = 6
-    presample_factor: Annotated[int, Field(ge=1)] = 10
+    eta_large_floor_slope: Prob = 0.02
+    zeta: Range(0.0, 1e6) = 36.0
+    theta: Range(0.0, 100.0) = 0.6
+    c_small_factor: Range(0.0, 100.0) = 0.25
+    c_large_min: IntRange(0, 1_000_000) = 6
+    presample_factor: IntRange(1, 10_000) = 10
     # Beyond the paper: each user also follows Poisson(popular_follows) accounts drawn with
-    # probability ~ influence ** popularity_exponent, before triadic closure (0 = off; A20)
-    popular_follows: NonNegFloat = 0.0
-    popularity_exponent: NonNegFloat = 2.0
+    # probability ~ influence ** popularity_exponent, before triadic closure (0 = off;
+    # docs/algorithm.md, "popular follows")
+    popular_follows: Range(0.0, 10_000.0) = 0.0
+    popularity_exponent: Range(0.0, 100.0) = 2.0
     # Beyond the paper: each follow i -> j that j does not return is returned with this
-    # probability after the three phases (0 = the paper's generator; docs/algorithm.md A19)
+    # probability after the three phases (0 = the paper's generator; docs/algorithm.md, "follow-backs")
     follow_back: Prob = 0.0
     # Size thresholds of section III-C3
-    small_n: Annotated[int, Field(ge=1)] = 10_000
-    large_n: Annotated[int, Field(ge=1)] = 100_000
+    small_n: IntRange(1, 10**12) = 10_000
+    large_n: IntRange(1, 10**12) = 100_000
 
 
 class GeneratorConfig(_Model):
@@ -244,7 +260,7 @@ class GeneratorConfig(_Model):
     population: PopulationConfig = Field(default_factory=PopulationConfig)
     homophily: HomophilyConfig = Field(default_factory=HomophilyConfig)
     links: LinksConfig = Field(default_factory=LinksConfig)
-    block_size: Annotated[int, Field(ge=1)] = 65_536
+    block_size: IntRange(1, 1 << 30) = 65_536
 
     @model_validator(mode="after")
     def _check(self) -> GeneratorConfig:

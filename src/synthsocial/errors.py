@@ -23,3 +23,20 @@ class OutputError(SynthSocialError, OSError):
 
 class MissingDependencyError(SynthSocialError, ImportError):
     """An optional dependency is needed for this operation and is not installed."""
+
+
+class BusyError(OutputError):
+    """Another synthsocial process is writing (or reading) the same output."""
+
+
+class DamagedFileWarning(UserWarning):
+    """A file synthsocial wrote has changed since (its content hash differs from the recorded one)."""
+
+
+#: Exit codes of the ``synthsocial`` command (README, "Exit codes").
+EXIT_USAGE = 2  # the command line or a setting is wrong: fix what you typed
+EXIT_FAILED = 1  # the work could not be done: an input, the output, a dependency or a server
+
+
+def exit_code(exc: SynthSocialError) -> int:
+    return EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED

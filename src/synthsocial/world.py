@@ -67,13 +67,15 @@ class World:
         """A directed ``igraph.Graph``; vertex i is user i, attributes as vertex attributes."""
         return igraph_graph(self.users, self.links.source, self.links.target)
 
-    def write(self, directory: str | Path, formats: tuple[str, ...] = ()) -> list[str]:
-        """Write users.parquet, edges.parquet, manifest.json and any extra ``formats`` into an
-        existing directory; return the file names. Use :func:`synthsocial.io.atomic_directory`
-        to make the whole directory appear at once."""
-        from .io.writers import write_world
+    def write(self, directory: str | Path, formats: tuple[str, ...] = (), overwrite: bool = False) -> list[str]:
+        """Write users.parquet, edges.parquet, manifest.json and any extra ``formats`` into
+        ``directory``; return the file names. The directory appears only when complete; an
+        existing one is replaced only when empty, or when synthsocial wrote it, holds nothing
+        else and ``overwrite`` is set (:func:`synthsocial.io.atomic_directory`)."""
+        from .io.writers import atomic_directory, write_world
 
-        return write_world(self, Path(directory), formats)
+        with atomic_directory(directory, overwrite=overwrite, command="generate") as tmp:
+            return write_world(self, tmp, formats)
 
 
 def generate(

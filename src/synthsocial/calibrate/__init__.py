@@ -1,6 +1,7 @@
 """Fit the generator to a reference profile and write the results (``synthsocial calibrate``).
 
-Writes into ``out``: ``results.jsonl`` (every evaluation, appended as it arrives), ``top.md``
+Writes into ``out`` (new, empty, or a calibration directory it wrote; its lock held):
+``results.jsonl`` (every evaluation, appended as it arrives), ``top.md``
 (a Table III style ranking), ``best_config.json`` (accepted by ``generate --config``) and
 ``summary.json`` (reference, fitted metrics, best point, and a validation of the best point at
 ten times the calibration size).
@@ -9,11 +10,12 @@ ten times the calibration size).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from ..config import GeneratorConfig
 from ..errors import ConfigError
+from ..io.ownership import output_directory, record
+from ..io.writers import atomic_text
 from .run import RANK_BY, fit_metrics, fixed_ned, rank, run_grid, run_optuna
 from .space import config_for
 
@@ -37,7 +39,18 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
         raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
     if replicates < 1:
         raise ConfigError(f"--replicates {replicates} is not accepted: use an integer >= 1")
-    out = Path(out)
+    with output_directory(out, "calibration", command="calibrate") as d:
+        summary = _calibrate(reference, nodes, d, method, budget, seed, processes, base, space, validate, rank_by,
+                             replicates, progress)
+        record(d, FILES, "calibration")
+    return summary
+
+
+FILES = ["run.json", "results.jsonl", "top.md", "best_config.json", "summary.json"]
+
+
+def _calibrate(reference: dict, nodes: int, out: Path, method: str, budget: int | None, seed: int, processes: int | None,
+               base: GeneratorConfig | None, space: str, validate: bool, rank_by: str, replicates: int, progress) -> dict:
     metrics = fit_metrics(reference)
     if method == "grid":
         rows = run_grid(reference, nodes, out, seed=seed, processes=processes, base=base, limit=budget,
@@ -75,9 +88,7 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
 
 def _write(out: Path, ranked: list[dict], summary: dict, cfg: GeneratorConfig, metrics: tuple[str, ...]) -> None:
     def atomic(name: str, text: str) -> None:
-        tmp = out / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out / name)
+        atomic_text(out / name, text)
 
     params = list(ranked[0]["params"])
     head = "| rank | " + " | ".join(params) + " | NED | fixed NED | " + " | ".join(metrics) + " |"

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..config import GeneratorConfig
-from ..errors import ConfigError, OutputError
+from ..errors import ConfigError, InputError
+from ..io.writers import atomic_text
 from ..metrics.ned import NED_METRICS, ned_fixed
 from .space import PARAMS, config_for, grid_points, key
 
@@ -92,25 +93,21 @@ def _prepare(out: Path, nodes: int, seed: int, replicates: int, base: dict) -> R
     made with the same settings (``out/run.json``): an evaluation is a function of the point,
     the size, the seeds and the base config, and of nothing else."""
     settings = json.loads(json.dumps({"nodes": nodes, "seed": seed, "replicates": replicates, "base_config": base}))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise OutputError(f"calibration directory {str(out)!r} cannot be written: {exc.strerror or exc}") from None
     stamp = out / "run.json"
     if stamp.exists():
-        old = json.loads(stamp.read_text(encoding="utf-8"))
+        try:
+            old = json.loads(stamp.read_text(encoding="utf-8"))
+            if not isinstance(old, dict):
+                raise ValueError("not an object")
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{stamp}: not a readable record of calibration settings ({exc}); use a new --out") from None
         changed = [k for k in settings if old.get(k) != settings[k]]
         if changed:
             was = ", ".join(f"{k}={old.get(k)!r}" for k in changed if k != "base_config")
             raise ConfigError(f"{str(out)!r} holds results made with other settings ({was or 'another base config'}): "
                               "use a new --out, or the same --nodes, --seed, --replicates and --config to resume")
     else:
-        tmp = out / ".run.json.tmp"
-        tmp.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, stamp)
+        atomic_text(stamp, json.dumps(settings, indent=2) + "\n")
     return ResultLog(out / "results.jsonl")
 
 

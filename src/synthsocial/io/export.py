@@ -22,10 +22,12 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..errors import ConfigError, InputError
-from .writers import atomic_file, writable_directory
+from .readers import check_world, read_parquet, world_tables
+from .lock import locked
+from .ownership import output_directory, record
+from .writers import atomic_file
 
 FORMATS = ("graphml", "gexf", "oasis", "jsonl")
 OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previous_tweets", "user_char", "description"]
@@ -33,14 +35,7 @@ OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previ
 
 def read_world_tables(directory: str | Path) -> tuple[pa.Table, np.ndarray, np.ndarray]:
     """(users, source, target) of a world directory (single or partitioned Parquet)."""
-    d = Path(directory)
-    if not (d / "users.parquet").exists() or not (d / "edges.parquet").exists():
-        raise InputError(f"{d}: not a synthsocial world (needs users.parquet and edges.parquet from `synthsocial generate`)")
-    try:
-        users = pq.read_table(d / "users.parquet")
-        edges = pq.read_table(d / "edges.parquet", columns=["source", "target"])
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"{d}: cannot read the world's Parquet files: {exc}") from None
+    users, edges = world_tables(Path(directory))
     return users, edges["source"].to_numpy(), edges["target"].to_numpy()
 
 
@@ -71,7 +66,7 @@ def _posts_by_user(directory: Path, n: int) -> list[list[str]]:
     out: list[list[str]] = [[] for _ in range(n)]
     path = directory / "posts.parquet"
     if path.exists():
-        posts = pq.read_table(path, columns=["user_id", "platform", "text", "status"])
+        posts = read_parquet(path, ["user_id", "platform", "text", "status"], integer=("user_id",))
         rows = [r for r in posts.to_pylist() if r["status"] == "ok" and r["text"]]
         if any(r["platform"] == "twitter" for r in rows):
             rows = [r for r in rows if r["platform"] == "twitter"]
@@ -138,7 +133,7 @@ def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
     for name in ("posts", "interactions"):
         path = directory / f"{name}.parquet"
         if path.exists():
-            table = pq.read_table(path)
+            table = read_parquet(path)
 
             def dump(tmp: Path, table=table) -> None:
                 with tmp.open("w", encoding="utf-8") as f:
@@ -152,13 +147,24 @@ def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
 
 def export(directory: str | Path, fmt: str, out: str | Path | None = None) -> list[Path]:
     """Write the world in ``directory`` as ``fmt`` into ``out`` (default: the world directory);
-    return the files written."""
+    return the files written. Holds the output's lock, and reads the world under its own."""
     if fmt not in FORMATS:
         raise ConfigError(f"--to {fmt!r} is not accepted: use one of {', '.join(FORMATS)}")
     d = Path(directory)
     if not d.is_dir():
         raise InputError(f"{d}: not a directory; give the output directory of `synthsocial generate`")
-    out_dir = writable_directory(out if out is not None else d)
+    if out is None:
+        target = output_directory(d, "world", command="export", must_exist=True, option="DIR", check=check_world)
+    else:
+        check_world(d)
+        target = output_directory(out, "export", accept=("export", "world"), command="export")
+    with target as out_dir, locked(d, write=False):
+        written = _export(d, fmt, out_dir)
+        record(out_dir, [p.name for p in written], "export")
+    return written
+
+
+def _export(d: Path, fmt: str, out_dir: Path) -> list[Path]:
     if fmt == "oasis":
         target = out_dir / "oasis_agents.csv"
         write_oasis(d, target)

@@ -60,26 +60,76 @@ def _check_nonempty(p: Path, m: int) -> None:
         raise InputError(f"{p}: no edges found")
 
 
+def damaged(path: Path, exc: BaseException) -> InputError:
+    """One line naming a Parquet file that cannot be read, and why."""
+    why = " ".join(str(exc).split()) or type(exc).__name__
+    return InputError(f"{path}: not a readable Parquet file ({why[:200]}); it may be truncated or damaged")
+
+
+def read_parquet(path: Path, columns: list[str] | None = None, integer: tuple[str, ...] = ()) -> pa.Table:
+    """A Parquet file (or a directory of parts) as one table. A damaged file, a missing column or
+    a column of ``integer`` that does not hold integers becomes one line naming the file."""
+    try:
+        t = pq.read_table(path, columns=columns)
+    except (pa.ArrowException, OSError, KeyError, ValueError) as exc:
+        raise damaged(path, exc) from None
+    check_integer_columns(path, t.schema, integer)
+    return t
+
+
+def check_integer_columns(path: Path, schema: pa.Schema, names: tuple[str, ...]) -> None:
+    for name in names:
+        i = schema.get_field_index(name)
+        if i < 0:
+            raise InputError(f"{path}: no column {name!r}; found {', '.join(schema.names) or 'none'}")
+        if not pa.types.is_integer(schema.field(i).type):
+            raise InputError(f"{path}: column {name!r} holds {schema.field(i).type}; node and user ids must be integers")
+
+
+def check_world(d: Path) -> None:
+    """Refuse a directory that is not a world (users.parquet and edges.parquet)."""
+    if not (d / "users.parquet").exists() or not (d / "edges.parquet").exists():
+        raise InputError(f"{d}: not a synthsocial world (needs users.parquet and edges.parquet); expected the output "
+                         "directory of `synthsocial generate`")
+
+
+def world_tables(d: Path, users_columns: list[str] | None = None, need_users: bool = True) -> tuple[pa.Table | None, pa.Table]:
+    """(users, edges) of a world directory (single or partitioned Parquet), checked: readable,
+    ids of integer type; a file that differs from what synthsocial wrote is warned about."""
+    from .ownership import warn_if_changed
+
+    edges_path, users_path = d / "edges.parquet", d / "users.parquet"
+    if not d.is_dir() or not edges_path.exists() or (need_users and not users_path.exists()):
+        need = "users.parquet and edges.parquet" if need_users else "edges.parquet"
+        raise InputError(f"{d}: not a synthsocial world (needs {need}); expected the output directory of `synthsocial generate`")
+    warn_if_changed(d, ["users.parquet", "edges.parquet"])
+    edges = read_parquet(edges_path, ["source", "target"], integer=("source", "target"))
+    if edges["source"].null_count or edges["target"].null_count:
+        raise InputError(f"{edges_path}: source and target must not be null")
+    users = None
+    if users_path.exists():
+        cols = None if users_columns is None else ["user_id", *[c for c in users_columns if c != "user_id"]]
+        users = read_parquet(users_path, cols, integer=("user_id",))
+        if "age" in users.column_names:
+            check_integer_columns(users_path, users.schema, ("age",))
+    return users, edges
+
+
 def read_world(d: Path) -> Graph:
     """A world directory written by ``synthsocial generate``."""
-    edges_path, users_path = d / "edges.parquet", d / "users.parquet"
-    if not edges_path.exists():
-        raise InputError(f"{d}: not a synthsocial world (no edges.parquet); expected the output directory of `synthsocial generate`")
-    try:
-        edges = pq.read_table(edges_path, columns=["source", "target"])
-        users = pq.read_table(users_path) if users_path.exists() else None
-    except (pa.ArrowException, OSError, KeyError) as exc:
-        raise InputError(f"{d}: cannot read the world's Parquet files: {exc}") from None
+    users, edges = world_tables(d, need_users=False)
     n = users.num_rows if users is not None else None
     if users is not None:
         ids = users["user_id"].to_numpy()
         if not np.array_equal(ids, np.arange(n)):
-            raise InputError(f"{users_path}: user_id must be 0..{n - 1} in order")
+            raise InputError(f"{d / 'users.parquet'}: user_id must be 0..{n - 1} in order")
         users = _analysis_attributes(users, d / "manifest.json")
-    src = edges["source"].to_numpy()
-    dst = edges["target"].to_numpy()
+    src = edges["source"].to_numpy().astype(np.int64, copy=False)
+    dst = edges["target"].to_numpy().astype(np.int64, copy=False)
     if n is None:
         n = int(max(src.max(), dst.max()) + 1) if src.size else 0
+    elif src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
+        raise InputError(f"{d / 'edges.parquet'}: edges name users outside 0..{n - 1} (the users.parquet beside it has {n} rows)")
     return Graph.from_edges(src, dst, n, directed=True, nodes=users, name=str(d))
 
 
@@ -169,18 +219,15 @@ def read_fb100(p: Path, directed: bool | None = None) -> Graph:
 
 
 def read_parquet_edges(p: Path, directed: bool = True) -> Graph:
-    try:
-        t = pq.read_table(p)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"{p}: not a readable Parquet file: {exc}") from None
+    t = read_parquet(p)
     cols = ["source", "target"] if {"source", "target"} <= set(t.column_names) else t.column_names[:2]
     if len(cols) < 2:
         raise InputError(f"{p}: an edge table needs two columns (source, target); found {t.column_names}")
-    try:
-        src = t[cols[0]].to_numpy().astype(np.int64)
-        dst = t[cols[1]].to_numpy().astype(np.int64)
-    except (pa.ArrowException, ValueError, TypeError):
-        raise InputError(f"{p}: columns {cols} must hold integer node ids") from None
+    check_integer_columns(p, t.schema, tuple(cols))
+    if t[cols[0]].null_count or t[cols[1]].null_count:
+        raise InputError(f"{p}: columns {cols} must not hold nulls")
+    src = t[cols[0]].to_numpy().astype(np.int64)
+    dst = t[cols[1]].to_numpy().astype(np.int64)
     _check_nonempty(p, src.size)
     ids, s, d = _relabel(src, dst)
     return Graph.from_edges(s, d, ids.size, directed=directed, labels=ids, name=str(p))

@@ -22,6 +22,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import ConfigError, OutputError
+from .lock import locked, real_path
+from .ownership import MARKER, check_output, record
 
 if TYPE_CHECKING:
     from ..world import World
@@ -53,18 +55,6 @@ def atomic_text(target: Path, text: str) -> None:
     atomic_file(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def writable_directory(path: str | Path) -> Path:
-    """Create ``path`` (and its parents) if needed and check that it can be written; return it."""
-    p = Path(path)
-    try:
-        p.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {p}: {exc.strerror or exc}") from None
-    if not os.access(p, os.W_OK):
-        raise OutputError(f"{p}: not writable")
-    return p
-
-
 def _remove_stale(target: Path) -> None:
     """Remove the temporary directories of earlier runs for ``target`` whose process is gone
     (killed with SIGKILL, or the machine stopped)."""
@@ -86,19 +76,18 @@ def _remove_stale(target: Path) -> None:
 
 
 @contextmanager
-def atomic_directory(target: str | Path, overwrite: bool = False) -> Iterator[Path]:
+def atomic_directory(target: str | Path, overwrite: bool = False, kind: str = "world", command: str = "generate") -> Iterator[Path]:
     """Yield a fresh temporary directory that becomes ``target`` when the block succeeds.
 
-    An existing non-empty ``target`` is refused unless ``overwrite``; then it is replaced only
-    after the new content is complete.
+    The target's lock is held throughout (a second writer is refused). An existing non-empty
+    ``target`` is refused unless ``overwrite``, and even then unless it is ours and holds only
+    what synthsocial wrote (:func:`~synthsocial.io.ownership.check_output`); it is replaced only
+    after the new content is complete. A symbolic link is followed: the directory it points to
+    is replaced and the link kept. The new directory gets a marker registering every entry.
     """
-    target = Path(target).absolute()
-    if target.exists() or target.is_symlink():
-        if not target.is_dir():
-            raise OutputError(f"output {str(target)!r} exists and is not a directory; choose another path")
-        if not overwrite and any(target.iterdir()):
-            raise OutputError(f"output directory {str(target)!r} exists and is not empty; choose another path or pass --overwrite")
-    _remove_stale(target)
+    check_output(target, (kind,), replace=True, overwrite=overwrite)  # before creating anything; again under the lock
+    shown = str(target)
+    target = real_path(target)
     missing = []
     p = target.parent
     while not p.exists():
@@ -117,27 +106,37 @@ def atomic_directory(target: str | Path, overwrite: bool = False) -> Iterator[Pa
         for d in reversed(missing):
             d.mkdir()
             created.append(d)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     except OSError as exc:
         remove_created()
-        raise OutputError(f"output directory {str(target)!r} cannot be written: {_describe(exc)}") from None
+        raise OutputError(f"output directory {shown!r} cannot be written: {_describe(exc)}") from None
     try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.rename(target, old / "x")
-            os.rename(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, target)
+        with locked(target, write=True, command=command):
+            check_output(shown, (kind,), replace=True, overwrite=overwrite)
+            _remove_stale(target)
+            try:
+                tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
+            except OSError as exc:
+                raise OutputError(f"output directory {shown!r} cannot be written: {_describe(exc)}") from None
+            try:
+                yield tmp
+                record(tmp, sorted(p.name for p in tmp.iterdir() if p.name != MARKER), kind)
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o777 & ~umask)
+                if target.exists():
+                    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                    os.rename(target, old / "x")
+                    os.rename(tmp, target)
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    os.rename(tmp, target)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
     except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
         remove_created()
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            raise OutputError(f"output directory {str(target)!r} cannot be written: {_describe(exc)}") from None
+            raise OutputError(f"output directory {shown!r} cannot be written: {_describe(exc)}") from None
         raise
 
 
@@ -179,5 +178,5 @@ def write_world(world: World, directory: Path, formats: tuple[str, ...] = ()) ->
             written.append("graph.gexf")
     manifest = world.manifest()
     manifest["files"] = written + ["manifest.json"]
-    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     return manifest["files"]

@@ -21,10 +21,13 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 
 from ..errors import InputError
+from ..io.ownership import warn_if_changed
+from ..io.readers import check_integer_columns, damaged
 from .degrees import summary
 
 BYTES_PER_EDGE_IN_MEMORY = 120  # profile(): measured at 10^6 users (7 GB for 6 x 10^7 edges)
@@ -44,14 +47,21 @@ def edge_files(directory: Path) -> list[Path]:
     return files
 
 
+def _rows(f: Path) -> int:
+    try:
+        return pq.read_metadata(f).num_rows
+    except (pa.ArrowException, OSError) as exc:
+        raise damaged(f, exc) from None
+
+
 def world_size(directory: Path) -> tuple[int, int]:
     """(users, edges) of a world, from Parquet metadata only."""
-    edges = sum(pq.read_metadata(f).num_rows for f in edge_files(directory))
+    edges = sum(_rows(f) for f in edge_files(directory))
     users = directory / "users.parquet"
     files = sorted(users.glob("*.parquet")) if users.is_dir() else [users]
     if not all(f.exists() for f in files) or not files:
         raise InputError(f"{directory}: no users.parquet beside the edges")
-    return sum(pq.read_metadata(f).num_rows for f in files), edges
+    return sum(_rows(f) for f in files), edges
 
 
 def fits_in_memory(edges: int) -> bool:
@@ -78,9 +88,15 @@ def check_streaming_fits(directory: Path, users: int, edges: int) -> None:
 
 def _stream(files: list[Path]):
     for f in files:
-        pf = pq.ParquetFile(f)
-        for batch in pf.iter_batches(batch_size=1 << 22, columns=["source", "target"]):
-            yield batch.column(0).to_numpy(), batch.column(1).to_numpy()
+        try:
+            pf = pq.ParquetFile(f)
+            check_integer_columns(f, pf.schema_arrow, ("source", "target"))
+            for batch in pf.iter_batches(batch_size=1 << 22, columns=["source", "target"]):
+                if batch.column(0).null_count or batch.column(1).null_count:
+                    raise InputError(f"{f}: source and target must not be null")
+                yield batch.column(0).to_numpy(), batch.column(1).to_numpy()
+        except (pa.ArrowException, OSError) as exc:
+            raise damaged(f, exc) from None
 
 
 class Adjacency:
@@ -209,6 +225,7 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
     directory = Path(directory)
     files = edge_files(directory)
     n, m_files = world_size(directory)
+    warn_if_changed(directory, ["users.parquet", "edges.parquet"])
     check_streaming_fits(directory, n, m_files)
     lap = Laps()
     adj = Adjacency(files, n)

@@ -9,7 +9,6 @@ consolidate ``posts.parquet`` -> ``interactions.parquet`` along follow edges.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Callable
@@ -20,7 +19,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..errors import InputError, OutputError
+from ..errors import InputError
+from ..io.ownership import output_directory, record
+from ..io.readers import check_world, world_tables
+from ..io.writers import atomic_file
 from .assign import Task, plan, task_seed
 from .backends import Backend, Request, Sampling
 from .interactions import interactions
@@ -53,16 +55,8 @@ def _norm(text: str) -> str:
 
 
 def _read_world(d: Path):
-    users_path, edges_path = d / "users.parquet", d / "edges.parquet"
-    if not d.is_dir():
-        raise InputError(f"world {str(d)!r} is not a directory written by `synthsocial generate`")
-    if not users_path.exists():
-        raise InputError(f"{d}: no users.parquet; `synthsocial posts` needs a world written by `synthsocial generate`")
-    try:
-        users = pq.read_table(users_path, columns=["user_id", "age", "occupation", "interests"])
-        edges = pq.read_table(edges_path, columns=["source", "target"]) if edges_path.exists() else None
-    except (pa.ArrowException, OSError, KeyError) as exc:
-        raise InputError(f"{d}: cannot read the world: {exc}") from None
+
+    users, edges = world_tables(d, users_columns=["age", "occupation", "interests"])
     n = users.num_rows
     if n == 0:
         raise InputError(f"{d}: the world has no users")
@@ -74,12 +68,24 @@ def _read_world(d: Path):
         bands = GeneratorConfig().population.age_bands
     age = users["age"].to_numpy()
     band = np.clip(np.searchsorted(np.array([b[0] for b in bands]), age, side="right") - 1, 0, len(bands) - 1)
-    src = edges["source"].to_numpy() if edges is not None else np.empty(0, np.int64)
-    dst = edges["target"].to_numpy() if edges is not None else np.empty(0, np.int64)
+    src, dst = edges["source"].to_numpy(), edges["target"].to_numpy()
     follows = np.split(dst, np.searchsorted(src, np.arange(1, n)))  # edges are sorted by source
     order = np.argsort(dst, kind="stable")
     followers = np.split(src[order], np.searchsorted(dst[order], np.arange(1, n)))
     return age, band, users["occupation"].to_pylist(), users["interests"].to_pylist(), follows, followers
+
+
+def check_corpus_platforms(corpus: pa.Table, platforms: list[Platform], what: str = "the corpus") -> None:
+    """Refuse a corpus without real posts for one of ``platforms`` (the platform-agnostic
+    strategy grounds each platform's prompts in real posts of that platform)."""
+    have = set(corpus["platform"].to_pylist())
+    missing = [p.name for p in platforms if p.name not in have]
+    if missing:
+        raise InputError(f"the platform-agnostic strategy needs real posts of every platform; {what} has none for "
+                         f"{', '.join(missing)}")
+
+
+POSTS_OUTPUTS = ["posts.parquet", "interactions.parquet"]
 
 
 def write_posts(
@@ -89,11 +95,18 @@ def write_posts(
     corpus: pa.Table | None = None,
     progress: ProgressFn | None = None,
 ) -> dict:
-    """Generate the posts of a world into ``world/posts.parquet`` and ``world/interactions.parquet``."""
-    d = Path(world)
+    """Generate the posts of a world into ``world/posts.parquet`` and ``world/interactions.parquet``
+    (holding the world's lock; the world must be one synthsocial wrote)."""
+    if not Path(world).is_dir():
+        raise InputError(f"world {str(world)!r} is not a directory written by `synthsocial generate`")
+    with output_directory(world, "world", command="posts", must_exist=True, option="world", check=check_world) as d:
+        summary = _write_posts(d, cfg, backend, corpus, progress)
+        record(d, POSTS_OUTPUTS, "world")
+    return summary
+
+
+def _write_posts(d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table | None, progress: ProgressFn | None) -> dict:
     age, band, occupation, interests, follows, followers = _read_world(d)
-    if not os.access(d, os.W_OK):
-        raise OutputError(f"{d}: the world directory is not writable")
     templates: Templates = load_templates(cfg.prompts_dir)
     pools: dict[str, ExamplePool] = {}
     if corpus is not None:
@@ -105,9 +118,9 @@ def write_posts(
             if idx:
                 pools[p.name] = ExamplePool([texts[i] for i in idx], [topics[i] for i in idx] if topics else None)
     if cfg.strategy == "platform-agnostic":
-        missing = [p.name for p in cfg.platforms if p.name not in pools]
-        if missing:
-            raise InputError(f"the platform-agnostic strategy needs real posts of every platform; the corpus has none for {', '.join(missing)}")
+        if corpus is None:
+            raise InputError("the platform-agnostic strategy needs real posts (a corpus)")
+        check_corpus_platforms(corpus, cfg.platforms)
 
     tasks, uses = plan(
         age=age, band=band, occupation=occupation, interests=interests, follows=follows,
@@ -136,9 +149,7 @@ def write_posts(
     ok = posts.filter(pa.compute.equal(posts["status"], "ok"))
     uses_by = {p.name: uses[:, j] for j, p in enumerate(cfg.platforms)}
     inter = interactions(ok.select(["post_id", "user_id", "platform", "created_at"]), followers, uses_by, cfg.seed, cfg.interaction_p)
-    tmp = d / ".interactions.parquet.tmp"
-    pq.write_table(inter, tmp, compression="zstd")
-    os.replace(tmp, d / "interactions.parquet")
+    atomic_file(d / "interactions.parquet", lambda tmp: pq.write_table(inter, tmp, compression="zstd"))
     return {
         "planned": len(tasks),
         "skipped_existing": len(tasks) - len(todo),

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..errors import OutputError
+from ..errors import InputError, OutputError
 
 SCHEMA = pa.schema(
     [
@@ -46,12 +46,14 @@ class PostStore:
         self.final = self.dir / "posts.parquet"
 
     def _tables(self) -> list[pa.Table]:
+        files = ([self.final] if self.final.exists() else []) + (sorted(self.parts.glob("part-*.parquet")) if self.parts.exists() else [])
         tables = []
-        if self.final.exists():
-            tables.append(pq.read_table(self.final, schema=SCHEMA))
-        if self.parts.exists():
-            for f in sorted(self.parts.glob("part-*.parquet")):
+        for f in files:
+            try:
                 tables.append(pq.read_table(f, schema=SCHEMA))
+            except (pa.ArrowException, OSError) as exc:
+                raise InputError(f"{f}: stored posts that cannot be read ({' '.join(str(exc).split())[:120]}); "
+                                 "remove the file to write those posts again") from None
         return tables
 
     def existing(self) -> pa.Table:

@@ -1,25 +1,35 @@
 """Language-model backends behind one interface (:class:`~.base.Backend`)."""
 
+from ...errors import ConfigError
 from .base import Backend, BackendError, Request, Sampling
 
-__all__ = ["Backend", "BackendError", "Request", "Sampling", "make_backend"]
+__all__ = ["Backend", "BackendError", "Request", "Sampling", "check_backend", "make_backend"]
+
+
+def check_backend(kind: str, model: str | None = None, base_url: str | None = None) -> None:
+    """Refuse a backend choice that cannot work, before any work starts (no model is loaded)."""
+    if kind not in ("embedded", "openai"):
+        raise ConfigError(f"--backend {kind!r} is not accepted: use embedded or openai")
+    if kind == "openai":
+        from .openai import check_base_url
+
+        if not base_url:
+            raise ConfigError("the openai backend needs --base-url (for example http://localhost:8000/v1)")
+        check_base_url(base_url)
+        if not model:
+            raise ConfigError("the openai backend needs --model (the model name the server knows)")
 
 
 def make_backend(kind: str, model: str | None = None, **kw) -> Backend:
     """``embedded`` (offline, llama.cpp) or ``openai`` (any OpenAI-compatible server)."""
+    check_backend(kind, model, kw.get("base_url"))
     if kind == "embedded":
         from .embedded import EmbeddedBackend
 
         return EmbeddedBackend(model or "gemma3-270m", threads=kw.get("threads"))
-    if kind == "openai":
-        from .openai import OpenAIBackend
+    from .openai import OpenAIBackend
 
-        if not kw.get("base_url"):
-            raise BackendError("the openai backend needs --base-url (for example http://localhost:8000/v1)")
-        if not model:
-            raise BackendError("the openai backend needs --model (the model name the server knows)")
-        opts = {k: v for k, v in kw.items() if k in ("api_key_env", "timeout", "max_retries", "backoff", "concurrency") and v is not None}
-        b = OpenAIBackend(kw["base_url"], model, **opts)
-        b.check()
-        return b
-    raise BackendError(f"backend {kind!r} is not accepted: use embedded or openai")
+    opts = {k: v for k, v in kw.items() if k in ("api_key_env", "timeout", "max_retries", "backoff", "concurrency") and v is not None}
+    b = OpenAIBackend(kw["base_url"], model, **opts)
+    b.check()
+    return b

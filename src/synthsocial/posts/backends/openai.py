@@ -16,9 +16,36 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from ...errors import ConfigError
 from .base import BackendError, Request
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+def check_base_url(url: str) -> str:
+    """``url`` if it is an http(s) URL with a host; otherwise ConfigError naming it (redacted)."""
+    try:
+        u = httpx.URL(url)
+        ok = u.scheme in ("http", "https") and bool(u.host)
+    except (httpx.InvalidURL, TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ConfigError(f"--base-url {redact_url(url)!r} is not accepted: use an http:// or https:// URL with a host, "
+                           "for example http://localhost:8000/v1")
+    return url
+
+
+def redact_url(url: str | None) -> str | None:
+    """``url`` with any user name and password replaced by ``***`` (for messages and records)."""
+    if not url or "@" not in url:
+        return url
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return url
+    return f"{scheme}://***@{authority.rsplit('@', 1)[1]}{slash}{path}"
 
 
 class OpenAIBackend:
@@ -34,9 +61,8 @@ class OpenAIBackend:
         backoff: float = 0.5,
         concurrency: int = 4,
     ) -> None:
-        if not base_url.startswith(("http://", "https://")):
-            raise BackendError(f"--base-url {base_url!r} is not accepted: use an http:// or https:// URL")
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url).rstrip("/")
+        self.shown_url = redact_url(self.base_url)  # what messages show: no credentials
         self.model = model
         self.key = os.environ.get(api_key_env)
         if self.key is None and "api.openai.com" in self.base_url:
@@ -54,7 +80,7 @@ class OpenAIBackend:
         try:
             self.client.get(f"{self.base_url}/models", timeout=10.0)
         except httpx.ConnectError as exc:
-            raise BackendError(f"cannot reach --base-url {self.base_url}: {exc}") from None
+            raise BackendError(f"cannot reach --base-url {self.shown_url}: {exc}") from None
         except httpx.HTTPError:
             pass  # reachable; /models is optional on some servers
 
@@ -102,15 +128,15 @@ class OpenAIBackend:
                         wait = max(wait, min(float(retry_after), 60.0))
                 elif resp.status_code in (401, 403):
                     raise BackendError(
-                        f"the server at {self.base_url} refused the request (HTTP {resp.status_code}); "
+                        f"the server at {self.shown_url} refused the request (HTTP {resp.status_code}); "
                         f"set a valid key in the environment variable {self.key_env}"
                     )
                 else:
-                    raise BackendError(f"the server at {self.base_url} answered HTTP {resp.status_code}: {resp.text[:200]!r}")
+                    raise BackendError(f"the server at {self.shown_url} answered HTTP {resp.status_code}: {resp.text[:200]!r}")
             if attempt < self.max_retries:
                 self.retries += 1
                 time.sleep(wait)
-        raise BackendError(f"{self.base_url}{path}: giving up after {self.max_retries + 1} attempts ({last})")
+        raise BackendError(f"{self.shown_url}{path}: giving up after {self.max_retries + 1} attempts ({last})")
 
     def generate(self, requests: list[Request]) -> list[str]:
         with ThreadPoolExecutor(min(self.concurrency, max(1, len(requests)))) as pool:
