@@ -49,7 +49,9 @@ def main() -> None:
         for _ in range(args.runs):
             shutil.rmtree(world, ignore_errors=True)
             t = time.perf_counter()
-            subprocess.run([EXE, "generate", "-n", str(n), "-s", "1", "-o", str(world)], check=True, capture_output=True)
+            subprocess.run(
+                [EXE, "generate", "-n", str(n), "-s", "1", "-o", str(world)], check=True, capture_output=True
+            )
             gen.append(time.perf_counter() - t)
         hashing = []
         for _ in range(args.runs):
@@ -75,8 +77,10 @@ def main() -> None:
         "|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['n']:,} | {r['mb']:.0f} MB | {r['generate']:.1f} s | {r['hash']:.2f} s "
-                     f"({r['mb'] / r['hash']:.0f} MB/s) | {r['hash'] / r['generate']:.2%} |")
+        lines.append(
+            f"| {r['n']:,} | {r['mb']:.0f} MB | {r['generate']:.1f} s | {r['hash']:.2f} s "
+            f"({r['mb'] / r['hash']:.0f} MB/s) | {r['hash'] / r['generate']:.2%} |"
+        )
     lines += ["", f"Taking and releasing a world's lock: {statistics.median(lock) * 1e6:.0f} µs (median of 1,000)."]
     write_section(args.out, "bench_safety", "\n".join(lines) + "\n", "## Safety of outputs: hashes and locks")
 

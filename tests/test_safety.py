@@ -106,23 +106,36 @@ OVERWRITE = {
     # name: (folder to run in, --out, exit code, what generate --overwrite says, what world says)
     "empty --out in your folder": ("{yours}", "", 2, "--out: is empty", "--out: is empty"),
     "--out . in your folder": ("{yours}", ".", 1, "is the current directory", "was not written by synthsocial"),
-    "--out .. from your sub-folder": ("{yours}/chapters", "..", 1, "is a parent of the current directory", "was not written by synthsocial"),
+    "--out .. from your sub-folder": (
+        "{yours}/chapters",
+        "..",
+        1,
+        "is a parent of the current directory",
+        "was not written by synthsocial",
+    ),
     "your folder by name": ("{tmp}", "{yours}", 1, "was not written by synthsocial", "was not written by synthsocial"),
     "your home directory": ("{tmp}", "{home}", 1, "is your home directory", "was not written by synthsocial"),
 }
 
 
 @pytest.mark.parametrize("case", list(OVERWRITE))
-def test_item1_overwrite_never_touches_a_folder_that_is_not_ours(case, yours, tmp_path, capsys, monkeypatch):
+def test_item1_overwrite_never_touches_a_folder_that_is_not_ours(
+    case, yours, tmp_path, tmp_path_factory, capsys, monkeypatch
+):
     where, out, code, says_generate, says_world = OVERWRITE[case]
     home = tmp_path / "home"
     shutil.copytree(yours, home)
     monkeypatch.setenv("HOME", str(home))
+    # matplotlib (imported by networkit) keeps its font cache in the home directory on first import
+    monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path_factory.mktemp("mpl")))
     for k, v in {"{yours}": str(yours), "{tmp}": str(tmp_path), "{home}": str(home)}.items():
         where, out = where.replace(k, v), out.replace(k, v)
     monkeypatch.chdir(where)
     before, before_home = tree(yours), tree(home)
-    for command, says in ((["generate", "--nodes", "100", "--overwrite"], says_generate), (["world", "--nodes", "100"], says_world)):
+    for command, says in (
+        (["generate", "--nodes", "100", "--overwrite"], says_generate),
+        (["world", "--nodes", "100"], says_world),
+    ):
         got, err = cli(capsys, *command, "--out", out)
         assert got == code and says in err, (command, err)
         assert tree(yours) == before and tree(home) == before_home
@@ -159,14 +172,17 @@ def test_item1_overwrite_replaces_a_world_of_ours(ours, tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w"]
 
 
-@pytest.mark.parametrize("args", [
-    ["world", "--nodes", "50", "--out", ""],
-    ["export", "{world}", "--to", "jsonl", "--out", ""],
-    ["calibrate", "--out", ""],
-    ["benchmark", "--reference-graph", "{world}", "--out", ""],
-    ["fidelity", "{world}", "--real", "{world}", "--save", ""],
-    ["build-maps", "--out", ""],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["world", "--nodes", "50", "--out", ""],
+        ["export", "{world}", "--to", "jsonl", "--out", ""],
+        ["calibrate", "--out", ""],
+        ["benchmark", "--reference-graph", "{world}", "--out", ""],
+        ["fidelity", "{world}", "--real", "{world}", "--save", ""],
+        ["build-maps", "--out", ""],
+    ],
+)
 def test_item1_empty_output_path_is_refused_by_every_command(args, ours, capsys):
     code, err = cli(capsys, *[a.replace("{world}", str(ours)) for a in args])
     assert code == 2 and "is empty" in err, err
@@ -176,10 +192,33 @@ def test_item1_empty_output_path_is_refused_by_every_command(args, ours, capsys)
 def test_item2_two_world_runs_on_one_directory_one_is_refused(tmp_path, capsys):
     out = tmp_path / "W"
     with FakeServer(delay=0.02) as srv:
+
         def start(seed: int) -> subprocess.Popen:
-            return subprocess.Popen([EXE, "world", "--nodes", "400", "--platforms", "twitter,reddit", "--writers", "12",
-                                     "--seed", str(seed), "--backend", "openai", "--model", "fake", "--base-url", srv.url,
-                                     "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            return subprocess.Popen(
+                [
+                    EXE,
+                    "world",
+                    "--nodes",
+                    "400",
+                    "--platforms",
+                    "twitter,reddit",
+                    "--writers",
+                    "12",
+                    "--seed",
+                    str(seed),
+                    "--backend",
+                    "openai",
+                    "--model",
+                    "fake",
+                    "--base-url",
+                    srv.url,
+                    "--out",
+                    str(out),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
 
         first = start(0)
         wait_for_lock(out, first)
@@ -191,8 +230,30 @@ def test_item2_two_world_runs_on_one_directory_one_is_refused(tmp_path, capsys):
         assert f"is being written by process {first.pid} (synthsocial world) since" in " ".join(err2.split())
         stages = json.loads((out / "stages.json").read_text())
         assert json.loads((out / "manifest.json").read_text())["seed"] == 0 and stages["plan"]["seed"] == 0
-        assert main(["world", "--nodes", "400", "--platforms", "twitter,reddit", "--writers", "12", "--seed", "0",
-                     "--backend", "openai", "--model", "fake", "--base-url", srv.url, "--out", str(out)]) == 0
+        assert (
+            main(
+                [
+                    "world",
+                    "--nodes",
+                    "400",
+                    "--platforms",
+                    "twitter,reddit",
+                    "--writers",
+                    "12",
+                    "--seed",
+                    "0",
+                    "--backend",
+                    "openai",
+                    "--model",
+                    "fake",
+                    "--base-url",
+                    srv.url,
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
     assert "generate skipped, evaluate skipped, posts skipped" in capsys.readouterr().err  # whole, one seed
     assert not lock_path(out).exists()
 
@@ -200,8 +261,20 @@ def test_item2_two_world_runs_on_one_directory_one_is_refused(tmp_path, capsys):
 def test_item3_posts_while_another_posts_run_writes_the_world(ours, tmp_path, capsys):
     w = copy(ours, tmp_path)
     with FakeServer() as srv:
-        args = ["posts", w, "--backend", "openai", "--model", "fake", "--base-url", srv.url, "--platforms", "twitter",
-                "--max-users", "5"]
+        args = [
+            "posts",
+            w,
+            "--backend",
+            "openai",
+            "--model",
+            "fake",
+            "--base-url",
+            srv.url,
+            "--platforms",
+            "twitter",
+            "--max-users",
+            "5",
+        ]
         with held(w) as pid:
             code, err = cli(capsys, *args, "--seed", "1")
             assert code == 1 and f"is being written by process {pid} (synthsocial test)" in err
@@ -212,8 +285,12 @@ def test_item3_posts_while_another_posts_run_writes_the_world(ours, tmp_path, ca
 
 def test_item4_two_generate_runs_to_one_output(tmp_path):
     out = tmp_path / "W"
-    first = subprocess.Popen([EXE, "generate", "--nodes", "300000", "--seed", "1", "--out", str(out)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [EXE, "generate", "--nodes", "300000", "--seed", "1", "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for_lock(out, first)
     second = subprocess.run([EXE, "generate", "--nodes", "1000", "--out", str(out)], capture_output=True, text=True)
     assert first.wait(timeout=300) == 0, first.stderr.read()
@@ -224,14 +301,24 @@ def test_item4_two_generate_runs_to_one_output(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["W"]
 
 
-@pytest.mark.parametrize("args", [
-    ["evaluate", "{w}"], ["export", "{w}", "--to", "jsonl"], ["report", "{w}"], ["generate", "-n", "50", "--overwrite", "-o", "{w}"],
-    ["fidelity", "{w}/posts.parquet", "--real", "{w}/posts.parquet", "--no-semantic"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["evaluate", "{w}"],
+        ["export", "{w}", "--to", "jsonl"],
+        ["report", "{w}"],
+        ["generate", "-n", "50", "--overwrite", "-o", "{w}"],
+        ["fidelity", "{w}/posts.parquet", "--real", "{w}/posts.parquet", "--no-semantic"],
+    ],
+)
 def test_a_world_being_written_is_refused_by_readers_and_writers(args, ours, tmp_path, capsys):
     w = copy(ours, tmp_path)
-    pq.write_table(pa.table({"post_id": ["0-twitter-0"], "user_id": [0], "platform": ["twitter"], "text": ["hi"],
-                             "status": ["ok"]}), w / "posts.parquet")
+    pq.write_table(
+        pa.table(
+            {"post_id": ["0-twitter-0"], "user_id": [0], "platform": ["twitter"], "text": ["hi"], "status": ["ok"]}
+        ),
+        w / "posts.parquet",
+    )
     record(w, ["posts.parquet"], "world")  # as if `posts` wrote it
     before = tree(w)
     with held(w) as pid:
@@ -251,13 +338,22 @@ def test_readers_share_a_world_and_keep_writers_out(ours, tmp_path, capsys):
 
 
 # ------------------------------------------------------------------ 5. settings: finite, typed, in range
-@pytest.mark.parametrize("setting, key", [
-    ("[links]\ngamma = inf", "links.gamma"), ("[links]\nzeta = inf", "links.zeta"), ("[links]\nzeta = 1e300", "links.zeta"),
-    ("[links]\npopular_follows = 1e20", "links.popular_follows"), ("[links]\nalpha = inf", "links.alpha"),
-    ("[links]\nalpha = nan", "links.alpha"), ("[links]\nalpha = true", "links.alpha"), ("[links]\nk_max = 2.5", "links.k_max"),
-    ("block_size = true", "block_size"), ("[links]\ntemperature = 0.0", "links.temperature"),
-    ("[population]\nage_band_p = [inf, 0, 0, 0, 0, 0, 0]", "population.age_band_p"),
-])
+@pytest.mark.parametrize(
+    "setting, key",
+    [
+        ("[links]\ngamma = inf", "links.gamma"),
+        ("[links]\nzeta = inf", "links.zeta"),
+        ("[links]\nzeta = 1e300", "links.zeta"),
+        ("[links]\npopular_follows = 1e20", "links.popular_follows"),
+        ("[links]\nalpha = inf", "links.alpha"),
+        ("[links]\nalpha = nan", "links.alpha"),
+        ("[links]\nalpha = true", "links.alpha"),
+        ("[links]\nk_max = 2.5", "links.k_max"),
+        ("block_size = true", "block_size"),
+        ("[links]\ntemperature = 0.0", "links.temperature"),
+        ("[population]\nage_band_p = [inf, 0, 0, 0, 0, 0, 0]", "population.age_band_p"),
+    ],
+)
 def test_item5_config_values_must_be_finite_typed_and_in_range(setting, key, tmp_path, capsys):
     cfg = tmp_path / "c.toml"
     cfg.write_text(setting + "\n")
@@ -286,24 +382,66 @@ def truncate(path: Path) -> None:
 
 DAMAGED = {
     # name: (damage(w), command, exit code, fragment)
-    "evaluate, truncated edges": (lambda w: truncate(w / "edges.parquet"), ["evaluate", "{w}"], 1, "edges.parquet: not a readable Parquet file"),
-    "evaluate --streaming, truncated edges": (lambda w: truncate(w / "edges.parquet"), ["evaluate", "{w}", "--streaming"], 1,
-                                              "edges.parquet: not a readable Parquet file"),
-    "evaluate, truncated users": (lambda w: truncate(w / "users.parquet"), ["evaluate", "{w}"], 1, "users.parquet: not a readable Parquet file"),
-    "evaluate --streaming, truncated users": (lambda w: truncate(w / "users.parquet"), ["evaluate", "{w}", "--streaming"], 1,
-                                              "users.parquet: not a readable Parquet file"),
-    "export jsonl, truncated posts": (lambda w: (w / "posts.parquet").write_bytes(b"PAR1 half a file"), ["export", "{w}", "--to", "jsonl"], 1,
-                                      "posts.parquet: not a readable Parquet file"),
-    "report, fidelity.json is {}": (lambda w: (w / "fidelity.json").write_text("{}"), ["report", "{w}"], 1,
-                                    "fidelity.json: not a fidelity result"),
-    "posts, --base-url http://": (lambda w: None, ["posts", "{w}", "--backend", "openai", "--model", "m", "--base-url", "http://"], 2,
-                                  "--base-url 'http://' is not accepted"),
-    "posts, --base-url http://[::1": (lambda w: None, ["posts", "{w}", "--backend", "openai", "--model", "m", "--base-url", "http://[::1"], 2,
-                                      "--base-url 'http://[::1' is not accepted"),
-    "export, edges with float ids": (lambda w: pq.write_table(pa.table({"source": [0.0, 1.5], "target": [1.0, 2.0]}), w / "edges.parquet"),
-                                     ["export", "{w}", "--to", "oasis"], 1, "column 'source' holds double; node and user ids must be integers"),
-    "calibrate, damaged run.json": (lambda w: (w / "run.json").write_text("[1"), ["calibrate", "--nodes", "50", "--out", "{w}"], 1,
-                                    "run.json: not a readable record"),
+    "evaluate, truncated edges": (
+        lambda w: truncate(w / "edges.parquet"),
+        ["evaluate", "{w}"],
+        1,
+        "edges.parquet: not a readable Parquet file",
+    ),
+    "evaluate --streaming, truncated edges": (
+        lambda w: truncate(w / "edges.parquet"),
+        ["evaluate", "{w}", "--streaming"],
+        1,
+        "edges.parquet: not a readable Parquet file",
+    ),
+    "evaluate, truncated users": (
+        lambda w: truncate(w / "users.parquet"),
+        ["evaluate", "{w}"],
+        1,
+        "users.parquet: not a readable Parquet file",
+    ),
+    "evaluate --streaming, truncated users": (
+        lambda w: truncate(w / "users.parquet"),
+        ["evaluate", "{w}", "--streaming"],
+        1,
+        "users.parquet: not a readable Parquet file",
+    ),
+    "export jsonl, truncated posts": (
+        lambda w: (w / "posts.parquet").write_bytes(b"PAR1 half a file"),
+        ["export", "{w}", "--to", "jsonl"],
+        1,
+        "posts.parquet: not a readable Parquet file",
+    ),
+    "report, fidelity.json is {}": (
+        lambda w: (w / "fidelity.json").write_text("{}"),
+        ["report", "{w}"],
+        1,
+        "fidelity.json: not a fidelity result",
+    ),
+    "posts, --base-url http://": (
+        lambda w: None,
+        ["posts", "{w}", "--backend", "openai", "--model", "m", "--base-url", "http://"],
+        2,
+        "--base-url 'http://' is not accepted",
+    ),
+    "posts, --base-url http://[::1": (
+        lambda w: None,
+        ["posts", "{w}", "--backend", "openai", "--model", "m", "--base-url", "http://[::1"],
+        2,
+        "--base-url 'http://[::1' is not accepted",
+    ),
+    "export, edges with float ids": (
+        lambda w: pq.write_table(pa.table({"source": [0.0, 1.5], "target": [1.0, 2.0]}), w / "edges.parquet"),
+        ["export", "{w}", "--to", "oasis"],
+        1,
+        "column 'source' holds double; node and user ids must be integers",
+    ),
+    "calibrate, damaged run.json": (
+        lambda w: (w / "run.json").write_text("[1"),
+        ["calibrate", "--nodes", "50", "--out", "{w}"],
+        1,
+        "run.json: not a readable record",
+    ),
 }
 
 
@@ -323,8 +461,21 @@ def test_item6_damaged_inputs_give_one_line(case, ours, tmp_path, capsys):
 def test_item6_world_with_a_damaged_stage_record_runs_again(tmp_path, capsys):
     out = tmp_path / "w"
     with FakeServer() as srv:
-        args = ["world", "--nodes", "300", "--writers", "4", "--backend", "openai", "--model", "fake", "--base-url", srv.url,
-                "--out", out]
+        args = [
+            "world",
+            "--nodes",
+            "300",
+            "--writers",
+            "4",
+            "--backend",
+            "openai",
+            "--model",
+            "fake",
+            "--base-url",
+            srv.url,
+            "--out",
+            out,
+        ]
         assert cli(capsys, *args)[0] == 0
         edges = (out / "edges.parquet").read_bytes()
         (out / "stages.json").write_text("[1, 2]")
@@ -335,8 +486,10 @@ def test_item6_world_with_a_damaged_stage_record_runs_again(tmp_path, capsys):
 
 # ------------------------------------------------------------------ 7. world reruns verify what they reuse
 CORPUS = "text,platform\n" + "\n".join(
-    f"{t} #{i % 5} number {i},{p}" for i in range(40) for t, p in [("loving the weather today", "twitter"),
-                                                                     ("Has anyone tried the new library downtown", "reddit")])
+    f"{t} #{i % 5} number {i},{p}"
+    for i in range(40)
+    for t, p in [("loving the weather today", "twitter"), ("Has anyone tried the new library downtown", "reddit")]
+)
 
 
 @pytest.fixture(scope="module")
@@ -345,8 +498,25 @@ def served_world(tmp_path_factory):
     root = tmp_path_factory.mktemp("verified")
     (root / "corpus.csv").write_text(CORPUS + "\n")
     with FakeServer() as srv:
-        args = ["world", "--nodes", "300", "--platforms", "twitter,reddit", "--writers", "8", "--seed", "5",
-                "--backend", "openai", "--model", "fake", "--base-url", srv.url, "--real-corpus", str(root / "corpus.csv")]
+        args = [
+            "world",
+            "--nodes",
+            "300",
+            "--platforms",
+            "twitter,reddit",
+            "--writers",
+            "8",
+            "--seed",
+            "5",
+            "--backend",
+            "openai",
+            "--model",
+            "fake",
+            "--base-url",
+            srv.url,
+            "--real-corpus",
+            str(root / "corpus.csv"),
+        ]
         assert main([*args, "--out", str(root / "w")]) == 0
         yield root / "w", args, srv
 
@@ -358,7 +528,11 @@ def _png(path: Path) -> Path:
 DAMAGE = {
     # output: (damage, the stage that repairs it, whether it comes back byte-identical)
     "users.parquet": (lambda w: truncate(w / "users.parquet"), "generate", True),
-    "edges.parquet": (lambda w: pq.write_table(pa.table({"source": [0, 1], "target": [1, 0]}), w / "edges.parquet"), "generate", True),
+    "edges.parquet": (
+        lambda w: pq.write_table(pa.table({"source": [0, 1], "target": [1, 0]}), w / "edges.parquet"),
+        "generate",
+        True,
+    ),
     "manifest.json": (lambda w: (w / "manifest.json").write_text("{}"), "generate", False),
     "metrics.json": (lambda w: truncate(w / "metrics.json"), "evaluate", False),
     "posts.parquet": (lambda w: truncate(w / "posts.parquet"), "posts", True),
@@ -419,14 +593,30 @@ def test_item9_credentials_in_base_url_are_redacted(tmp_path, capsys):
     out = tmp_path / "w"
     with FakeServer() as srv:
         url = srv.url.replace("http://", "http://alice:s3cret@")
-        code, err = cli(capsys, "world", "--nodes", "200", "--writers", "3", "--backend", "openai", "--model", "fake",
-                        "--base-url", url, "--out", out)
+        code, err = cli(
+            capsys,
+            "world",
+            "--nodes",
+            "200",
+            "--writers",
+            "3",
+            "--backend",
+            "openai",
+            "--model",
+            "fake",
+            "--base-url",
+            url,
+            "--out",
+            out,
+        )
     assert code == 0, err
     for f in out.rglob("*"):
         if f.is_file():
             assert b"s3cret" not in f.read_bytes(), f
     assert json.loads((out / "stages.json").read_text())["plan"]["base_url"].startswith("http://***@127.0.0.1")
-    code, err = cli(capsys, "posts", out, "--backend", "openai", "--model", "m", "--base-url", "http://bob:pa55@127.0.0.1:9/v1")
+    code, err = cli(
+        capsys, "posts", out, "--backend", "openai", "--model", "m", "--base-url", "http://bob:pa55@127.0.0.1:9/v1"
+    )
     assert code == 1 and "pa55" not in err and "***@127.0.0.1:9" in err
 
 
@@ -444,7 +634,9 @@ def test_item10_a_bit_flip_in_a_world_file_is_reported(ours, tmp_path, capsys):
     data[len(data) // 3] ^= 0x01
     (w / "edges.parquet").write_bytes(bytes(data))
     code, err = cli(capsys, "evaluate", w, "--json")
-    assert "edges.parquet" in err and ("differs from what synthsocial wrote" in err or "not a readable Parquet file" in err), err
+    assert "edges.parquet" in err and (
+        "differs from what synthsocial wrote" in err or "not a readable Parquet file" in err
+    ), err
     assert (code == 0 and "synthsocial: warning:" in err) or code == 1
 
 
@@ -474,8 +666,18 @@ def test_item10_world_checks_the_corpus_before_any_stage(tmp_path, capsys):
     out = tmp_path / "w"
     code, err = cli(capsys, "world", "--nodes", "100", "--real-corpus", tmp_path / "empty.csv", "--out", out)
     assert code == 1 and "empty.csv" in err and not out.exists()
-    code, err = cli(capsys, "world", "--nodes", "100", "--platforms", "twitter,reddit", "--real-corpus", tmp_path / "one.csv",
-                    "--out", out)
+    code, err = cli(
+        capsys,
+        "world",
+        "--nodes",
+        "100",
+        "--platforms",
+        "twitter,reddit",
+        "--real-corpus",
+        tmp_path / "one.csv",
+        "--out",
+        out,
+    )
     assert code == 1 and "has none for reddit" in err and not out.exists()
 
 
@@ -487,12 +689,19 @@ EXIT_CODES = {
     "world": (["world", "-n", "20", "--writers", "0", "-o", "{tmp}/a"], ["world", "-n", "20", "-o", "{w}"]),
     "report": (["report", "{w}", "--reference", "myspace"], ["report", "{tmp}"]),
     "posts": (["posts", "{w}", "--temperature", "nan"], ["posts", "{tmp}/missing"]),
-    "fidelity": (["fidelity", "{w}/users.parquet", "--real", "{w}/users.parquet", "--seed", "-5"],
-                 ["fidelity", "{tmp}/missing.csv", "--real", "{tmp}/missing.csv"]),
+    "fidelity": (
+        ["fidelity", "{w}/users.parquet", "--real", "{w}/users.parquet", "--seed", "-5"],
+        ["fidelity", "{tmp}/missing.csv", "--real", "{tmp}/missing.csv"],
+    ),
     "export": (["export", "{w}", "--to", "xlsx"], ["export", "{tmp}", "--to", "jsonl"]),
-    "calibrate": (["calibrate", "--method", "annealing", "-o", "{tmp}/a"], ["calibrate", "--nodes", "20", "-o", "{file}"]),
-    "benchmark": (["benchmark", "--reference-graph", "{w}", "--sizes", "a,b", "-o", "{tmp}/a"],
-                  ["benchmark", "--reference-graph", "{tmp}/missing.txt", "-o", "{tmp}/a"]),
+    "calibrate": (
+        ["calibrate", "--method", "annealing", "-o", "{tmp}/a"],
+        ["calibrate", "--nodes", "20", "-o", "{file}"],
+    ),
+    "benchmark": (
+        ["benchmark", "--reference-graph", "{w}", "--sizes", "a,b", "-o", "{tmp}/a"],
+        ["benchmark", "--reference-graph", "{tmp}/missing.txt", "-o", "{tmp}/a"],
+    ),
     "build-maps": (["build-maps", "--config", "{tmp}/c.yaml"], ["build-maps", "--config", "{tmp}/missing.toml"]),
 }
 
@@ -503,8 +712,10 @@ def test_one_exit_code_convention_for_every_command(command, ours, tmp_path, cap
     w = copy(ours, tmp_path)
     bad_value, failing = EXIT_CODES[command]
     for args, code in ((bad_value, 2), (failing, 1)):
-        filled = [a.replace("{w}", str(w)).replace("{tmp}", str(tmp_path)).replace("{file}", str(tmp_path / "file"))
-                  for a in args]
+        filled = [
+            a.replace("{w}", str(w)).replace("{tmp}", str(tmp_path)).replace("{file}", str(tmp_path / "file"))
+            for a in args
+        ]
         got, err = cli(capsys, *filled)
         assert got == code and err.startswith("synthsocial: error:"), (args, err)
 

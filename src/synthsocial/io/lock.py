@@ -64,7 +64,9 @@ def _open_locked(path: Path, exclusive: bool, target: Path) -> int | None:
         except OSError as exc:
             if not exclusive and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
                 return None
-            raise OutputError(f"{target} cannot be written: its lock file {path} cannot be created: {exc.strerror or exc}") from None
+            raise OutputError(
+                f"{target} cannot be written: its lock file {path} cannot be created: {exc.strerror or exc}"
+            ) from None
         try:
             fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -100,7 +102,11 @@ def locked(target: str | Path, write: bool = True, command: str = "") -> Iterato
         yield
         return
     if write:
-        info = {"pid": os.getpid(), "command": command or "?", "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        info = {
+            "pid": os.getpid(),
+            "command": command or "?",
+            "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
     _held[key] = (fd, "write" if write else "read", 1)

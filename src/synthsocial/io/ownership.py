@@ -39,7 +39,6 @@ from ..errors import ConfigError, DamagedFileWarning, InputError, OutputError
 from .lock import locked, real_path
 
 MARKER = ".synthsocial"
-KINDS = ("world", "calibration", "benchmark", "export", "fidelity", "maps")
 # Bookkeeping that lives beside the registered files, and the temporary names our writers use
 # (".NAME.tmp", ".NAME.tmp-PID", ".NAME.tmp-PID-XXXX", ".NAME.old-XXXX").
 BOOKKEEPING = frozenset({MARKER, "stages.json", ".posts-parts"})
@@ -71,8 +70,11 @@ class Ownership:
 
     def foreign(self, entries: Iterable[Path]) -> list[str]:
         """Names among ``entries`` that synthsocial did not write."""
-        return sorted(p.name for p in entries
-                      if p.name not in self.files and p.name not in BOOKKEEPING and not _TEMPORARY.match(p.name))
+        return sorted(
+            p.name
+            for p in entries
+            if p.name not in self.files and p.name not in BOOKKEEPING and not _TEMPORARY.match(p.name)
+        )
 
 
 def ownership(d: Path) -> Ownership | None:
@@ -92,8 +94,10 @@ def ownership(d: Path) -> Ownership | None:
 
 def _legacy(d: Path) -> Ownership | None:
     names: set[str] = set()
-    for record, pick in (("manifest.json", lambda m: m.get("files") if "synthsocial_version" in m else None),
-                         ("stages.json", lambda s: [o for r in s.values() if isinstance(r, dict) for o in r.get("outputs") or []])):
+    for record, pick in (
+        ("manifest.json", lambda m: m.get("files") if "synthsocial_version" in m else None),
+        ("stages.json", lambda s: [o for r in s.values() if isinstance(r, dict) for o in r.get("outputs") or []]),
+    ):
         try:
             data = json.loads((d / record).read_text(encoding="utf-8"))
             found = pick(data) if isinstance(data, dict) else None
@@ -124,8 +128,15 @@ def _special(d: Path) -> str | None:
     return None
 
 
-def check_output(path: str | Path, kinds: tuple[str, ...], *, replace: bool = False, overwrite: bool = False,
-                 must_exist: bool = False, option: str = "--out") -> Path:
+def check_output(
+    path: str | Path,
+    kinds: tuple[str, ...],
+    *,
+    replace: bool = False,
+    overwrite: bool = False,
+    must_exist: bool = False,
+    option: str = "--out",
+) -> Path:
     """Check that a command may write ``path`` (``replace``: as a whole); return its real path.
 
     Refused, with one line naming the path and why: an empty path; a path that exists and is not
@@ -139,7 +150,9 @@ def check_output(path: str | Path, kinds: tuple[str, ...], *, replace: bool = Fa
         raise ConfigError(f"{option} is empty: name a directory (an unset shell variable?)")
     d = real_path(path)  # a symbolic link is followed: what it points to is checked (and written)
     if replace and (why := _special(d)):
-        raise OutputError(f"{option} {shown!r} is {why}; synthsocial replaces its output directory as a whole: name a new directory")
+        raise OutputError(
+            f"{option} {shown!r} is {why}; synthsocial replaces its output directory as a whole: name a new directory"
+        )
     if not d.exists():
         if must_exist:
             raise InputError(f"{option} {shown!r}: no such directory")
@@ -154,17 +167,25 @@ def check_output(path: str | Path, kinds: tuple[str, ...], *, replace: bool = Fa
         return d
     owner = ownership(d)
     if owner is None:
-        raise OutputError(f"{option} {shown!r} exists, is not empty and was not written by synthsocial (no {MARKER} in it); "
-                          "nothing was touched: choose a new directory")
+        raise OutputError(
+            f"{option} {shown!r} exists, is not empty and was not written by synthsocial (no {MARKER} in it); "
+            "nothing was touched: choose a new directory"
+        )
     if owner.kind is not None and owner.kind not in kinds:
-        raise OutputError(f"{option} {shown!r} is a synthsocial {owner.kind} directory, not a {' or '.join(kinds)} directory; "
-                          "choose another path")
+        raise OutputError(
+            f"{option} {shown!r} is a synthsocial {owner.kind} directory, not a {' or '.join(kinds)} directory; "
+            "choose another path"
+        )
     if replace:
         if not overwrite:
-            raise OutputError(f"output directory {shown!r} exists and is not empty; choose another path or pass --overwrite")
+            raise OutputError(
+                f"output directory {shown!r} exists and is not empty; choose another path or pass --overwrite"
+            )
         if foreign := owner.foreign(entries):
-            raise OutputError(f"{option} {shown!r} holds {foreign[0]!r}, which synthsocial did not write; --overwrite replaces "
-                              "only what synthsocial wrote: move it away or choose another path")
+            raise OutputError(
+                f"{option} {shown!r} holds {foreign[0]!r}, which synthsocial did not write; --overwrite replaces "
+                "only what synthsocial wrote: move it away or choose another path"
+            )
     return d
 
 
@@ -189,7 +210,12 @@ def record(d: Path, names: Iterable[str], kind: str) -> dict[str, str]:
 def write_marker(d: Path, kind: str, files: dict[str, dict] | None = None) -> None:
     from .writers import atomic_text
 
-    data = {"written_by": "synthsocial", "version": __version__, "kind": kind, "files": dict(sorted((files or {}).items()))}
+    data = {
+        "written_by": "synthsocial",
+        "version": __version__,
+        "kind": kind,
+        "files": dict(sorted((files or {}).items())),
+    }
     atomic_text(d / MARKER, json.dumps(data, indent=1) + "\n")
 
 
@@ -220,15 +246,25 @@ def warn_if_changed(d: Path, names: Iterable[str]) -> None:
     """Warn (DamagedFileWarning) about every file of ``names`` in ``d`` that differs from what
     synthsocial wrote."""
     for name in changed(d, names):
-        warnings.warn(f"{d / name} differs from what synthsocial wrote (its SHA-256 is not the one recorded in "
-                      f"{d / MARKER}): it was damaged or edited; results that read it may be wrong", DamagedFileWarning,
-                      stacklevel=2)
+        warnings.warn(
+            f"{d / name} differs from what synthsocial wrote (its SHA-256 is not the one recorded in "
+            f"{d / MARKER}): it was damaged or edited; results that read it may be wrong",
+            DamagedFileWarning,
+            stacklevel=2,
+        )
 
 
 @contextmanager
-def output_directory(path: str | Path, kind: str, *, command: str, accept: tuple[str, ...] | None = None,
-                     must_exist: bool = False, option: str = "--out",
-                     check: Callable[[Path], None] | None = None) -> Iterator[Path]:
+def output_directory(
+    path: str | Path,
+    kind: str,
+    *,
+    command: str,
+    accept: tuple[str, ...] | None = None,
+    must_exist: bool = False,
+    option: str = "--out",
+    check: Callable[[Path], None] | None = None,
+) -> Iterator[Path]:
     """Write into the directory ``path`` (created if needed): hold its lock, check that it may be
     written (:func:`check_output`, then ``check`` if given), mark it as ours, and yield its real
     path."""
