@@ -31,7 +31,7 @@ from pathlib import Path
 from ..errors import BusyError, OutputError
 
 SUFFIX = ".synthsocial-lock"
-_held: dict[str, tuple[int, str, int]] = {}  # lock path -> (fd, mode, depth)
+_held: dict[str, str] = {}  # lock path -> "write" or "read", the locks this process holds
 
 
 def real_path(path: str | Path) -> Path:
@@ -86,16 +86,10 @@ def locked(target: str | Path, write: bool = True, command: str = "") -> Iterato
     """Hold the lock of ``target`` (exclusive to write, shared to read) for the block."""
     path = lock_path(target)
     key = str(path)
-    if key in _held:
-        fd, mode, depth = _held[key]
-        if write and mode != "write":
+    if key in _held:  # this process holds it already: the outermost block releases it
+        if write and _held[key] != "write":
             raise BusyError(f"{real_path(target)} is being read by this process and cannot be written at the same time")
-        _held[key] = (fd, mode, depth + 1)
-        try:
-            yield
-        finally:
-            fd, mode, depth = _held[key]
-            _held[key] = (fd, mode, depth - 1)
+        yield
         return
     fd = _open_locked(path, write, real_path(target))
     if fd is None:
@@ -109,7 +103,7 @@ def locked(target: str | Path, write: bool = True, command: str = "") -> Iterato
         }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
-    _held[key] = (fd, "write" if write else "read", 1)
+    _held[key] = "write" if write else "read"
     try:
         yield
     finally:

@@ -76,7 +76,8 @@ def _remove_stale(target: Path) -> None:
 
 
 @contextmanager
-def atomic_directory(target: str | Path, overwrite: bool = False, kind: str = "world", command: str = "generate") -> Iterator[Path]:
+def atomic_directory(target: str | Path, overwrite: bool = False, kind: str = "world",
+                     command: str = "generate") -> Iterator[Path]:
     """Yield a fresh temporary directory that becomes ``target`` when the block succeeds.
 
     The target's lock is held throughout (a second writer is refused). An existing non-empty
@@ -85,7 +86,7 @@ def atomic_directory(target: str | Path, overwrite: bool = False, kind: str = "w
     after the new content is complete. A symbolic link is followed: the directory it points to
     is replaced and the link kept. The new directory gets a marker registering every entry.
     """
-    check_output(target, (kind,), replace=True, overwrite=overwrite)  # before creating anything; again under the lock
+    check_output(target, (kind,), replace=True, overwrite=overwrite)  # before creating anything; again when locked
     shown = str(target)
     target = real_path(target)
     missing = []
