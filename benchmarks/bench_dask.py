@@ -81,17 +81,36 @@ def main() -> None:
 
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
-        res = [run(n, seed, args.workers, args.memory_limit, args.partition_blocks, args.tmp or "",
-                   args.keep if seed == args.runs else "") for seed in range(1, args.runs + 1)]
+        res = [
+            run(
+                n,
+                seed,
+                args.workers,
+                args.memory_limit,
+                args.partition_blocks,
+                args.tmp or "",
+                args.keep if seed == args.runs else "",
+            )
+            for seed in range(1, args.runs + 1)
+        ]
         walls = [r["wall"] for r in res]
         d = res[0]["dimensions"]
         shared_mb = n * (16 * d + 24) / 2**20
         worker = max(r["worker_peak_mb"] for r in res)
-        row = {"n": n, "runs": args.runs, "wall": statistics.median(walls), "min": min(walls), "max": max(walls),
-               "edges": res[0]["edges"], "worker_peak_mb": worker, "shared_mb": shared_mb,
-               "driver_peak_mb": max(r["driver_peak_mb"] for r in res), "disk_mb": res[0]["disk_mb"],
-               "partitions": res[0]["partitions"],
-               "phases": {k: statistics.median(r["timings"][k] for r in res) for k in res[0]["timings"]}}
+        row = {
+            "n": n,
+            "runs": args.runs,
+            "wall": statistics.median(walls),
+            "min": min(walls),
+            "max": max(walls),
+            "edges": res[0]["edges"],
+            "worker_peak_mb": worker,
+            "shared_mb": shared_mb,
+            "driver_peak_mb": max(r["driver_peak_mb"] for r in res),
+            "disk_mb": res[0]["disk_mb"],
+            "partitions": res[0]["partitions"],
+            "phases": {k: statistics.median(r["timings"][k] for r in res) for k in res[0]["timings"]},
+        }
         rows.append(row)
         print(json.dumps(row), flush=True)
 

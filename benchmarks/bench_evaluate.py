@@ -85,8 +85,13 @@ def main() -> None:
             f"| {r['n']:,} | {r['edges']:,} | {args.runs} | {r['wall']:.1f} s ({r['min']:.1f}-{r['max']:.1f}) | "
             f"{r['peak_gb']:.2f} GB | {r['methods']['clustering']} | {r['methods']['aspl']} |"
         )
-    lines += ["", "Seconds per step inside `profile` (last run; Louvain runs beside components, ASPL and degrees):", "",
-              "| N | " + " | ".join(phases) + " |", "|---|" + "---|" * len(phases)]
+    lines += [
+        "",
+        "Seconds per step inside `profile` (last run; Louvain runs beside components, ASPL and degrees):",
+        "",
+        "| N | " + " | ".join(phases) + " |",
+        "|---|" + "---|" * len(phases),
+    ]
     for r in rows:
         lines.append(f"| {r['n']:,} | " + " | ".join(f"{r['timings'].get(p, 0):.1f}" for p in phases) + " |")
     block = "\n".join(lines) + "\n"

@@ -77,9 +77,14 @@ def main() -> None:
         edges = int(statistics.median(r["edges"] for r in ours))
         phases = {k: statistics.median(r["timings"][k] for r in ours) for k in ours[0]["timings"]}
         row = {
-            "n": n, "runs": args.runs, "wall": wall, "min": min(r["wall"] for r in ours),
-            "max": max(r["wall"] for r in ours), "peak_mb": max(r["peak_mb"] for r in ours),
-            "edges": edges, "phases": phases,
+            "n": n,
+            "runs": args.runs,
+            "wall": wall,
+            "min": min(r["wall"] for r in ours),
+            "max": max(r["wall"] for r in ours),
+            "peak_mb": max(r["peak_mb"] for r in ours),
+            "edges": edges,
+            "phases": phases,
         }
         if not args.no_baseline:
             base = [run(BASELINE, n, edges, seed) for seed in range(1, args.runs + 1)]
@@ -109,8 +114,17 @@ def main() -> None:
     stamp = dt.date.today().isoformat()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     block = "\n".join(
-        [f"### `{cmd.strip()}` ({stamp}; {machine})", "", *header, *lines, "", "Median seconds per phase:", "",
-         *phase_lines, ""]
+        [
+            f"### `{cmd.strip()}` ({stamp}; {machine})",
+            "",
+            *header,
+            *lines,
+            "",
+            "Median seconds per phase:",
+            "",
+            *phase_lines,
+            "",
+        ]
     )
     write_section(args.out, "bench_generate", block, "## generate", append=args.append)
 

@@ -66,17 +66,24 @@ def main() -> None:
                 copy = work / f"run-{model}-{strategy}-{i}"
                 shutil.copytree(base, copy)
                 t = time.perf_counter()
-                out = subprocess.run([sys.executable, "-c", RUN, str(copy), strategy, str(args.max_users), model, str(SHARED_POSTS)],
-                                     capture_output=True, text=True, check=True)
+                out = subprocess.run(
+                    [sys.executable, "-c", RUN, str(copy), strategy, str(args.max_users), model, str(SHARED_POSTS)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 s = json.loads(out.stdout.strip().splitlines()[-1])
                 s["wall"] = time.perf_counter() - t
                 runs.append(s)
             row = {
-                "model": model, "strategy": strategy, "runs": args.runs,
+                "model": model,
+                "strategy": strategy,
+                "runs": args.runs,
                 "posts": int(statistics.median(r["generated"] + r["failed"] for r in runs)),
                 "failed": int(statistics.median(r["failed"] for r in runs)),
                 "per_min": statistics.median(r["posts_per_minute"] for r in runs),
-                "min": min(r["posts_per_minute"] for r in runs), "max": max(r["posts_per_minute"] for r in runs),
+                "min": min(r["posts_per_minute"] for r in runs),
+                "max": max(r["posts_per_minute"] for r in runs),
                 "wall": statistics.median(r["wall"] for r in runs),
                 "load": statistics.median(r["load"] for r in runs),
                 "peak_gb": max(r["peak_mb"] for r in runs) / 1024,

@@ -59,15 +59,30 @@ def main() -> None:
     perm = np.random.default_rng(0).permutation(corpus.num_rows)
     pool = corpus.take(pa.array(np.sort(perm[: perm.size // 2])))
     real = corpus.take(pa.array(np.sort(perm[perm.size // 2 :])))
-    header = ("| setting | posts | length KS | unigram JSD | hashtags/post syn / real | nearest-real sim | Fréchet | topic JSD | "
-              "platform acc. on synthetic | cross-platform r | discriminator | 8-gram share |")
+    header = (
+        "| setting | posts | length KS | unigram JSD | hashtags/post syn / real | nearest-real sim | Fréchet | topic JSD | "
+        "platform acc. on synthetic | cross-platform r | discriminator | 8-gram share |"
+    )
     lines = [header, "|---" * (header.count("|") - 1) + "|"]
     results = {}
     for strategy in ("platform-aware", "platform-agnostic"):
         d = work / strategy
         shutil.copytree(base, d)
-        cmd = [exe, "posts", str(d), "--platforms", "twitter,reddit,instagram", "--max-users", str(args.max_users),
-               "--model", args.model, "--strategy", strategy, "--seed", "1"]
+        cmd = [
+            exe,
+            "posts",
+            str(d),
+            "--platforms",
+            "twitter,reddit,instagram",
+            "--max-users",
+            str(args.max_users),
+            "--model",
+            args.model,
+            "--strategy",
+            strategy,
+            "--seed",
+            "1",
+        ]
         if strategy == "platform-agnostic":
             combined = work / "prompt_pool.parquet"  # half A of the three corpora
             pq.write_table(pool, combined)

@@ -44,7 +44,7 @@ def recall(exact: np.ndarray, approx: np.ndarray) -> float:
     hits = 0
     for start in range(0, n, 65536):
         rows = np.arange(start, min(start + 65536, n), dtype=np.int64)[:, None] * n
-        hits += int(np.isin(rows + exact[start:start + 65536], rows + approx[start:start + 65536]).sum())
+        hits += int(np.isin(rows + exact[start : start + 65536], rows + approx[start : start + 65536]).sum())
     return hits / exact.size
 
 
@@ -74,19 +74,27 @@ def main() -> None:
         lines.append(f"| {n:,} | {k} | 0 (exact) | {exact:.1f} | 1.00 | 1.000 |")
         for e in epss:
             ratios = [a / b for a, b in zip(times[e], times[0.0])]
-            lines.append(f"| {n:,} | {k} | {e:g} | {statistics.median(times[e]):.1f} | {statistics.median(ratios):.2f} | "
-                         f"{recall(found[0.0], found[e]):.3f} |")
+            lines.append(
+                f"| {n:,} | {k} | {e:g} | {statistics.median(times[e]):.1f} | {statistics.median(ratios):.2f} | "
+                f"{recall(found[0.0], found[e]):.3f} |"
+            )
         print(lines[-1], flush=True)
         del found
     keys = ("clustering", "normalized_aspl", "modularity", "reciprocity", "avg_out_degree")
     world = ["| eps | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for e in [0.0, *epss]:
         w = generate(args.world_size, seed=1, config={"links": {"knn_eps": e}})
-        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=1, homophily=False))["metrics"]
+        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=1, homophily=False))[
+            "metrics"
+        ]
         world.append(f"| {e:g} | " + " | ".join(f"{m[k]:.3f}" for k in keys) + " |")
-    block = (f"### `python benchmarks/knn_recall.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; {platform.machine()}, "
-             f"2 cores, Python {platform.python_version()})\n\n" + "\n".join(lines)
-             + f"\n\nWorlds of {args.world_size:,} users (seed 1) made with each eps:\n\n" + "\n".join(world))
+    block = (
+        f"### `python benchmarks/knn_recall.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; {platform.machine()}, "
+        f"2 cores, Python {platform.python_version()})\n\n"
+        + "\n".join(lines)
+        + f"\n\nWorlds of {args.world_size:,} users (seed 1) made with each eps:\n\n"
+        + "\n".join(world)
+    )
     write_section(args.out, "knn_recall", block, "## Approximate neighbour search")
 
 

@@ -23,9 +23,16 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from synthsocial.calibrate.run import (ResultLog, _evaluate, fit_metrics, fixed_ned, minmax_bounds, ned_with_bounds,
-                                       rank, run_optuna)
+from synthsocial.calibrate.run import (
+    ResultLog,
+    _evaluate,
+    fit_metrics,
+    fixed_ned,
+    rank,
+    run_optuna,
+)
 from synthsocial.config import GeneratorConfig
+from synthsocial.metrics.ned import minmax_bounds, ned_minmax
 from synthsocial.metrics.references import builtin
 
 
@@ -50,36 +57,53 @@ def main() -> None:
     reference = builtin(args.reference)
     grid_rows = ResultLog(Path(args.grid) / "results.jsonl").load()
     metrics = fit_metrics(reference)
-    bounds = minmax_bounds(grid_rows, reference, metrics)
+    bounds = minmax_bounds([r["metrics"] for r in grid_rows] + [reference["metrics"]], metrics)
     ranked = rank(grid_rows, reference, metrics)
     grid_best_minmax = ranked[0]["ned"]
     grid_best_fixed = min(r["ned_fixed"] for r in ranked)
     budget = int(args.fraction * len(grid_rows))
-    print(f"grid: {len(grid_rows)} evaluations; best min-max NED {grid_best_minmax:.4f}, best fixed NED {grid_best_fixed:.4f}; "
-          f"optuna budget {budget}")
+    print(
+        f"grid: {len(grid_rows)} evaluations; best min-max NED {grid_best_minmax:.4f}, best fixed NED {grid_best_fixed:.4f}; "
+        f"optuna budget {budget}"
+    )
     results = []
     for seed in (int(s) for s in args.seeds.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copy(Path(args.grid) / "results.jsonl", Path(tmp) / "results.jsonl")
             rows = run_optuna(reference, args.nodes, Path(tmp), budget=budget, seed=seed)
         fixed = [fixed_ned(r["metrics"], reference, metrics) for r in rows]
-        minmax = [ned_with_bounds(r["metrics"], reference, bounds) for r in rows]
+        minmax = [n["value"] for n in ned_minmax([r["metrics"] for r in rows], reference["metrics"], metrics, bounds)]
         best = rows[min(range(len(rows)), key=fixed.__getitem__)]
         again = _evaluate((best["params"], args.nodes, 0, GeneratorConfig().to_dict(), 1))
         assert again["metrics"] == best["metrics"], "cached metrics differ from a recomputation"
-        row = {"seed": seed, "trials": len(rows), "distinct_points": len({r["key"] for r in rows}),
-               "best_fixed": min(fixed), "best_minmax": min(minmax),
-               "trials_to_grid_best_fixed": first_reaching(fixed, grid_best_fixed),
-               "trials_to_grid_best_minmax": first_reaching(minmax, grid_best_minmax)}
+        row = {
+            "seed": seed,
+            "trials": len(rows),
+            "distinct_points": len({r["key"] for r in rows}),
+            "best_fixed": min(fixed),
+            "best_minmax": min(minmax),
+            "trials_to_grid_best_fixed": first_reaching(fixed, grid_best_fixed),
+            "trials_to_grid_best_minmax": first_reaching(minmax, grid_best_minmax),
+        }
         results.append(row)
         print(json.dumps(row))
     for k in ("trials_to_grid_best_fixed", "trials_to_grid_best_minmax"):
         got = [r[k] for r in results if r[k] is not None]
         print(f"{k}: reached in {len(got)}/{len(results)} seeds; median {statistics.median(got) if got else None}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"grid_evaluations": len(grid_rows), "budget": budget,
-                                               "grid_best_minmax": grid_best_minmax, "grid_best_fixed": grid_best_fixed,
-                                               "runs": results}, indent=2) + "\n")
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "grid_evaluations": len(grid_rows),
+                    "budget": budget,
+                    "grid_best_minmax": grid_best_minmax,
+                    "grid_best_fixed": grid_best_fixed,
+                    "runs": results,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -39,15 +39,18 @@ def main() -> None:
     total = sum(v[2] for v in stats.stats.values())  # own time of every function
     rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[: args.top]
     lines = ["| own s | share | calls | function |", "|---|---|---|---|"]
-    for (file, line, name), (cc, nc, tt, ct, _) in rows:
+    for (file, line, name), (_, nc, tt, _, _) in rows:
         where = f"{Path(file).name}:{line}({name})" if line else name
         lines.append(f"| {tt:.2f} | {tt / total:.0%} | {nc} | `{where}` |")
         print(lines[-1])
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in w.timings.items())
-    block = (f"### `python benchmarks/profile_generate.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; {platform.machine()}, "
-             f"2 cores, Python {platform.python_version()})\n\nOne profiled run (cProfile adds overhead; the phase times "
-             f"under the profiler: {phases}). The {args.top} functions with the most own time; "
-             "`acquire` of a lock is the main thread waiting for the tree search running on both cores:\n\n" + "\n".join(lines))
+    block = (
+        f"### `python benchmarks/profile_generate.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; {platform.machine()}, "
+        f"2 cores, Python {platform.python_version()})\n\nOne profiled run (cProfile adds overhead; the phase times "
+        f"under the profiler: {phases}). The {args.top} functions with the most own time; "
+        "`acquire` of a lock is the main thread waiting for the tree search running on both cores:\n\n"
+        + "\n".join(lines)
+    )
     write_section(args.out, "profile_generate", block, "## Profile of generate")
 
 

@@ -47,10 +47,14 @@ def main() -> None:
     ap.add_argument("--budget", type=int, default=400)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--replicates", type=int, default=2, help="worlds per calibration point (seeds 0..R-1)")
-    ap.add_argument("--parts", default="graphs,large", help="graphs (each real graph at 10^3), large (10^4-10^5), or both")
+    ap.add_argument(
+        "--parts", default="graphs,large", help="graphs (each real graph at 10^3), large (10^4-10^5), or both"
+    )
     ap.add_argument("--large-sizes", default="10000,100000")
     ap.add_argument("--large-runs", type=int, default=3)
-    ap.add_argument("--large-config", default=None, help="config for the 10^4-10^5 part (default: calibrate at Verizon's size)")
+    ap.add_argument(
+        "--large-config", default=None, help="config for the 10^4-10^5 part (default: calibrate at Verizon's size)"
+    )
     ap.add_argument("--work", default="/tmp/synthsocial-realgraphs")
     ap.add_argument("--out", default=str(ROOT / "docs" / "calibration.md"))
     args = ap.parse_args()
@@ -63,8 +67,10 @@ def main() -> None:
 
 
 def real_graphs(args: argparse.Namespace, work: Path) -> None:
-    lines = ["| graph | nodes | size | synthsocial NED | rank of 11 | best sampler | best classic generator | synthsocial fixed NED | best sampler fixed NED |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| graph | nodes | size | synthsocial NED | rank of 11 | best sampler | best classic generator | synthsocial fixed NED | best sampler fixed NED |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     everything = {}
     for name, directed in GRAPHS:
         t = time.perf_counter()
@@ -72,8 +78,16 @@ def real_graphs(args: argparse.Namespace, work: Path) -> None:
         ref = reference_profile(str(DATA / name), EvaluateOptions(homophily=False), directed)
         size = min(1000, graph.n // 2)
         cal = work / name / "calibration"
-        summary = calibrate(ref, size, cal, method="optuna", space="extended", budget=args.budget,
-                            replicates=args.replicates, validate=False)
+        summary = calibrate(
+            ref,
+            size,
+            cal,
+            method="optuna",
+            space="extended",
+            budget=args.budget,
+            replicates=args.replicates,
+            validate=False,
+        )
         cfg = GeneratorConfig.from_file(cal / "best_config.json")
         rows = run_benchmark(graph, ref, [size], args.runs, work / name / "benchmark", config=cfg)
         rows.sort(key=lambda r: r["ned"])
@@ -81,16 +95,20 @@ def real_graphs(args: argparse.Namespace, work: Path) -> None:
         sampler = min((r for r in rows if r["method"] in SAMPLERS), key=lambda r: r["ned"])
         classic = min((r for r in rows if r["method"] in GENERATORS), key=lambda r: r["ned"])
         sampler_fixed = min(r["ned_fixed"] for r in rows if r["method"] in SAMPLERS)
-        lines.append(f"| {name} | {graph.n:,} | {size:,} | {ours['ned']:.3f} ± {ours['ned_std']:.3f} | {rows.index(ours) + 1} | "
-                     f"{fmt(sampler)} | {fmt(classic)} | {ours['ned_fixed']:.3f} | {sampler_fixed:.3f} |")
+        lines.append(
+            f"| {name} | {graph.n:,} | {size:,} | {ours['ned']:.3f} ± {ours['ned_std']:.3f} | {rows.index(ours) + 1} | "
+            f"{fmt(sampler)} | {fmt(classic)} | {ours['ned_fixed']:.3f} | {sampler_fixed:.3f} |"
+        )
         everything[name] = {"size": size, "calibration": summary["best"], "rows": rows}
         print(lines[-1], f"({time.perf_counter() - t:.0f} s)", flush=True)
     (work / "real_graphs.json").write_text(json.dumps(everything, indent=2, default=float) + "\n")
     cmd = f"python benchmarks/real_graphs.py --parts graphs --budget {args.budget} --runs {args.runs} --replicates {args.replicates}"
-    block = (f"`{cmd}` (optuna, extended space, budget {args.budget} per graph, {args.replicates} worlds per point; {args.runs} runs per "
-             f"method, seeds 0..{args.runs - 1}; NED = the paper's min-max "
-             "over the 11 methods' graphs and the reference, on its five metrics; fixed NED on fixed scales, see "
-             "docs/evaluation.md):\n\n" + "\n".join(lines))
+    block = (
+        f"`{cmd}` (optuna, extended space, budget {args.budget} per graph, {args.replicates} worlds per point; {args.runs} runs per "
+        f"method, seeds 0..{args.runs - 1}; NED = the paper's min-max "
+        "over the 11 methods' graphs and the reference, on its five metrics; fixed NED on fixed scales, see "
+        "docs/evaluation.md):\n\n" + "\n".join(lines)
+    )
     write_section(args.out, "real_graphs", block, "## Benchmark on the shared real graphs")
 
 
@@ -106,22 +124,38 @@ def large(args: argparse.Namespace, work: Path) -> None:
         cfg = GeneratorConfig.from_file(args.large_config)
     else:
         cal = work / "large_calibration"
-        calibrate(ref, graph.n, cal, method="optuna", space="extended", budget=args.budget,
-                  replicates=args.replicates, validate=False)
+        calibrate(
+            ref,
+            graph.n,
+            cal,
+            method="optuna",
+            space="extended",
+            budget=args.budget,
+            replicates=args.replicates,
+            validate=False,
+        )
         cfg = GeneratorConfig.from_file(cal / "best_config.json")
     rows = run_benchmark(graph, ref, sizes, args.large_runs, work / "large", config=cfg, only=[OURS, *GENERATORS])
-    table = ["| size | method | NED | fixed NED | clustering | normalized ASPL | modularity | avg out-degree | reciprocity |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    table = [
+        "| size | method | NED | fixed NED | clustering | normalized ASPL | modularity | avg out-degree | reciprocity |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in sorted(rows, key=lambda r: (r["size"], r["ned"])):
-        table.append(f"| {r['size']:,} | {r['method']} | {r['ned']:.3f} | {r['ned_fixed']:.3f} | {r['clustering']:.3f} | "
-                     f"{r['normalized_aspl']:.3f} | {r['modularity']:.3f} | {r['avg_out_degree']:.1f} | {r['reciprocity']:.3f} |")
+        table.append(
+            f"| {r['size']:,} | {r['method']} | {r['ned']:.3f} | {r['ned_fixed']:.3f} | {r['clustering']:.3f} | "
+            f"{r['normalized_aspl']:.3f} | {r['modularity']:.3f} | {r['avg_out_degree']:.1f} | {r['reciprocity']:.3f} |"
+        )
     m = ref["metrics"]
-    table.append(f"| | reference | 0 | 0 | {m['clustering']:.3f} | {m['normalized_aspl']:.3f} | {m['modularity']:.3f} | "
-                 f"{m['avg_out_degree']:.1f} | {m['reciprocity']:.3f} |")
+    table.append(
+        f"| | reference | 0 | 0 | {m['clustering']:.3f} | {m['normalized_aspl']:.3f} | {m['modularity']:.3f} | "
+        f"{m['avg_out_degree']:.1f} | {m['reciprocity']:.3f} |"
+    )
     if args.large_config:
         cmd += " --large-config FILE"
-    block = (f"`{cmd} --large-sizes {args.large_sizes} --large-runs {args.large_runs}`: generators only (a sampler cannot "
-             f"draw more nodes than the graph has), against the Verizon profile:\n\n" + "\n".join(table))
+    block = (
+        f"`{cmd} --large-sizes {args.large_sizes} --large-runs {args.large_runs}`: generators only (a sampler cannot "
+        f"draw more nodes than the graph has), against the Verizon profile:\n\n" + "\n".join(table)
+    )
     write_section(args.out, "large_sizes", block, "## Beyond the graph's size: generators at 10^4 and 10^5")
 
 

@@ -17,7 +17,13 @@ import synthsocial
 from synthsocial.graph import Graph
 from synthsocial.metrics import EvaluateOptions, profile
 
-BLUESKY = {"avg_out_degree": 35.0, "clustering": 0.262, "lcc_fraction": 1.0, "normalized_aspl": 0.230, "modularity": 0.85}
+BLUESKY = {
+    "avg_out_degree": 35.0,
+    "clustering": 0.262,
+    "lcc_fraction": 1.0,
+    "normalized_aspl": 0.230,
+    "modularity": 0.85,
+}
 
 
 def main() -> None:
@@ -37,7 +43,11 @@ def main() -> None:
                 m = profile(g, EvaluateOptions(seed=seed, homophily=False, aspl_sources=200))["metrics"]
                 runs.append(m)
             med = {k: statistics.median(r[k] for r in runs) for k in keys}
-            print(f"| {n:,} | {scope} | " + " | ".join(f"{med[k]:.3f}" if k != "avg_out_degree" else f"{med[k]:.1f}" for k in keys) + " |")
+            print(
+                f"| {n:,} | {scope} | "
+                + " | ".join(f"{med[k]:.3f}" if k != "avg_out_degree" else f"{med[k]:.1f}" for k in keys)
+                + " |"
+            )
     print("| Bluesky (published) | | " + " | ".join(str(BLUESKY.get(k, "-")) for k in keys) + " |")
 
 

@@ -29,7 +29,8 @@ def test_samplers_return_induced_subgraphs_of_the_asked_size(two_components, nam
     kept = s.labels
     # every sampled edge exists in the original, and every original edge between kept nodes is kept
     assert {(int(kept[a]), int(kept[b])) for a, b in zip(s.source, s.target)} == {
-        (a, b) for a, b in original if a in set(kept.tolist()) and b in set(kept.tolist())}
+        (a, b) for a, b in original if a in set(kept.tolist()) and b in set(kept.tolist())
+    }
     again = SAMPLERS[name]().sample(g, 250, seed=3)
     assert np.array_equal(again.labels, s.labels)
 

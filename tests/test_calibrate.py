@@ -63,12 +63,21 @@ def test_replicates_average_the_metrics_of_consecutive_seeds():
 
 
 def test_rank_uses_minmax_over_the_set():
-    ref = {"name": "r", "metrics": {"density": 0.0, "clustering": 0.5, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8}}
-    rows = [{"key": k, "params": {}, "metrics": {"density": d, "clustering": c, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8}}
-            for k, d, c in (("a", 1.0, 0.5), ("b", 0.0, 0.0), ("c", 0.5, 0.25))]
+    ref = {
+        "name": "r",
+        "metrics": {"density": 0.0, "clustering": 0.5, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8},
+    }
+    rows = [
+        {
+            "key": k,
+            "params": {},
+            "metrics": {"density": d, "clustering": c, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8},
+        }
+        for k, d, c in (("a", 1.0, 0.5), ("b", 0.0, 0.0), ("c", 0.5, 0.25))
+    ]
     ranked = rank(rows, ref, ("density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"))
     assert [r["key"] for r in ranked] == ["c", "a", "b"]  # a and b tie at 1.0; ties by key
-    assert ranked[0]["ned"] == pytest.approx(2 ** -0.5) and ranked[-1]["ned"] == pytest.approx(1.0)
+    assert ranked[0]["ned"] == pytest.approx(2**-0.5) and ranked[-1]["ned"] == pytest.approx(1.0)
     by_fixed = rank(rows, ref, ("density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"), by="fixed")
     assert [r["ned_fixed"] for r in by_fixed] == sorted(r["ned_fixed"] for r in ranked)
 
@@ -89,7 +98,10 @@ def test_optuna_runs_seeded(tmp_path):
 def test_config_for_routes_influence_parameters():
     cfg = config_for({"alpha": 0.2, "follow_back": 0.3, "influence_cap": 250.0, "triadic_scope": "undirected"})
     assert cfg.links.alpha == 0.2 and cfg.links.follow_back == 0.3 and cfg.links.triadic_scope == "undirected"
-    assert cfg.population.influence.cap == 250.0 and cfg.population.influence.exponent == GeneratorConfig().population.influence.exponent
+    assert (
+        cfg.population.influence.cap == 250.0
+        and cfg.population.influence.exponent == GeneratorConfig().population.influence.exponent
+    )
 
 
 @pytest.mark.parametrize(
@@ -99,8 +111,14 @@ def test_config_for_routes_influence_parameters():
         (["calibrate", "--budget", "0", "--out", "{d}/c"], "--budget: 0 is not accepted"),
         (["calibrate", "--budget", "2", "--rank-by", "best", "--out", "{d}/c"], "--rank-by 'best' is not accepted"),
         (["calibrate", "--reference", "{empty}", "--out", "{d}/c"], "no edges found"),
-        (["benchmark", "--reference-graph", "{small}", "--sizes", "500", "--runs", "1", "--out", "{d}/b"], "larger than the reference graph"),
-        (["benchmark", "--reference-graph", "{small}", "--sizes", "abc", "--out", "{d}/b"], "--sizes 'abc' is not accepted"),
+        (
+            ["benchmark", "--reference-graph", "{small}", "--sizes", "500", "--runs", "1", "--out", "{d}/b"],
+            "larger than the reference graph",
+        ),
+        (
+            ["benchmark", "--reference-graph", "{small}", "--sizes", "abc", "--out", "{d}/b"],
+            "--sizes 'abc' is not accepted",
+        ),
         (["benchmark", "--reference-graph", "{empty}", "--out", "{d}/b"], "no edges found"),
     ],
 )
@@ -118,13 +136,48 @@ def test_benchmark_command(tmp_path, capsys):
 
     rng = np.random.default_rng(0)
     graph.write_text("".join(f"{a} {b}\n" for a, b in zip(rng.integers(0, 400, 2400), rng.integers(0, 400, 2400))))
-    assert main(["benchmark", "--reference-graph", str(graph), "--sizes", "100,200", "--runs", "2", "--out", str(tmp_path / "b")]) == 0
+    assert (
+        main(
+            [
+                "benchmark",
+                "--reference-graph",
+                str(graph),
+                "--sizes",
+                "100,200",
+                "--runs",
+                "2",
+                "--out",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 0
+    )
     data = json.loads((tmp_path / "b" / "benchmark.json").read_text())
     methods = {r["method"] for r in data["rows"]}
-    assert {"synthsocial", "random_node", "forest_fire", "random_walk", "pagerank_node", "mhrw", "erdos_renyi",
-            "barabasi_albert", "watts_strogatz", "sbm", "chung_lu"} == methods
+    assert {
+        "synthsocial",
+        "random_node",
+        "forest_fire",
+        "random_walk",
+        "pagerank_node",
+        "mhrw",
+        "erdos_renyi",
+        "barabasi_albert",
+        "watts_strogatz",
+        "sbm",
+        "chung_lu",
+    } == methods
     for r in data["rows"]:
-        assert {"method", "size", "ned", "density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"} <= set(r)
+        assert {
+            "method",
+            "size",
+            "ned",
+            "density",
+            "clustering",
+            "lcc_fraction",
+            "normalized_aspl",
+            "modularity",
+        } <= set(r)
         assert r["runs"] == 2
     assert (tmp_path / "b" / "figure2.png").exists() and (tmp_path / "b" / "figure3.png").exists()
 
@@ -132,18 +185,36 @@ def test_benchmark_command(tmp_path, capsys):
 def test_ned_scope_size_normalises_each_size_on_its_own():
     from synthsocial.comparison import _aggregate
 
-    ref = {"name": "r", "metrics": {"density": 0.0, "clustering": 0.5, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8}}
+    ref = {
+        "name": "r",
+        "metrics": {"density": 0.0, "clustering": 0.5, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8},
+    }
 
     def run(method, size, density):
-        return {"method": method, "size": size, "run": 0,
-                "metrics": {"density": density, "clustering": 0.5, "lcc_fraction": 1.0, "normalized_aspl": 0.2, "modularity": 0.8,
-                            "avg_out_degree": 1.0, "reciprocity": 0.0}}
+        return {
+            "method": method,
+            "size": size,
+            "run": 0,
+            "metrics": {
+                "density": density,
+                "clustering": 0.5,
+                "lcc_fraction": 1.0,
+                "normalized_aspl": 0.2,
+                "modularity": 0.8,
+                "avg_out_degree": 1.0,
+                "reciprocity": 0.0,
+            },
+        }
 
     measured = [run("a", 10, 1.0), run("b", 10, 0.5), run("a", 20, 0.1), run("b", 20, 0.05)]
     whole = {(r["method"], r["size"]): r["ned"] for r in _aggregate([dict(m) for m in measured], ref, "all")}
     per = {(r["method"], r["size"]): r["ned"] for r in _aggregate([dict(m) for m in measured], ref, "size")}
     assert whole[("a", 20)] == pytest.approx(0.1) and whole[("b", 10)] == pytest.approx(0.5)
-    assert per[("a", 10)] == pytest.approx(1.0) and per[("a", 20)] == pytest.approx(1.0) and per[("b", 20)] == pytest.approx(0.5)
+    assert (
+        per[("a", 10)] == pytest.approx(1.0)
+        and per[("a", 20)] == pytest.approx(1.0)
+        and per[("b", 20)] == pytest.approx(0.5)
+    )
 
 
 def test_grid_killed_with_sigkill_resumes_without_recomputing(tmp_path):
@@ -152,9 +223,25 @@ def test_grid_killed_with_sigkill_resumes_without_recomputing(tmp_path):
     import time
 
     out = tmp_path / "grid"
-    cmd = [sys.executable, "-c", "import sys; from synthsocial.cli import main; sys.exit(main(sys.argv[1:]))",
-           "calibrate", "--reference", "bluesky", "--nodes", "200", "--method", "grid", "--budget", "150",
-           "--processes", "1", "--no-validate", "--out", str(out)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from synthsocial.cli import main; sys.exit(main(sys.argv[1:]))",
+        "calibrate",
+        "--reference",
+        "bluesky",
+        "--nodes",
+        "200",
+        "--method",
+        "grid",
+        "--budget",
+        "150",
+        "--processes",
+        "1",
+        "--no-validate",
+        "--out",
+        str(out),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     log = out / "results.jsonl"
     deadline = time.time() + 60

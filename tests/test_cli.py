@@ -36,7 +36,15 @@ def test_generate_writes_the_world_and_reruns_are_byte_identical(tmp_path, capsy
     users = pq.read_table(a / "users.parquet")
     edges = pq.read_table(a / "edges.parquet")
     assert users.column_names == [
-        "user_id", "name", "gender", "age", "qualification", "occupation", "interests", "traits", "influence",
+        "user_id",
+        "name",
+        "gender",
+        "age",
+        "qualification",
+        "occupation",
+        "interests",
+        "traits",
+        "influence",
     ]
     assert edges.column_names == ["source", "target"]
     manifest = json.loads((a / "manifest.json").read_text())
@@ -50,7 +58,9 @@ def test_config_file_and_extra_formats(tmp_path, capsys):
     cfg = tmp_path / "my config.toml"
     cfg.write_text("[links]\nalpha = 0.25\n")
     out = tmp_path / "wörld out"
-    code, _, err = run(["generate", "-n", 300, "-o", out, "-c", cfg, "-f", "csv", "-f", "graphml", "-f", "gexf"], capsys)
+    code, _, err = run(
+        ["generate", "-n", 300, "-o", out, "-c", cfg, "-f", "csv", "-f", "graphml", "-f", "gexf"], capsys
+    )
     assert code == 0, err
     assert {"users.csv", "edges.csv", "graph.graphml", "graph.gexf"} <= set(os.listdir(out))
     import networkx as nx

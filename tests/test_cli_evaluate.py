@@ -21,11 +21,25 @@ def test_json_has_the_documented_keys(world, capsys):
     r = json.loads(capsys.readouterr().out)
     for key in ("metrics", "reference", "ned", "standard_errors", "methods", "comparison", "graph", "homophily"):
         assert key in r
-    for key in ("density", "clustering", "lcc_fraction", "normalized_aspl", "modularity", "reciprocity", "avg_out_degree"):
+    for key in (
+        "density",
+        "clustering",
+        "lcc_fraction",
+        "normalized_aspl",
+        "modularity",
+        "reciprocity",
+        "avg_out_degree",
+    ):
         assert isinstance(r["metrics"][key], float), key
     assert r["reference"]["name"] == "bluesky" and r["reference"]["metrics"]["clustering"] == 0.262
     assert set(r["ned"]) == {"fixed", "minmax"} and r["ned"]["fixed"]["value"] > 0
-    assert set(r["ned"]["fixed"]["contributions"]) == {"density", "clustering", "lcc_fraction", "normalized_aspl", "modularity"}
+    assert set(r["ned"]["fixed"]["contributions"]) == {
+        "density",
+        "clustering",
+        "lcc_fraction",
+        "normalized_aspl",
+        "modularity",
+    }
     assert r["homophily"]["attributes"]["occupation"]["ratio"] > 1.5
     assert len(r["homophily"]["communities"]) >= 2
 
@@ -44,7 +58,10 @@ def test_table_output_and_several_targets(world, tmp_path, capsys, shared_data):
     "args, fragment",
     [
         (["evaluate", "missing_dir"], "does not exist"),
-        (["evaluate", "{world}", "--reference", "twitterverse"], "reference 'twitterverse' is not accepted: use one of bluesky"),
+        (
+            ["evaluate", "{world}", "--reference", "twitterverse"],
+            "reference 'twitterverse' is not accepted: use one of bluesky",
+        ),
         (["evaluate", "{empty}"], "no edges found"),
         (["evaluate", "{world}", "--aspl-sources", "0"], "--aspl-sources: 0 is not accepted"),
         (["evaluate", "{ids}"], "ids.txt:2: node id 'alice' is not an integer"),

@@ -12,8 +12,24 @@ from synthsocial.errors import ConfigError, InputError
 
 def test_defaults_are_table_iii_best_row():
     links = GeneratorConfig().links
-    assert (links.eta0, links.kappa, links.delta0, links.lambda_, links.delta_cap, links.zeta, links.alpha, links.beta) == (
-        0.05, 0.10, 0.20, 3.5, 0.42, 36.0, 0.16, 0.06,
+    assert (
+        links.eta0,
+        links.kappa,
+        links.delta0,
+        links.lambda_,
+        links.delta_cap,
+        links.zeta,
+        links.alpha,
+        links.beta,
+    ) == (
+        0.05,
+        0.10,
+        0.20,
+        3.5,
+        0.42,
+        36.0,
+        0.16,
+        0.06,
     )
     assert links.temperature == 0.5 and links.theta == 0.6
 
@@ -50,7 +66,7 @@ def test_bad_values_give_one_line_naming_key_and_value(data, fragments):
 
 def test_files(tmp_path):
     toml = tmp_path / "c.toml"
-    toml.write_text('[links]\nalpha = 0.25\n[population]\ninterests_per_user = [2, 4]\n')
+    toml.write_text("[links]\nalpha = 0.25\n[population]\ninterests_per_user = [2, 4]\n")
     cfg = GeneratorConfig.from_file(toml)
     assert cfg.links.alpha == 0.25 and cfg.population.interests_per_user == (2, 4) and cfg.dimensions == 7
     js = tmp_path / "c.json"

@@ -15,8 +15,8 @@ from dask.distributed import LocalCluster  # noqa: E402
 
 from synthsocial import generate  # noqa: E402
 from synthsocial.cli import main  # noqa: E402
-from synthsocial.dask_engine import DaskOptions, EngineError, estimate_worker_memory, generate_dask  # noqa: E402
 from synthsocial.config import GeneratorConfig  # noqa: E402
+from synthsocial.dask_engine import DaskOptions, EngineError, estimate_worker_memory, generate_dask  # noqa: E402
 from synthsocial.io.readers import read_world  # noqa: E402
 
 
@@ -29,8 +29,13 @@ def cluster():
 def dask_world(tmp_path, n, seed, config, cluster, partition_blocks=2):
     out = tmp_path / f"w{n}-{seed}-{partition_blocks}-{len(list(tmp_path.iterdir()))}"
     out.mkdir()
-    man = generate_dask(n, out, seed=seed, config=config,
-                        options=DaskOptions(scheduler=cluster.scheduler_address, partition_blocks=partition_blocks))
+    man = generate_dask(
+        n,
+        out,
+        seed=seed,
+        config=config,
+        options=DaskOptions(scheduler=cluster.scheduler_address, partition_blocks=partition_blocks),
+    )
     return out, man
 
 
@@ -39,8 +44,14 @@ def dask_world(tmp_path, n, seed, config, cluster, partition_blocks=2):
 FAR = {"eta_small_factor": 1.0, "eta0": 0.6}
 CONFIGS = {
     "defaults, many long-range links": {"block_size": 256, "links": FAR},
-    "popular follows and follow-backs": {"block_size": 256, "links": {**FAR, "popular_follows": 2.0, "follow_back": 0.3}},
-    "undirected triadic walks, approximate kNN": {"block_size": 300, "links": {**FAR, "triadic_scope": "undirected", "knn_eps": 0.5}},
+    "popular follows and follow-backs": {
+        "block_size": 256,
+        "links": {**FAR, "popular_follows": 2.0, "follow_back": 0.3},
+    },
+    "undirected triadic walks, approximate kNN": {
+        "block_size": 300,
+        "links": {**FAR, "triadic_scope": "undirected", "knn_eps": 0.5},
+    },
 }
 
 
@@ -69,8 +80,11 @@ def test_same_edges_as_the_local_engine_at_100k_users(tmp_path, cluster):
 
 
 def _digests(out):
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*.parquet")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*.parquet"))
+        if p.is_file()
+    }
 
 
 def test_reruns_are_byte_identical_and_seeds_differ(tmp_path, cluster):
@@ -87,8 +101,23 @@ def test_cli_writes_a_partitioned_world_that_evaluate_reads(tmp_path, capsys, cl
     out = tmp_path / "world with space"
     cfg = tmp_path / "c.json"
     cfg.write_text(json.dumps({"block_size": 700}))
-    code = main(["generate", "-n", "2500", "--seed", "3", "--config", str(cfg), "--engine", "dask",
-                 "--scheduler", cluster.scheduler_address, "--out", str(out)])
+    code = main(
+        [
+            "generate",
+            "-n",
+            "2500",
+            "--seed",
+            "3",
+            "--config",
+            str(cfg),
+            "--engine",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     assert sorted(p.name for p in (out / "edges.parquet").iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
     man = json.loads((out / "manifest.json").read_text())
@@ -106,7 +135,9 @@ def test_unreachable_scheduler_is_refused_with_the_address(tmp_path):
 
 def test_cli_memory_limit_too_small_names_the_smallest_setting(tmp_path, capsys):
     need = estimate_worker_memory(10_000_000, GeneratorConfig(), 2)
-    code = main(["generate", "-n", "10000000", "--engine", "dask", "--memory-limit", "1GB", "--out", str(tmp_path / "w")])
+    code = main(
+        ["generate", "-n", "10000000", "--engine", "dask", "--memory-limit", "1GB", "--out", str(tmp_path / "w")]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "memory limit = 1.00 GB" in err and f"--memory-limit {np.ceil(need / 1e8) / 10:.1f}GB or more" in err
@@ -114,18 +145,23 @@ def test_cli_memory_limit_too_small_names_the_smallest_setting(tmp_path, capsys)
 
 
 def test_workers_with_too_little_memory_are_refused(tmp_path):
-    with LocalCluster(n_workers=1, threads_per_worker=1, memory_limit="200MB", dashboard_address=":0") as small:
-        with pytest.raises(EngineError, match=r"memory limits down to 0\.20 GB.*--memory-limit"):
-            generate_dask(1_000_000, tmp_path, options=DaskOptions(scheduler=small.scheduler_address))
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, memory_limit="200MB", dashboard_address=":0") as small,
+        pytest.raises(EngineError, match=r"memory limits down to 0\.20 GB.*--memory-limit"),
+    ):
+        generate_dask(1_000_000, tmp_path, options=DaskOptions(scheduler=small.scheduler_address))
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--engine", "spark"], "--engine 'spark' is not accepted"),
-    (["--scheduler", "tcp://x:1"], "need --engine dask"),
-    (["--engine", "dask", "--format", "csv"], "not available with --engine dask"),
-    (["--engine", "dask", "--memory-limit", "lots"], "--memory-limit 'lots' is not accepted"),
-    (["--engine", "dask", "--partition-blocks", "0"], "use an integer >= 1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--engine", "spark"], "--engine 'spark' is not accepted"),
+        (["--scheduler", "tcp://x:1"], "need --engine dask"),
+        (["--engine", "dask", "--format", "csv"], "not available with --engine dask"),
+        (["--engine", "dask", "--memory-limit", "lots"], "--memory-limit 'lots' is not accepted"),
+        (["--engine", "dask", "--partition-blocks", "0"], "use an integer >= 1"),
+    ],
+)
 def test_cli_refuses_bad_engine_options(tmp_path, capsys, args, message):
     code = main(["generate", "-n", "100", "--out", str(tmp_path / "w"), *args])
     err = capsys.readouterr().err

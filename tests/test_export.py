@@ -23,10 +23,18 @@ def world(tmp_path_factory):
     w = generate(300, seed=8)
     w.write(d)
     # two posts by user 5 (one failed) and one by user 7, on two platforms
-    pq.write_table(pa.table({
-        "post_id": ["a", "b", "c"], "user_id": [5, 5, 7], "platform": ["twitter", "twitter", "reddit"],
-        "text": ["hello, \"world\"\nsecond line", "", "a reddit post"], "status": ["ok", "failed", "ok"],
-    }), d / "posts.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "post_id": ["a", "b", "c"],
+                "user_id": [5, 5, 7],
+                "platform": ["twitter", "twitter", "reddit"],
+                "text": ['hello, "world"\nsecond line', "", "a reddit post"],
+                "status": ["ok", "failed", "ok"],
+            }
+        ),
+        d / "posts.parquet",
+    )
     return d, w
 
 
@@ -39,7 +47,7 @@ def test_oasis_csv_parses_and_its_follow_lists_are_the_edges(world, tmp_path):
     got = {(int(r["user_id"]), j) for r in rows for j in ast.literal_eval(r["following_agentid_list"])}
     assert got == set(zip(w.links.source.tolist(), w.links.target.tolist()))
     assert [int(r["user_id"]) for r in rows] == list(range(w.n))
-    assert ast.literal_eval(rows[5]["previous_tweets"]) == ["hello, \"world\"\nsecond line"]  # ok twitter posts only
+    assert ast.literal_eval(rows[5]["previous_tweets"]) == ['hello, "world"\nsecond line']  # ok twitter posts only
     assert ast.literal_eval(rows[7]["previous_tweets"]) == []
     assert len({r["username"] for r in rows}) == w.n
     assert all(r["user_char"].startswith("I am ") and r["description"] for r in rows)
@@ -78,10 +86,13 @@ def test_graph_objects_from_a_directory(world):
     assert np.array_equal(np.array(ig.get_edgelist()), np.column_stack([w.links.source, w.links.target]))
 
 
-@pytest.mark.parametrize("args, message, code", [
-    (["--to", "csv"], "--to 'csv' is not accepted: use one of graphml, gexf, oasis, jsonl", 2),
-    (["--to", "oasis", "--out", "/proc/nope"], "/proc/nope cannot be written", 1),
-])
+@pytest.mark.parametrize(
+    "args, message, code",
+    [
+        (["--to", "csv"], "--to 'csv' is not accepted: use one of graphml, gexf, oasis, jsonl", 2),
+        (["--to", "oasis", "--out", "/proc/nope"], "/proc/nope cannot be written", 1),
+    ],
+)
 def test_bad_exports_are_refused(world, capsys, args, message, code):
     d, _ = world
     assert main(["export", str(d), *args]) == code

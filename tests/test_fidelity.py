@@ -24,7 +24,12 @@ def test_features_count_what_they_should():
     assert f["chars"][1] == 16 and f["words"][1] == 3
     assert f["pronoun_first"][0] > 0 and f["pronoun_first"][1] == 0
     assert f["sentiment"][0] > 0.3  # "love", party emoji
-    simple, hard = lexical.features(["The cat sat. It was fun.", "Institutional ramifications notwithstanding, epistemological considerations predominate."])["readability"]
+    simple, hard = lexical.features(
+        [
+            "The cat sat. It was fun.",
+            "Institutional ramifications notwithstanding, epistemological considerations predominate.",
+        ]
+    )["readability"]
     assert simple > hard
 
 
@@ -40,7 +45,9 @@ def test_identical_corpora_have_zero_distance():
 
 def test_memorization_finds_copies():
     real = ["the quick brown fox jumps over the lazy dog near the river bank today", "nothing in common"]
-    out = memorization(real, ["look: the quick brown fox jumps over the lazy dog near the river", "totally different text"])
+    out = memorization(
+        real, ["look: the quick brown fox jumps over the lazy dog near the river", "totally different text"]
+    )
     assert out["longest_shared_substring"]["max"] >= 50 and out["share_with_shared_8gram"] == 0.5
     assert out["near_duplicates_text"] == 0
 
@@ -66,7 +73,9 @@ def test_disjoint_split_is_indistinguishable(real_posts):
     _, a, b = real_posts
     d = discriminator(b["text"].to_pylist(), a["text"].to_pylist(), seed=0, cap=3000)
     assert abs(d["accuracy"] - 0.5) < 0.05, d
-    s = separability(b["text"].to_pylist(), b["platform"].to_pylist(), a["text"].to_pylist(), a["platform"].to_pylist(), seed=0)
+    s = separability(
+        b["text"].to_pylist(), b["platform"].to_pylist(), a["text"].to_pylist(), a["platform"].to_pylist(), seed=0
+    )
     assert abs(s["synthetic_accuracy"] - s["real_accuracy"]) < 0.05, s
 
 
@@ -97,18 +106,38 @@ def test_measure_on_a_split_with_semantics(real_posts):
 def test_fidelity_command_json_save_and_report(tmp_path, capsys, shared_data):
     world = tmp_path / "w"
     assert main(["generate", "-n", "300", "-o", str(world)]) == 0
-    posts = pa.table({
-        "post_id": ["0-twitter-0", "1-reddit-0", "2-instagram-0", "3-twitter-0"],
-        "text": ["so tired of #mondays @user", "Honestly the ending was rushed.", "Sunset walk 🌅 #beach #summer", None],
-        "platform": ["twitter", "reddit", "instagram", "twitter"],
-        "status": ["ok", "ok", "ok", "failed"],
-    })
+    posts = pa.table(
+        {
+            "post_id": ["0-twitter-0", "1-reddit-0", "2-instagram-0", "3-twitter-0"],
+            "text": [
+                "so tired of #mondays @user",
+                "Honestly the ending was rushed.",
+                "Sunset walk 🌅 #beach #summer",
+                None,
+            ],
+            "platform": ["twitter", "reddit", "instagram", "twitter"],
+            "status": ["ok", "ok", "ok", "failed"],
+        }
+    )
     import pyarrow.parquet as pq
 
     pq.write_table(posts, world / "posts.parquet")
     capsys.readouterr()
-    assert main(["fidelity", str(world / "posts.parquet"), "--real", str(shared_data / "posts"), "--json", "--no-semantic",
-                 "--save", str(world)]) == 0
+    assert (
+        main(
+            [
+                "fidelity",
+                str(world / "posts.parquet"),
+                "--real",
+                str(shared_data / "posts"),
+                "--json",
+                "--no-semantic",
+                "--save",
+                str(world),
+            ]
+        )
+        == 0
+    )
     r = json.loads(capsys.readouterr().out)
     for key in ("lexical", "per_platform", "multiplatform", "discriminator", "privacy", "sizes"):
         assert key in r
@@ -122,7 +151,11 @@ def test_fidelity_command_json_save_and_report(tmp_path, capsys, shared_data):
     "setup, args, fragment",
     [
         ("empty", ["{d}/empty.csv", "--real", "{d}/real.txt", "--real-platform", "twitter"], "the corpus is empty"),
-        ("ok", ["{d}/syn.csv", "--real", "{d}/real.txt", "--real-platform", "twitter", "--text-col", "body"], "no text column 'body'"),
+        (
+            "ok",
+            ["{d}/syn.csv", "--real", "{d}/real.txt", "--real-platform", "twitter", "--text-col", "body"],
+            "no text column 'body'",
+        ),
         ("ok", ["{d}/syn.xlsx", "--real", "{d}/real.txt", "--real-platform", "twitter"], "unknown format '.xlsx'"),
         ("ok", ["{d}/syn.csv", "--real", "{d}/real.txt"], "no platform column"),
     ],

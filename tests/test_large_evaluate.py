@@ -52,7 +52,7 @@ def test_adjacency_is_the_undirected_projection(world, monkeypatch):
     rows = np.repeat(np.arange(w.n), np.diff(adj.indptr))
     got = {(a, b) for a, b in zip(rows.tolist(), adj.indices.tolist()) if a < b}
     assert got == want
-    assert all(np.all(np.diff(adj.indices[adj.indptr[i]:adj.indptr[i + 1]]) > 0) for i in range(0, w.n, 97))
+    assert all(np.all(np.diff(adj.indices[adj.indptr[i] : adj.indptr[i + 1]]) > 0) for i in range(0, w.n, 97))
     dist = adj.bfs(0)
     import scipy.sparse as sp
     from scipy.sparse.csgraph import shortest_path

@@ -56,8 +56,14 @@ def test_gumbel_top_n_equals_sequential_sampling_without_replacement():
     reps = 40_000
     rows = np.arange(reps)
     src, dst = local_links(
-        rows, np.tile(np.arange(4), (reps, 1)), np.tile(d, (reps, 1)), np.full(reps, 2),
-        alpha=alpha, beta=0.0, temperature=temp, rng=np.random.default_rng(5),
+        rows,
+        np.tile(np.arange(4), (reps, 1)),
+        np.tile(d, (reps, 1)),
+        np.full(reps, 2),
+        alpha=alpha,
+        beta=0.0,
+        temperature=temp,
+        rng=np.random.default_rng(5),
     )
     assert src.size == 2 * reps
     pairs = dst.reshape(reps, 2)
@@ -133,7 +139,9 @@ def test_longrange_avoids_self_and_neighbours_and_picks_far_users():
     dst = (src + rng.integers(1, n, size=src.size)) % n
     h = _undirected(n, src, dst)
     deg = np.diff(h.indptr).astype(float)
-    s, d = longrange_links(slice(0, n), np.ascontiguousarray(pts.T), h, deg, c=4, presample=40, eta=1.0, rng=np.random.default_rng(9))
+    s, d = longrange_links(
+        slice(0, n), np.ascontiguousarray(pts.T), h, deg, c=4, presample=40, eta=1.0, rng=np.random.default_rng(9)
+    )
     dense = h.toarray()
     assert s.size > 0 and not np.any(s == d) and not np.any(dense[s, d])
     far = np.linalg.norm(pts[s] - pts[d], axis=1).mean()
@@ -147,7 +155,9 @@ def test_longrange_acceptance_follows_eq5():
     h = sp.csr_array((n, n), dtype=np.int32)
     deg = np.full(n, 9.0)
     eta = 0.6
-    s, _ = longrange_links(slice(0, n), np.ascontiguousarray(pts.T), h, deg, c=5, presample=50, eta=eta, rng=np.random.default_rng(4))
+    s, _ = longrange_links(
+        slice(0, n), np.ascontiguousarray(pts.T), h, deg, c=5, presample=50, eta=eta, rng=np.random.default_rng(4)
+    )
     p = eta / (1 + np.log(10.0))
     trials = 5 * n
     assert abs(s.size / trials - p) <= 4 * np.sqrt(p * (1 - p) / trials)
@@ -190,7 +200,9 @@ def test_follow_back_raises_reciprocity_as_the_formula_says():
     expected = (r0 + 2 * p * (1 - r0)) / (1 + p * (1 - r0))
     assert abs(reciprocity(w) - expected) < 0.02
     assert w.links.mechanisms["follow_back"] > 0 and "follow_back" not in base.links.mechanisms
-    assert set(zip(base.links.source.tolist(), base.links.target.tolist())) <= set(zip(w.links.source.tolist(), w.links.target.tolist()))
+    assert set(zip(base.links.source.tolist(), base.links.target.tolist())) <= set(
+        zip(w.links.source.tolist(), w.links.target.tolist())
+    )
 
 
 def test_popular_follows_draw_accounts_in_proportion_to_influence_power():

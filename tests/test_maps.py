@@ -27,15 +27,35 @@ def test_projection_components_lie_in_unit_interval_and_sort_interests():
     age = np.array([0, 80, 40])
     occ = np.array([0, 9, 4])
     ints = np.array([[5, 1, -1], [0, -1, -1], [2, 3, 4]])
-    x = project(age, occ, ints, age_range=(0, 80), n_occupations=10, n_interests=10,
-                weights=np.ones(6), sort_interests=True, seed=1, block_size=2)
+    x = project(
+        age,
+        occ,
+        ints,
+        age_range=(0, 80),
+        n_occupations=10,
+        n_interests=10,
+        weights=np.ones(6),
+        sort_interests=True,
+        seed=1,
+        block_size=2,
+    )
     assert x.shape == (3, 6) and np.all((x >= 0) & (x <= 1))
     assert x[:, 0].tolist() == [0.0, 1.0, 0.5]
     assert x[:, 1].tolist() == [0.1, 1.0, 0.5]
     assert x[0, 2:5].tolist() == [0.2, 0.6, 0.0]  # sorted, then zero padding
     assert x[1, 2:5].tolist() == [0.1, 0.0, 0.0]
-    unsorted = project(age, occ, ints, age_range=(0, 80), n_occupations=10, n_interests=10,
-                       weights=np.ones(6), sort_interests=False, seed=1, block_size=2)
+    unsorted = project(
+        age,
+        occ,
+        ints,
+        age_range=(0, 80),
+        n_occupations=10,
+        n_interests=10,
+        weights=np.ones(6),
+        sort_interests=False,
+        seed=1,
+        block_size=2,
+    )
     assert unsorted[0, 2:5].tolist() == [0.6, 0.2, 0.0]
     assert np.array_equal(x[:, -1], unsorted[:, -1])  # R depends on seed and block only
 
@@ -61,7 +81,9 @@ def test_semantic_order_puts_similar_terms_next_to_each_other(model_maps):
     v = embed(terms)
     adjacent = np.mean(np.sum(v[:-1] * v[1:], axis=1))
     rng = np.random.default_rng(0)
-    shuffled = [np.mean(np.sum(v[p[:-1]] * v[p[1:]], axis=1)) for p in (rng.permutation(len(terms)) for _ in range(200))]
+    shuffled = [
+        np.mean(np.sum(v[p[:-1]] * v[p[1:]], axis=1)) for p in (rng.permutation(len(terms)) for _ in range(200))
+    ]
     assert adjacent > np.percentile(shuffled, 99)
 
 

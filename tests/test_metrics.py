@@ -91,8 +91,17 @@ def test_sampled_clustering_and_aspl_are_within_their_errors():
     w = synthsocial.generate(6000, seed=2)
     g = Graph.from_edges(w.links.source, w.links.target, w.n)
     exact = profile(g, EvaluateOptions(homophily=False, aspl_exact_max_nodes=10**9))
-    est = profile(g, EvaluateOptions(homophily=False, aspl_exact_max_nodes=0, aspl_sources=40,
-                                     clustering_exact_max_edges=0, clustering_trials=200_000, seed=3))
+    est = profile(
+        g,
+        EvaluateOptions(
+            homophily=False,
+            aspl_exact_max_nodes=0,
+            aspl_sources=40,
+            clustering_exact_max_edges=0,
+            clustering_trials=200_000,
+            seed=3,
+        ),
+    )
     for key in ("clustering", "normalized_aspl"):
         se = est["standard_errors"][key]
         assert 0 < se < 0.01
@@ -103,7 +112,9 @@ def test_sampled_clustering_and_aspl_are_within_their_errors():
 def test_profile_is_deterministic_for_a_seed():
     w = synthsocial.generate(3000, seed=1)
     g = Graph.from_edges(w.links.source, w.links.target, w.n)
-    opt = EvaluateOptions(homophily=False, aspl_exact_max_nodes=0, aspl_sources=20, clustering_exact_max_edges=0, seed=5)
+    opt = EvaluateOptions(
+        homophily=False, aspl_exact_max_nodes=0, aspl_sources=20, clustering_exact_max_edges=0, seed=5
+    )
     a, b = profile(g, opt), profile(g, opt)
     assert a["metrics"] == b["metrics"]
     assert np.array_equal(a["_communities"], b["_communities"])
@@ -167,7 +178,9 @@ def test_ned_forms():
     other = {**ref, "clustering": 0.36, "modularity": 0.65}
     f = ned_fixed(other, ref)
     assert f["value"] == pytest.approx(math.hypot(0.1, 0.2))
-    assert sum(f["contributions"].values()) == pytest.approx(1.0) and f["contributions"]["modularity"] == pytest.approx(0.8)
+    assert sum(f["contributions"].values()) == pytest.approx(1.0) and f["contributions"]["modularity"] == pytest.approx(
+        0.8
+    )
     dens = ned_fixed({**ref, "density": 1e-2}, ref)
     assert dens["differences"]["density"] == pytest.approx(3 / 6)
     mm = ned_minmax([other, ref], ref)

@@ -119,7 +119,15 @@ def test_names_match_gender(pop):
 def test_users_table_schema(pop):
     t = pop.to_arrow()
     assert t.column_names == [
-        "user_id", "name", "gender", "age", "qualification", "occupation", "interests", "traits", "influence",
+        "user_id",
+        "name",
+        "gender",
+        "age",
+        "qualification",
+        "occupation",
+        "interests",
+        "traits",
+        "influence",
     ]
     row = t.slice(5, 1).to_pylist()[0]
     assert isinstance(row["interests"], list) and all(isinstance(x, str) for x in row["interests"])
@@ -128,9 +136,14 @@ def test_users_table_schema(pop):
 
 def test_custom_vocabulary_is_used():
     cfg = GeneratorConfig.from_dict(
-        {"population": {"age_bands": [[18, 30], [31, 60]], "age_band_p": [0.5, 0.5],
-                        "occupations_by_band": [["Student"], ["Engineer"]],
-                        "qualification_p": [[0, 0, 0, 1, 0, 0, 0, 0, 0]] * 2}}
+        {
+            "population": {
+                "age_bands": [[18, 30], [31, 60]],
+                "age_band_p": [0.5, 0.5],
+                "occupations_by_band": [["Student"], ["Engineer"]],
+                "qualification_p": [[0, 0, 0, 1, 0, 0, 0, 0, 0]] * 2,
+            }
+        }
     ).population
     pop = make_population(500, cfg, seed=1, block_size=128)
     occ = np.array(cfg.occupations)[pop.occupation]

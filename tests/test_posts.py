@@ -54,15 +54,22 @@ def test_platforms_are_data_with_sources_and_aliases():
 
 def test_platform_aware_prompt_names_platform_topic_and_persona():
     t = load_templates()
-    text, ex = build_prompt("platform-aware", t, PLATFORMS["instagram"], "Baking", "29, nurse", np.random.default_rng(0))
+    text, ex = build_prompt(
+        "platform-aware", t, PLATFORMS["instagram"], "Baking", "29, nurse", np.random.default_rng(0)
+    )
     assert text.startswith("Instagram posts") and text.endswith("Author: 29, nurse | Topic: baking | Post:")
     assert len(ex) == 5 and all(e in text for e in ex)
 
 
 def test_platform_agnostic_prompt_uses_real_examples_and_hides_platform():
     t = load_templates()
-    pool = ExamplePool(["I love baking bread on sundays", "bread again", "cats are great", "my cat", "dogs", "rain", "baking cookies"], None)
-    text, ex = build_prompt("platform-agnostic", t, PLATFORMS["reddit"], "baking", "29, nurse", np.random.default_rng(1), pool)
+    pool = ExamplePool(
+        ["I love baking bread on sundays", "bread again", "cats are great", "my cat", "dogs", "rain", "baking cookies"],
+        None,
+    )
+    text, ex = build_prompt(
+        "platform-agnostic", t, PLATFORMS["reddit"], "baking", "29, nurse", np.random.default_rng(1), pool
+    )
     assert "reddit" not in text.lower() and text.endswith("Post:")
     assert "I love baking bread on sundays" in ex and "baking cookies" in ex  # topic words preferred
     with pytest.raises(InputError, match="needs real reddit posts"):
@@ -85,10 +92,15 @@ def test_clean_strips_artifacts_and_enforces_limits():
 
 @pytest.mark.parametrize(
     "text, why",
-    [("", "empty"), ("#tag", "empty"), ("I'm sorry, as an AI I cannot", "refusal"),
-     ("Это сообщение на русском языке", "wrong language"), ("Topic: art", "template echo"),
-     ("third coffee of the day and it's not even 10am. send help!", "copy of an example"),
-     ("finally finished my first marathon today", None)],
+    [
+        ("", "empty"),
+        ("#tag", "empty"),
+        ("I'm sorry, as an AI I cannot", "refusal"),
+        ("Это сообщение на русском языке", "wrong language"),
+        ("Topic: art", "template echo"),
+        ("third coffee of the day and it's not even 10am. send help!", "copy of an example"),
+        ("finally finished my first marathon today", None),
+    ],
 )
 def test_problems(text, why):
     assert problem(text, ["third coffee of the day and it's not even 10am. send help"]) == why
@@ -100,8 +112,16 @@ def test_plan_is_deterministic_and_follows_usage(world):
 
     age, band, occ, interests, follows, followers = _read_world(world)
     plats = resolve("twitter,reddit,instagram")
-    kw = dict(age=age, band=band, occupation=occ, interests=interests, follows=follows, platforms=plats,
-              posts_per_user=2, seed=3)
+    kw = dict(
+        age=age,
+        band=band,
+        occupation=occ,
+        interests=interests,
+        follows=follows,
+        platforms=plats,
+        posts_per_user=2,
+        seed=3,
+    )
     a, uses = plan(max_users=None, **kw)
     b, _ = plan(max_users=None, **kw)
     assert a == b and len({t.key for t in a}) == len(a)
@@ -150,8 +170,23 @@ def test_openai_backend_gives_up_and_refuses_clearly():
 
 # ---------------------------------------------------------------- the command, resumable
 def run_posts(world, url, *extra):
-    return main(["posts", str(world), "--backend", "openai", "--base-url", url, "--model", "fake",
-                 "--platforms", "twitter,reddit,instagram", "--max-users", "40", *extra])
+    return main(
+        [
+            "posts",
+            str(world),
+            "--backend",
+            "openai",
+            "--base-url",
+            url,
+            "--model",
+            "fake",
+            "--platforms",
+            "twitter,reddit,instagram",
+            "--max-users",
+            "40",
+            *extra,
+        ]
+    )
 
 
 def test_posts_command_writes_outputs_and_reruns_add_nothing(world, tmp_path, capsys):
@@ -164,15 +199,31 @@ def test_posts_command_writes_outputs_and_reruns_add_nothing(world, tmp_path, ca
         assert len(srv.requests) == n_requests  # nothing regenerated
     again = pq.read_table(d / "posts.parquet")
     assert first.equals(again)
-    assert first.column_names == ["post_id", "user_id", "platform", "index", "topic", "text", "raw_text", "created_at",
-                                  "strategy", "backend", "model", "status", "attempts", "failure"]
+    assert first.column_names == [
+        "post_id",
+        "user_id",
+        "platform",
+        "index",
+        "topic",
+        "text",
+        "raw_text",
+        "created_at",
+        "strategy",
+        "backend",
+        "model",
+        "status",
+        "attempts",
+        "failure",
+    ]
     assert set(first["platform"].to_pylist()) == {"twitter", "reddit", "instagram"}
     assert len(set(first["post_id"].to_pylist())) == first.num_rows
     assert set(first["backend"].to_pylist()) == {"openai"}
     inter = pq.read_table(d / "interactions.parquet")
     edges = pq.read_table(d / "edges.parquet")
     follows = set(zip(edges["source"].to_pylist(), edges["target"].to_pylist()))
-    assert inter.num_rows >= 0 and all((u, a) in follows for u, a in zip(inter["user_id"].to_pylist(), inter["author_id"].to_pylist()))
+    assert inter.num_rows >= 0 and all(
+        (u, a) in follows for u, a in zip(inter["user_id"].to_pylist(), inter["author_id"].to_pylist())
+    )
     assert set(inter["type"].to_pylist()) <= {"reply", "repost", "quote", "share"}
 
 
@@ -196,12 +247,31 @@ def test_interrupted_run_resumes_without_duplicates(world, tmp_path, capsys):
 def test_kill_9_loses_at_most_the_batch_in_flight(world, tmp_path):
     d = copy_world(world, tmp_path)
     with FakeServer(delay=0.05) as srv:
-        cmd = [sys.executable, "-c", "import sys; from synthsocial.cli import main; sys.exit(main(sys.argv[1:]))",
-               "posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "fake",
-               "--platforms", "twitter,reddit,instagram", "--max-users", "40", "--batch-size", "2"]
+        cmd = [
+            sys.executable,
+            "-c",
+            "import sys; from synthsocial.cli import main; sys.exit(main(sys.argv[1:]))",
+            "posts",
+            str(d),
+            "--backend",
+            "openai",
+            "--base-url",
+            srv.url,
+            "--model",
+            "fake",
+            "--platforms",
+            "twitter,reddit,instagram",
+            "--max-users",
+            "40",
+            "--batch-size",
+            "2",
+        ]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 30
-        while time.time() < deadline and len(list((d / ".posts-parts").glob("part-*.parquet")) if (d / ".posts-parts").exists() else []) < 3:
+        while (
+            time.time() < deadline
+            and len(list((d / ".posts-parts").glob("part-*.parquet")) if (d / ".posts-parts").exists() else []) < 3
+        ):
             time.sleep(0.05)
         proc.kill()
         proc.wait()
@@ -221,7 +291,10 @@ def test_kill_9_loses_at_most_the_batch_in_flight(world, tmp_path):
         (["--platforms", "twitter,myspace"], "platform 'myspace' is not accepted"),
         (["--backend", "openai", "--model", "m", "--base-url", "http://127.0.0.1:9/v1"], "cannot reach --base-url"),
         (["--strategy", "platform-agnostic"], "needs --corpus"),
-        (["--strategy", "platform-agnostic", "--corpus", "{empty}", "--corpus-platform", "twitter"], "the corpus is empty"),
+        (
+            ["--strategy", "platform-agnostic", "--corpus", "{empty}", "--corpus-platform", "twitter"],
+            "the corpus is empty",
+        ),
         (["--backend", "openai", "--model", "m"], "needs --base-url"),
     ],
 )
@@ -241,8 +314,22 @@ def test_world_without_users_and_missing_key(world, tmp_path, capsys):
     assert "no users.parquet" in err and err.count("\n") == 1
     d = copy_world(world, tmp_path / "k")
     with FakeServer(require_key="sekret") as srv:
-        code = main(["posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "m",
-                     "--api-key-env", "SYNTHSOCIAL_TEST_KEY_UNSET", "--max-users", "3"])
+        code = main(
+            [
+                "posts",
+                str(d),
+                "--backend",
+                "openai",
+                "--base-url",
+                srv.url,
+                "--model",
+                "m",
+                "--api-key-env",
+                "SYNTHSOCIAL_TEST_KEY_UNSET",
+                "--max-users",
+                "3",
+            ]
+        )
     err = capsys.readouterr().err
     assert code == 1 and "HTTP 401" in err and "SYNTHSOCIAL_TEST_KEY_UNSET" in err and err.count("\n") == 1
 
@@ -252,8 +339,27 @@ def test_platform_overrides_from_a_file(world, tmp_path, capsys):
     cfg = tmp_path / "p.toml"
     cfg.write_text("[twitter]\nmax_chars = 40\n")
     with FakeServer() as srv:
-        assert main(["posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "m",
-                     "--platforms", "twitter", "--max-users", "10", "--platform-config", str(cfg)]) == 0
+        assert (
+            main(
+                [
+                    "posts",
+                    str(d),
+                    "--backend",
+                    "openai",
+                    "--base-url",
+                    srv.url,
+                    "--model",
+                    "m",
+                    "--platforms",
+                    "twitter",
+                    "--max-users",
+                    "10",
+                    "--platform-config",
+                    str(cfg),
+                ]
+            )
+            == 0
+        )
     texts = [t for t in pq.read_table(d / "posts.parquet")["text"].to_pylist() if t]
     assert texts and max(len(t) for t in texts) <= 40
     bad = tmp_path / "bad.toml"
@@ -295,8 +401,13 @@ def _themed_corpus(path):
     for theme, words in themes.items():
         for i in range(40):
             w = rng.choice(words, size=4, replace=False)
-            rows.append({"text": f"today the {w[0]} and the {w[1]} were great, more {w[2]} and {w[3]} tomorrow",
-                         "platform": ["twitter", "reddit", "instagram"][i % 3], "theme": theme})
+            rows.append(
+                {
+                    "text": f"today the {w[0]} and the {w[1]} were great, more {w[2]} and {w[3]} tomorrow",
+                    "platform": ["twitter", "reddit", "instagram"][i % 3],
+                    "theme": theme,
+                }
+            )
     path.write_text("\n".join(_json.dumps(r) for r in rows))
     return themes
 
@@ -323,9 +434,29 @@ def test_posts_with_topics_from_corpus(world, tmp_path, capsys):
     d = copy_world(world, tmp_path)
     _themed_corpus(tmp_path / "c.jsonl")
     with FakeServer() as srv:
-        assert main(["posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "fake",
-                     "--max-users", "20", "--topics-from", str(tmp_path / "c.jsonl"), "--n-topics", "3",
-                     "--strategy", "platform-agnostic"]) == 0
+        assert (
+            main(
+                [
+                    "posts",
+                    str(d),
+                    "--backend",
+                    "openai",
+                    "--base-url",
+                    srv.url,
+                    "--model",
+                    "fake",
+                    "--max-users",
+                    "20",
+                    "--topics-from",
+                    str(tmp_path / "c.jsonl"),
+                    "--n-topics",
+                    "3",
+                    "--strategy",
+                    "platform-agnostic",
+                ]
+            )
+            == 0
+        )
     import json as _json
 
     topics = _json.loads((d / "topics.json").read_text())
@@ -340,7 +471,26 @@ def test_auto_strategy_grounds_prompts_when_real_posts_are_given(world, tmp_path
     corpus = tmp_path / "real.csv"
     corpus.write_text("text,platform\n" + "".join(f"real post number {i} about life,twitter\n" for i in range(20)))
     with FakeServer() as srv:
-        assert main(["posts", str(d), "--backend", "openai", "--base-url", srv.url, "--model", "m",
-                     "--platforms", "twitter", "--max-users", "5", "--corpus", str(corpus)]) == 0
+        assert (
+            main(
+                [
+                    "posts",
+                    str(d),
+                    "--backend",
+                    "openai",
+                    "--base-url",
+                    srv.url,
+                    "--model",
+                    "m",
+                    "--platforms",
+                    "twitter",
+                    "--max-users",
+                    "5",
+                    "--corpus",
+                    str(corpus),
+                ]
+            )
+            == 0
+        )
         assert "real post number" in srv.requests[0]["body"]["prompt"]
     assert set(pq.read_table(d / "posts.parquet")["strategy"].to_pylist()) == {"platform-agnostic"}

@@ -15,8 +15,13 @@ def test_report_files(tmp_path, capsys):
     assert main(["report", str(world)]) == 0
     html = (world / "report.html").read_text()
     figures = sorted(os.listdir(world / "figures"))
-    assert figures == ["community_network.png", "degree_distributions.png", "homophily.png",
-                       "metrics_vs_reference.png", "ned_contributions.png"]
+    assert figures == [
+        "community_network.png",
+        "degree_distributions.png",
+        "homophily.png",
+        "metrics_vs_reference.png",
+        "ned_contributions.png",
+    ]
     for f in figures:
         assert (world / "figures" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert html.count("data:image/png;base64,") == len(figures)

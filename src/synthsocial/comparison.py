@@ -13,7 +13,6 @@ size), ``benchmark.md``, ``figure2.png`` (each metric against size, the referenc
 from __future__ import annotations
 
 import json
-import math
 import statistics
 from collections.abc import Callable
 from pathlib import Path
@@ -21,11 +20,11 @@ from pathlib import Path
 from .baselines import GENERATORS, SAMPLERS
 from .config import GeneratorConfig
 from .errors import ConfigError
+from .graph import Graph
 from .io.ownership import output_directory, record
 from .io.writers import atomic_file, atomic_text
-from .graph import Graph
 from .metrics import EvaluateOptions, profile
-from .metrics.ned import NED_METRICS, ned_fixed
+from .metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 
 METRICS = (*NED_METRICS, "avg_out_degree", "reciprocity")
 OURS = "synthsocial"
@@ -38,9 +37,18 @@ def methods() -> list[str]:
     return [OURS, *SAMPLERS, *GENERATORS]
 
 
-def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], runs: int, out: str | Path, *,
-                  config: GeneratorConfig | None = None, only: list[str] | None = None, ned_scope: str = "all",
-                  progress: Callable[[str], None] | None = None) -> list[dict]:
+def run_benchmark(
+    reference_graph: Graph,
+    reference: dict,
+    sizes: list[int],
+    runs: int,
+    out: str | Path,
+    *,
+    config: GeneratorConfig | None = None,
+    only: list[str] | None = None,
+    ned_scope: str = "all",
+    progress: Callable[[str], None] | None = None,
+) -> list[dict]:
     """Measure every method at every size ``runs`` times and write the results into ``out`` (new,
     empty, or a benchmark directory it wrote; its lock held); return one row per method and size."""
     names = only or methods()
@@ -58,7 +66,9 @@ def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], run
             f"draw at most {reference_graph.n:,} nodes: use smaller --sizes or drop the samplers with --methods"
         )
     with output_directory(out, "benchmark", command="benchmark") as d:
-        rows = _run(reference_graph, reference, sizes, runs, d, config, names, ned_scope, progress or (lambda msg: None))
+        rows = _run(
+            reference_graph, reference, sizes, runs, d, config, names, ned_scope, progress or (lambda msg: None)
+        )
         record(d, FILES, "benchmark")
     return rows
 
@@ -66,8 +76,17 @@ def run_benchmark(reference_graph: Graph, reference: dict, sizes: list[int], run
 FILES = ["benchmark.md", "benchmark.json", "figure2.png", "figure3.png"]
 
 
-def _run(reference_graph: Graph, reference: dict, sizes: list[int], runs: int, out: Path, config: GeneratorConfig | None,
-         names: list[str], ned_scope: str, report: Callable[[str], None]) -> list[dict]:
+def _run(
+    reference_graph: Graph,
+    reference: dict,
+    sizes: list[int],
+    runs: int,
+    out: Path,
+    config: GeneratorConfig | None,
+    names: list[str],
+    ned_scope: str,
+    report: Callable[[str], None],
+) -> list[dict]:
     from .world import generate
 
     measured: list[dict] = []
@@ -93,20 +112,17 @@ def _aggregate(measured: list[dict], reference: dict, ned_scope: str = "all") ->
     """Mean and sd per method and size. The min-max NED is normalised over every graph of the
     benchmark plus the reference (``ned_scope="all"``) or over the graphs of each size (``"size"``)."""
     ref = reference["metrics"]
-    groups = [measured] if ned_scope == "all" else [[r for r in measured if r["size"] == s] for s in dict.fromkeys(r["size"] for r in measured)]
+    groups = (
+        [measured]
+        if ned_scope == "all"
+        else [[r for r in measured if r["size"] == s] for s in dict.fromkeys(r["size"] for r in measured)]
+    )
     for group in groups:
-        lo = {k: min(min(r["metrics"][k] for r in group), ref[k]) for k in NED_METRICS}
-        hi = {k: max(max(r["metrics"][k] for r in group), ref[k]) for k in NED_METRICS}
-
-        def norm(x: float, k: str) -> float:
-            return (x - lo[k]) / (hi[k] - lo[k]) if hi[k] > lo[k] else 0.0
-
-        for r in group:
-            m = r["metrics"]
-            r["ned"] = math.sqrt(sum((norm(m[k], k) - norm(ref[k], k)) ** 2 for k in NED_METRICS))
-            r["ned_fixed"] = ned_fixed(m, ref)["value"]
+        for r, ned in zip(group, ned_minmax([r["metrics"] for r in group], ref)):
+            r["ned"] = ned["value"]
+            r["ned_fixed"] = ned_fixed(r["metrics"], ref)["value"]
     rows = []
-    for (method, size) in dict.fromkeys((r["method"], r["size"]) for r in measured):
+    for method, size in dict.fromkeys((r["method"], r["size"]) for r in measured):
         group = [r for r in measured if r["method"] == method and r["size"] == size]
 
         def stat(values: list[float]) -> tuple[float | None, float | None]:
@@ -124,21 +140,38 @@ def _aggregate(measured: list[dict], reference: dict, ned_scope: str = "all") ->
     return rows
 
 
-def _write(out: Path, rows: list[dict], measured: list[dict], reference: dict, sizes: list[int], ned_scope: str) -> None:
+def _write(
+    out: Path, rows: list[dict], measured: list[dict], reference: dict, sizes: list[int], ned_scope: str
+) -> None:
     from .report import plots
 
     head = "| method | size | NED (mean ± sd) | fixed NED | " + " | ".join(METRICS) + " |"
     over = "every graph of this benchmark" if ned_scope == "all" else "the graphs of the same size"
-    lines = [f"Reference: {reference['name']}. NED: the paper's min-max over {over} and the reference.",
-             "", head, "|---" * (head.count("|") - 1) + "|"]
+    lines = [
+        f"Reference: {reference['name']}. NED: the paper's min-max over {over} and the reference.",
+        "",
+        head,
+        "|---" * (head.count("|") - 1) + "|",
+    ]
     for r in sorted(rows, key=lambda r: (r["size"], r["ned"])):
         cells = [f"{r[k]:.3g} ± {r[k + '_std']:.2g}" if r[k] is not None else "-" for k in METRICS]
-        lines.append(f"| {r['method']} | {r['size']:,} | {r['ned']:.3f} ± {r['ned_std']:.3f} | {r['ned_fixed']:.3f} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {r['method']} | {r['size']:,} | {r['ned']:.3f} ± {r['ned_std']:.3f} | {r['ned_fixed']:.3f} | "
+            + " | ".join(cells)
+            + " |"
+        )
     ref = reference["metrics"]
-    lines.append("| reference | | 0 | 0 | " + " | ".join(f"{ref[k]:.3g}" if isinstance(ref.get(k), (int, float)) else "-" for k in METRICS) + " |")
+    lines.append(
+        "| reference | | 0 | 0 | "
+        + " | ".join(f"{ref[k]:.3g}" if isinstance(ref.get(k), (int, float)) else "-" for k in METRICS)
+        + " |"
+    )
     try:
         atomic_text(out / "benchmark.md", "\n".join(lines) + "\n")
-        atomic_text(out / "benchmark.json", json.dumps({"reference": reference, "rows": rows, "graphs": measured}, indent=2) + "\n")
+        atomic_text(
+            out / "benchmark.json",
+            json.dumps({"reference": reference, "rows": rows, "graphs": measured}, indent=2) + "\n",
+        )
         fig2, fig3 = plots.benchmark_metrics(rows, reference, sizes), plots.benchmark_ned(rows, sizes)
         atomic_file(out / "figure2.png", lambda tmp: fig2.savefig(tmp, dpi=110, format="png"))
         atomic_file(out / "figure3.png", lambda tmp: fig3.savefig(tmp, dpi=110, format="png"))
@@ -152,7 +185,9 @@ def parse_sizes(text: str) -> list[int]:
     try:
         sizes = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
-        raise ConfigError(f"--sizes {text!r} is not accepted: use comma-separated integers such as 1000,10000") from None
+        raise ConfigError(
+            f"--sizes {text!r} is not accepted: use comma-separated integers such as 1000,10000"
+        ) from None
     if not sizes or min(sizes) < 10:
         raise ConfigError(f"--sizes {text!r} is not accepted: use comma-separated integers >= 10")
     return sizes

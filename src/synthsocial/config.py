@@ -156,7 +156,9 @@ class PopulationConfig(_Model):
         nq = len(self.qualifications)
         for band, row in zip(self.age_bands, self.qualification_p):
             if len(row) != nq:
-                raise ValueError(f"qualification_p row of age band {band} has {len(row)} entries for {nq} qualifications")
+                raise ValueError(
+                    f"qualification_p row of age band {band} has {len(row)} entries for {nq} qualifications"
+                )
             if any(not (0.0 <= x <= 1.0) for x in row):
                 raise ValueError(f"qualification_p row of age band {band} must hold probabilities in [0, 1], got {row}")
             if not any(x > 0 and min_age <= band[0] for x, (_, min_age) in zip(row, self.qualifications)):
@@ -324,7 +326,7 @@ def _one_line(exc: ValidationError, source: str, data: dict[str, Any]) -> str:
         return f"{source}: unknown key {key!r}; accepted keys here: {', '.join(accepted)}"
     msg = err["msg"]
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     value = err.get("input")
     if isinstance(value, dict) or value is data:
         return f"{source}: {key}: {msg}"

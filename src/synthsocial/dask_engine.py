@@ -80,6 +80,7 @@ class DaskOptions:
 
 # --- memory model -------------------------------------------------------------------------
 
+
 def estimate_worker_memory(n: int, cfg: GeneratorConfig, partition_blocks: int) -> int:
     """The smallest memory limit (bytes) a worker can run this job with.
 
@@ -152,8 +153,9 @@ def _columns(points: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(points.T)
 
 
-def _neighbours(first: int, last: int, points: np.ndarray, token: str, k: int, eps: float,
-                bounds: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _neighbours(
+    first: int, last: int, points: np.ndarray, token: str, k: int, eps: float, bounds: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """kNN (Eq. 1) of the users at positions first..last of the tree's leaf order, grouped by the
     partition they belong to: (users, idx, dist) per partition. Querying in leaf order keeps
     consecutive queries in the same tree nodes (at 10^7, 352 s against about 600 s when each
@@ -164,8 +166,17 @@ def _neighbours(first: int, last: int, points: np.ndarray, token: str, k: int, e
     return [(rows[g], idx[g], dist[g]) for g in _by_partition(rows, bounds)]
 
 
-def _local(start: int, stop: int, n: int, part: tuple, found: list, cdf: np.ndarray | None,
-           sched: schedules.Schedule, cfg: GeneratorConfig, seed: int) -> tuple[Pairs, dict[str, int]]:
+def _local(
+    start: int,
+    stop: int,
+    n: int,
+    part: tuple,
+    found: list,
+    cdf: np.ndarray | None,
+    sched: schedules.Schedule,
+    cfg: GeneratorConfig,
+    seed: int,
+) -> tuple[Pairs, dict[str, int]]:
     """Phase 1 for one partition: local links (Eq. 1-2) and popular follows, unique pairs.
     ``found``: this partition's pieces of every :func:`_neighbours` task."""
     lc = cfg.links
@@ -178,8 +189,16 @@ def _local(start: int, stop: int, n: int, part: tuple, found: list, cdf: np.ndar
     for b, s, e in blocks(stop, cfg.block_size, start):
         r = slice(s - start, e - start)
         idx, dist = idx_all[r], dist_all[r]
-        ls, ld = local_links(np.arange(s, e), idx, dist, n_attempt[s - start:e - start], alpha=lc.alpha,
-                             beta=lc.beta, temperature=lc.temperature, rng=stream(seed, Phase.LOCAL, b))
+        ls, ld = local_links(
+            np.arange(s, e),
+            idx,
+            dist,
+            n_attempt[s - start : e - start],
+            alpha=lc.alpha,
+            beta=lc.beta,
+            temperature=lc.temperature,
+            rng=stream(seed, Phase.LOCAL, b),
+        )
         src.append(ls)
         dst.append(ld)
         n_local += ls.size
@@ -232,13 +251,24 @@ def _fetch(walk: sp.csr_array, start: int, ids: np.ndarray) -> sp.csr_array:
     return walk[ids - start]
 
 
-def _triadic(start: int, stop: int, walk: sp.csr_array, h: sp.csr_array, requests: list[np.ndarray],
-             sched: schedules.Schedule, cfg: GeneratorConfig, seed: int, *fetched: sp.csr_array) -> Pairs:
+def _triadic(
+    start: int,
+    stop: int,
+    walk: sp.csr_array,
+    h: sp.csr_array,
+    requests: list[np.ndarray],
+    sched: schedules.Schedule,
+    cfg: GeneratorConfig,
+    seed: int,
+    *fetched: sp.csr_array,
+) -> Pairs:
     """Triadic closure (Eq. 3) for one partition, from the fetched rows of the users it reaches."""
     n = h.shape[1]
     need = np.concatenate(requests)
     second = sp.vstack(fetched, format="csr") if fetched else sp.csr_array((0, n))
-    first = sp.csr_array((walk.data, np.searchsorted(need, walk.indices), walk.indptr), shape=(walk.shape[0], need.size))
+    first = sp.csr_array(
+        (walk.data, np.searchsorted(need, walk.indices), walk.indptr), shape=(walk.shape[0], need.size)
+    )
     p_tri = probability(np.diff(h.indptr), n, sched.delta, cfg.links)
     src, dst = [], []
     for b, s, e in blocks(stop, cfg.block_size, start):
@@ -254,9 +284,19 @@ def _degree(start: int, stop: int, n: int, out: Sequence[Pairs], incoming: Seque
     return np.diff(_h_rows(start, stop, n, out, incoming).indptr).astype(np.float64)
 
 
-def _longrange(start: int, stop: int, columns: np.ndarray, degree: np.ndarray, local: tuple[Pairs, dict],
-               tri: Pairs, incoming: Sequence[Pairs], sched: schedules.Schedule, cfg: GeneratorConfig, seed: int,
-               path: str | None) -> tuple[Pairs | None, dict[str, int]]:
+def _longrange(
+    start: int,
+    stop: int,
+    columns: np.ndarray,
+    degree: np.ndarray,
+    local: tuple[Pairs, dict],
+    tri: Pairs,
+    incoming: Sequence[Pairs],
+    sched: schedules.Schedule,
+    cfg: GeneratorConfig,
+    seed: int,
+    path: str | None,
+) -> tuple[Pairs | None, dict[str, int]]:
     """Long-range links (Eq. 4-5) for one partition. Returns all its edges so far, sorted, or
     writes them to ``path`` when that is given (no follow-backs to come) and returns None."""
     n = columns.shape[1]
@@ -265,8 +305,16 @@ def _longrange(start: int, stop: int, columns: np.ndarray, degree: np.ndarray, l
     n_long = 0
     for b, s, e in blocks(stop, cfg.block_size, start):
         r = slice(s - start, e - start)
-        ls, ld = longrange_links(slice(s, e), columns, h[r], degree, c=sched.c, presample=sched.presample,
-                                 eta=sched.eta, rng=stream(seed, Phase.LONGRANGE, b))
+        ls, ld = longrange_links(
+            slice(s, e),
+            columns,
+            h[r],
+            degree,
+            c=sched.c,
+            presample=sched.presample,
+            eta=sched.eta,
+            rng=stream(seed, Phase.LONGRANGE, b),
+        )
         src.append(ls)
         dst.append(ld)
         n_long += ls.size
@@ -279,8 +327,9 @@ def _longrange(start: int, stop: int, columns: np.ndarray, degree: np.ndarray, l
     return None, counts
 
 
-def _follow_back(start: int, stop: int, n: int, edges: tuple[Pairs, dict], p: float, block_size: int, seed: int,
-                 *incoming: Pairs) -> Pairs:
+def _follow_back(
+    start: int, stop: int, n: int, edges: tuple[Pairs, dict], p: float, block_size: int, seed: int, *incoming: Pairs
+) -> Pairs:
     """Follow-backs (links/followback.py) of the follows made by this partition's users: the new
     follows (target -> source). ``incoming`` are the follows of these users, from every partition."""
     (src, dst), _ = edges
@@ -312,6 +361,7 @@ def _write_edges(start: int, stop: int, n: int, edges: tuple[Pairs, dict], path:
 
 # --- driver ---------------------------------------------------------------------------------
 
+
 def _gb_up(nbytes: int) -> str:
     """Bytes as GB rounded up to 0.1, as --memory-limit takes them."""
     return f"{np.ceil(nbytes / 1e8) / 10:.1f}"
@@ -332,7 +382,9 @@ def _connect(options: DaskOptions, need: int):
         limits = [w.get("memory_limit") or 0 for w in client.scheduler_info()["workers"].values()]
         if not limits:
             client.close()
-            raise EngineError(f"scheduler = {options.scheduler!r} has no workers: start some with `dask worker {options.scheduler}`")
+            raise EngineError(
+                f"scheduler = {options.scheduler!r} has no workers: start some with `dask worker {options.scheduler}`"
+            )
         small = [m for m in limits if 0 < m < need]
         if small:
             client.close()
@@ -342,8 +394,13 @@ def _connect(options: DaskOptions, need: int):
                 "or use a smaller --partition-blocks)"
             )
         return client, None
-    cluster = LocalCluster(n_workers=options.workers, threads_per_worker=1, processes=True,
-                           memory_limit=options.memory_limit or "auto", dashboard_address=":0")
+    cluster = LocalCluster(
+        n_workers=options.workers,
+        threads_per_worker=1,
+        processes=True,
+        memory_limit=options.memory_limit or "auto",
+        dashboard_address=":0",
+    )
     return Client(cluster), cluster
 
 
@@ -363,7 +420,9 @@ def generate_dask(
     options = options or DaskOptions()
     check_locale(cfg.population.name_locale)
     if options.workers < 1 or options.partition_blocks < 1:
-        raise ConfigError(f"workers = {options.workers}, partition_blocks = {options.partition_blocks}: both must be >= 1")
+        raise ConfigError(
+            f"workers = {options.workers}, partition_blocks = {options.partition_blocks}: both must be >= 1"
+        )
     need = estimate_worker_memory(n, cfg, options.partition_blocks)
     ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     if options.scheduler is None and options.memory_limit is None and need > ram / options.workers:
@@ -373,8 +432,11 @@ def generate_dask(
             f"{ram / options.workers / 1e9:.2f} GB each: {fewer}use a cluster (--scheduler) whose workers have that much memory"
         )
     if options.scheduler is None and options.memory_limit is not None and options.memory_limit < need:
-        hint = (f" or fewer users per partition (--partition-blocks 1 needs {estimate_worker_memory(n, cfg, 1) / 1e9:.2f} GB)"
-                if options.partition_blocks > 1 else "")
+        hint = (
+            f" or fewer users per partition (--partition-blocks 1 needs {estimate_worker_memory(n, cfg, 1) / 1e9:.2f} GB)"
+            if options.partition_blocks > 1
+            else ""
+        )
         raise EngineError(
             f"memory limit = {options.memory_limit / 1e9:.2f} GB per worker is too small for {n:,} users in partitions of "
             f"{options.partition_blocks * cfg.block_size:,}: a worker needs about {need / 1e9:.2f} GB; use "
@@ -416,18 +478,26 @@ def generate_dask(
         # Futures are dropped as soon as their last consumer is submitted, so that the cluster
         # frees each partition's intermediate data when the tasks that read it are done.
         try:
-            parts = [client.submit(_population, s, e, cfg, seed, str(users_dir), name)
-                     for (s, e), name in zip(spans, names)]
+            parts = [
+                client.submit(_population, s, e, cfg, seed, str(users_dir), name) for (s, e), name in zip(spans, names)
+            ]
             phase("population", parts)
             points = client.submit(_concat, parts, 0)
             columns = client.submit(_columns, points)
-            cdf = (client.submit(attention_cdf, client.submit(_concat, parts, 1), lc.popularity_exponent)
-                   if lc.popular_follows > 0 else None)
+            cdf = (
+                client.submit(attention_cdf, client.submit(_concat, parts, 1), lc.popularity_exponent)
+                if lc.popular_follows > 0
+                else None
+            )
             # kNN in chunks of the tree's leaf order (the same sizes as the partitions), each
             # chunk's lists sent to the partitions of its users
-            found = [client.submit(_neighbours, s, e, points, points.key, sched.k, lc.knn_eps, bounds) for s, e in spans]
-            local = [client.submit(_local, s, e, n, part, [gi(f, p) for f in found], cdf, sched, cfg, seed)
-                     for p, ((s, e), part) in enumerate(zip(spans, parts))]
+            found = [
+                client.submit(_neighbours, s, e, points, points.key, sched.k, lc.knn_eps, bounds) for s, e in spans
+            ]
+            local = [
+                client.submit(_local, s, e, n, part, [gi(f, p) for f in found], cdf, sched, cfg, seed)
+                for p, ((s, e), part) in enumerate(zip(spans, parts))
+            ]
             del parts, points, cdf
             phase("neighbours", found)
             client.run(_forget_tree)
@@ -450,11 +520,15 @@ def generate_dask(
             # long-range task) rather than held, since it is the largest object of the job
             incoming_tri = shuffle(tri, 1)
             into = [inc + inc_t for inc, inc_t in zip(incoming, incoming_tri)]
-            degree = client.submit(np.concatenate, [client.submit(_degree, s, e, n, [o, t], i)
-                                                    for (s, e), o, t, i in zip(spans, out1, tri, into)])
+            degree = client.submit(
+                np.concatenate,
+                [client.submit(_degree, s, e, n, [o, t], i) for (s, e), o, t, i in zip(spans, out1, tri, into)],
+            )
             paths = [None if lc.follow_back > 0 else str(edges_dir / name) for name in names]
-            edges = [client.submit(_longrange, s, e, columns, degree, lo, t, i, sched, cfg, seed, path)
-                     for (s, e), lo, t, i, path in zip(spans, local, tri, into, paths)]
+            edges = [
+                client.submit(_longrange, s, e, columns, degree, lo, t, i, sched, cfg, seed, path)
+                for (s, e), lo, t, i, path in zip(spans, local, tri, into, paths)
+            ]
             del out1, incoming, incoming_tri, into, degree, columns, local, tri
             phase("long-range links", edges)
             per_part = client.gather([gi(f, 1) for f in edges])
@@ -465,15 +539,19 @@ def generate_dask(
 
             if lc.follow_back > 0:
                 incoming = shuffle([gi(f, 0) for f in edges], 1)
-                returned = [client.submit(_follow_back, s, e, n, f, lc.follow_back, cfg.block_size, seed, *inc)
-                            for (s, e), f, inc in zip(spans, edges, incoming)]
+                returned = [
+                    client.submit(_follow_back, s, e, n, f, lc.follow_back, cfg.block_size, seed, *inc)
+                    for (s, e), f, inc in zip(spans, edges, incoming)
+                ]
                 del incoming
                 phase("follow-backs", returned)
                 back = shuffle(returned, 0)
                 counts["follow_back"] = sum(client.gather([client.submit(_size, r) for r in returned]))
                 del returned
-                written = [client.submit(_write_edges, s, e, n, f, str(edges_dir / name), *bk)
-                           for (s, e), f, name, bk in zip(spans, edges, names, back)]
+                written = [
+                    client.submit(_write_edges, s, e, n, f, str(edges_dir / name), *bk)
+                    for (s, e), f, name, bk in zip(spans, edges, names, back)
+                ]
                 del edges, back
                 phase("writing", written)
                 m = int(sum(client.gather(written)))
@@ -487,9 +565,13 @@ def generate_dask(
         if cluster is not None:
             cluster.close()
     man = manifest(n, seed, m, counts, sched.to_dict(), cfg, semantic_orders(cfg), timings)
-    man["engine"] = {"name": "dask", "partitions": len(spans), "users_per_partition": size,
-                     "workers": options.workers if options.scheduler is None else None,
-                     "scheduler": options.scheduler}
+    man["engine"] = {
+        "name": "dask",
+        "partitions": len(spans),
+        "users_per_partition": size,
+        "workers": options.workers if options.scheduler is None else None,
+        "scheduler": options.scheduler,
+    }
     man["files"] = ["users.parquet", "edges.parquet", "manifest.json"]
     (out / "manifest.json").write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
     return man

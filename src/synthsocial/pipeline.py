@@ -79,7 +79,9 @@ class Stages:
             data = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
         except (OSError, ValueError):
             data = {}
-        self.data: dict[str, Any] = {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
+        self.data: dict[str, Any] = (
+            {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
+        )
 
     def save(self) -> None:
         atomic_text(self.path, json.dumps(self.data, indent=2) + "\n")
@@ -187,7 +189,9 @@ OUTPUTS = {
 }
 
 
-def _build(plan: WorldPlan, cfg: GeneratorConfig, plats: list, real: Any, d: Path, report: StageProgress) -> dict[str, str]:
+def _build(
+    plan: WorldPlan, cfg: GeneratorConfig, plats: list, real: Any, d: Path, report: StageProgress
+) -> dict[str, str]:
     stages = Stages(d)
     done: dict[str, str] = {}
 
@@ -218,8 +222,9 @@ def _build(plan: WorldPlan, cfg: GeneratorConfig, plats: list, real: Any, d: Pat
 
         tmp = Path(tempfile.mkdtemp(prefix=".generate.tmp-", dir=d))
         try:
-            w = make(plan.nodes, seed=plan.seed, config=cfg,
-                     progress=lambda phase, k, total: report("generate", None, None))
+            w = make(
+                plan.nodes, seed=plan.seed, config=cfg, progress=lambda phase, k, total: report("generate", None, None)
+            )
             write_world(w, tmp)
             _move_into(tmp, d)
         finally:
@@ -228,7 +233,8 @@ def _build(plan: WorldPlan, cfg: GeneratorConfig, plats: list, real: Any, d: Pat
 
     def evaluate() -> dict:
         from .io.readers import read_world
-        from .metrics import EvaluateOptions, evaluate as measure, to_json_ready
+        from .metrics import EvaluateOptions, to_json_ready
+        from .metrics import evaluate as measure
 
         r = measure([read_world(d)], plan.reference, EvaluateOptions(seed=plan.seed))[0]
         atomic_text(d / "metrics.json", json.dumps(to_json_ready(r), indent=2) + "\n")
@@ -239,8 +245,13 @@ def _build(plan: WorldPlan, cfg: GeneratorConfig, plats: list, real: Any, d: Pat
         from .posts.pipeline import PostsConfig, write_posts
 
         strategy = "platform-agnostic" if real is not None else "platform-aware"
-        pcfg = PostsConfig(platforms=plats, strategy=strategy, posts_per_user=plan.posts_per_user,
-                           max_users=plan.writers, seed=plan.seed)
+        pcfg = PostsConfig(
+            platforms=plats,
+            strategy=strategy,
+            posts_per_user=plan.posts_per_user,
+            max_users=plan.writers,
+            seed=plan.seed,
+        )
         engine = make_backend(plan.backend, plan.model, base_url=plan.base_url)
         try:
             s = write_posts(d, pcfg, engine, real, progress=lambda k, total: report("posts", k, total))
@@ -255,7 +266,9 @@ def _build(plan: WorldPlan, cfg: GeneratorConfig, plats: list, real: Any, d: Pat
         from .report.html import save_fidelity
 
         semantic = importlib.util.find_spec("sentence_transformers") is not None  # the embed extra
-        result = measure(synthetic_posts(pq.read_table(d / "posts.parquet"), "text"), real, semantic=semantic, seed=plan.seed)
+        result = measure(
+            synthetic_posts(pq.read_table(d / "posts.parquet"), "text"), real, semantic=semantic, seed=plan.seed
+        )
         save_fidelity(result, d)
         return {"semantic": semantic}
 
@@ -270,17 +283,27 @@ def _build(plan: WorldPlan, cfg: GeneratorConfig, plats: list, real: Any, d: Pat
     run("generate", generate_settings, generate)
     graph = reads("generate", "users.parquet", "edges.parquet")
     run("evaluate", {"reads": graph, "reference": plan.reference, "seed": plan.seed}, evaluate)
-    posts_settings = {"platforms": [p.name for p in plats], "writers": plan.writers, "per_user": plan.posts_per_user,
-                      "backend": plan.backend, "model": plan.model, "base_url": recorded_plan(plan)["base_url"],
-                      "seed": plan.seed, "corpus": corpus}
+    posts_settings = {
+        "platforms": [p.name for p in plats],
+        "writers": plan.writers,
+        "per_user": plan.posts_per_user,
+        "backend": plan.backend,
+        "model": plan.model,
+        "base_url": recorded_plan(plan)["base_url"],
+        "seed": plan.seed,
+        "corpus": corpus,
+    }
     run("posts", {"reads": graph, **posts_settings}, posts, resumable=True)
     if real is not None:
         run("fidelity", {"reads": reads("posts", "posts.parquet"), "corpus": corpus, "seed": plan.seed}, fidelity)
     else:
         done["fidelity"] = "not requested"
     report_reads = {**graph, **(reads("fidelity", *OUTPUTS["fidelity"]) if real is not None else {})}
-    run("report", {"reads": report_reads, "generate": _key(generate_settings), "reference": plan.reference, "seed": plan.seed},
-        report_stage)
+    run(
+        "report",
+        {"reads": report_reads, "generate": _key(generate_settings), "reference": plan.reference, "seed": plan.seed},
+        report_stage,
+    )
     stages.data["plan"] = recorded_plan(plan)
     stages.save()
     return done

@@ -52,8 +52,16 @@ class World:
         return pa.table({"source": pa.array(self.links.source), "target": pa.array(self.links.target)})
 
     def manifest(self) -> dict[str, Any]:
-        return manifest(self.n, self.seed, int(self.links.source.size), self.links.mechanisms,
-                        self.links.schedule.to_dict(), self.config, self.semantic_orders, self.timings)
+        return manifest(
+            self.n,
+            self.seed,
+            int(self.links.source.size),
+            self.links.mechanisms,
+            self.links.schedule.to_dict(),
+            self.config,
+            self.semantic_orders,
+            self.timings,
+        )
 
     def to_networkx(self, lists_as_strings: bool = False):
         """A ``networkx.DiGraph`` with every user attribute on its node.
@@ -146,8 +154,16 @@ def igraph_graph(users: pa.Table, source: np.ndarray, target: np.ndarray):
     return g
 
 
-def manifest(n: int, seed: int, edges: int, mechanisms: dict[str, int], schedule: dict[str, Any],
-             config: GeneratorConfig, orders: dict[str, list[str]], timings: dict[str, float]) -> dict[str, Any]:
+def manifest(
+    n: int,
+    seed: int,
+    edges: int,
+    mechanisms: dict[str, int],
+    schedule: dict[str, Any],
+    config: GeneratorConfig,
+    orders: dict[str, list[str]],
+    timings: dict[str, float],
+) -> dict[str, Any]:
     """What manifest.json records about a world (both engines)."""
     return {
         "synthsocial_version": __version__,
@@ -187,8 +203,9 @@ def check_fits(n: int) -> None:
         )
 
 
-def homophily_points(pop: Population, cfg: GeneratorConfig, seed: int,
-                    first_block: int = 0) -> tuple[np.ndarray, dict[str, list[str]]]:
+def homophily_points(
+    pop: Population, cfg: GeneratorConfig, seed: int, first_block: int = 0
+) -> tuple[np.ndarray, dict[str, list[str]]]:
     """The users' points in the homophily space (Algorithm 1) and the semantic orders of
     occupations and interests they were ranked by; the users' first random-stream block is
     ``first_block``."""
@@ -197,9 +214,16 @@ def homophily_points(pop: Population, cfg: GeneratorConfig, seed: int,
     interest_rank = np.where(pop.interests >= 0, int_rank[np.maximum(pop.interests, 0)], -1)
     weights = np.ones(cfg.dimensions) if hc.weights is None else np.asarray(hc.weights, dtype=np.float64)
     points = project(
-        pop.age, occ_rank[pop.occupation], interest_rank,
-        age_range=pc.age_range, n_occupations=len(occ_order), n_interests=len(int_order),
-        weights=weights, sort_interests=hc.sort_interests, seed=seed, block_size=cfg.block_size,
+        pop.age,
+        occ_rank[pop.occupation],
+        interest_rank,
+        age_range=pc.age_range,
+        n_occupations=len(occ_order),
+        n_interests=len(int_order),
+        weights=weights,
+        sort_interests=hc.sort_interests,
+        seed=seed,
+        block_size=cfg.block_size,
         first_block=first_block,
     )
     return points, {"occupation": occ_order, "interest": int_order}
@@ -207,8 +231,10 @@ def homophily_points(pop: Population, cfg: GeneratorConfig, seed: int,
 
 def _ranks(cfg: GeneratorConfig):
     pc, hc = cfg.population, cfg.homophily
-    return (semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir),
-            semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir))
+    return (
+        semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir),
+        semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir),
+    )
 
 
 def semantic_orders(cfg: GeneratorConfig) -> dict[str, list[str]]:
@@ -226,4 +252,6 @@ def as_config(config: GeneratorConfig | dict | str | Path | None) -> GeneratorCo
         return GeneratorConfig.from_dict(config)
     if isinstance(config, (str, Path)):
         return GeneratorConfig.from_file(config)
-    raise ConfigError(f"config of type {type(config).__name__} is not accepted: use a GeneratorConfig, dict or file path")
+    raise ConfigError(
+        f"config of type {type(config).__name__} is not accepted: use a GeneratorConfig, dict or file path"
+    )

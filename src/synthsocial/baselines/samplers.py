@@ -33,7 +33,9 @@ def _check(graph: Graph, n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ConfigError(f"sample size {n!r} is not accepted: use an integer >= 1")
     if n > graph.n:
-        raise ConfigError(f"sample size {n:,} is larger than the reference graph ({graph.n:,} nodes): use sizes up to {graph.n:,}")
+        raise ConfigError(
+            f"sample size {n:,} is larger than the reference graph ({graph.n:,} nodes): use sizes up to {graph.n:,}"
+        )
 
 
 def induced(graph: Graph, nodes: np.ndarray) -> Graph:
@@ -44,14 +46,23 @@ def induced(graph: Graph, nodes: np.ndarray) -> Graph:
     keep = (new[graph.source] >= 0) & (new[graph.target] >= 0)
     attrs = graph.nodes.take(nodes) if graph.nodes is not None else None
     labels = graph.labels[nodes] if graph.labels is not None else nodes
-    return Graph.from_edges(new[graph.source[keep]], new[graph.target[keep]], nodes.size, directed=graph.directed,
-                            nodes=attrs, labels=labels, name=f"{graph.name} sample")
+    return Graph.from_edges(
+        new[graph.source[keep]],
+        new[graph.target[keep]],
+        nodes.size,
+        directed=graph.directed,
+        nodes=attrs,
+        labels=labels,
+        name=f"{graph.name} sample",
+    )
 
 
 def _neighbours(graph: Graph) -> sp.csr_array:
     lo, hi = graph.undirected_pairs
-    return sp.csr_array((np.ones(2 * lo.size, dtype=np.int8), (np.concatenate([lo, hi]), np.concatenate([hi, lo]))),
-                        shape=(graph.n, graph.n))
+    return sp.csr_array(
+        (np.ones(2 * lo.size, dtype=np.int8), (np.concatenate([lo, hi]), np.concatenate([hi, lo]))),
+        shape=(graph.n, graph.n),
+    )
 
 
 class RandomNode:
@@ -153,8 +164,11 @@ class PageRankNode:
 def pagerank(graph: Graph, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 200) -> np.ndarray:
     """PageRank by power iteration (dangling nodes spread uniformly)."""
     n = graph.n
-    src, dst = (graph.source, graph.target) if graph.directed else (
-        np.concatenate([graph.source, graph.target]), np.concatenate([graph.target, graph.source]))
+    src, dst = (
+        (graph.source, graph.target)
+        if graph.directed
+        else (np.concatenate([graph.source, graph.target]), np.concatenate([graph.target, graph.source]))
+    )
     out = np.bincount(src, minlength=n).astype(np.float64)
     m = sp.csr_array((1.0 / out[src], (dst, src)), shape=(n, n))
     x = np.full(n, 1.0 / n)

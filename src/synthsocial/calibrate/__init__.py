@@ -23,9 +23,22 @@ METHODS = ("grid", "optuna")
 TOP = 10
 
 
-def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "grid", budget: int | None = None,
-              seed: int = 0, processes: int | None = None, base: GeneratorConfig | None = None, space: str = "paper",
-              validate: bool = True, rank_by: str | None = None, replicates: int = 1, progress=None) -> dict:
+def calibrate(
+    reference: dict,
+    nodes: int,
+    out: str | Path,
+    *,
+    method: str = "grid",
+    budget: int | None = None,
+    seed: int = 0,
+    processes: int | None = None,
+    base: GeneratorConfig | None = None,
+    space: str = "paper",
+    validate: bool = True,
+    rank_by: str | None = None,
+    replicates: int = 1,
+    progress=None,
+) -> dict:
     """Fit ``reference`` at ``nodes`` users; ``rank_by`` minmax (default for the grid, the paper's
     ranking) or fixed (default for optuna, the NED it minimises) picks the best point."""
     rank_by = rank_by or ("minmax" if method == "grid" else "fixed")
@@ -40,8 +53,9 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
     if replicates < 1:
         raise ConfigError(f"--replicates {replicates} is not accepted: use an integer >= 1")
     with output_directory(out, "calibration", command="calibrate") as d:
-        summary = _calibrate(reference, nodes, d, method, budget, seed, processes, base, space, validate, rank_by,
-                             replicates, progress)
+        summary = _calibrate(
+            reference, nodes, d, method, budget, seed, processes, base, space, validate, rank_by, replicates, progress
+        )
         record(d, FILES, "calibration")
     return summary
 
@@ -49,15 +63,46 @@ def calibrate(reference: dict, nodes: int, out: str | Path, *, method: str = "gr
 FILES = ["run.json", "results.jsonl", "top.md", "best_config.json", "summary.json"]
 
 
-def _calibrate(reference: dict, nodes: int, out: Path, method: str, budget: int | None, seed: int, processes: int | None,
-               base: GeneratorConfig | None, space: str, validate: bool, rank_by: str, replicates: int, progress) -> dict:
+def _calibrate(
+    reference: dict,
+    nodes: int,
+    out: Path,
+    method: str,
+    budget: int | None,
+    seed: int,
+    processes: int | None,
+    base: GeneratorConfig | None,
+    space: str,
+    validate: bool,
+    rank_by: str,
+    replicates: int,
+    progress,
+) -> dict:
     metrics = fit_metrics(reference)
     if method == "grid":
-        rows = run_grid(reference, nodes, out, seed=seed, processes=processes, base=base, limit=budget,
-                        replicates=replicates, progress=progress)
+        rows = run_grid(
+            reference,
+            nodes,
+            out,
+            seed=seed,
+            processes=processes,
+            base=base,
+            limit=budget,
+            replicates=replicates,
+            progress=progress,
+        )
     else:
-        rows = run_optuna(reference, nodes, out, budget=budget or 100, seed=seed, space=space, base=base,
-                          replicates=replicates, progress=progress)
+        rows = run_optuna(
+            reference,
+            nodes,
+            out,
+            budget=budget or 100,
+            seed=seed,
+            space=space,
+            base=base,
+            replicates=replicates,
+            progress=progress,
+        )
         rows = list({r["key"]: r for r in rows}.values())
     ranked = rank(rows, reference, metrics, rank_by)
     best = ranked[0]
@@ -79,9 +124,14 @@ def _calibrate(reference: dict, nodes: int, out: Path, method: str, budget: int 
         from ..world import generate
 
         w = generate(10 * nodes, seed=seed, config=cfg)
-        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=seed, homophily=False))["metrics"]
-        summary["validation"] = {"nodes": 10 * nodes, "metrics": {k: m[k] for k in (*metrics, "avg_out_degree")},
-                                 "ned_fixed": fixed_ned(m, reference, metrics)}
+        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=seed, homophily=False))[
+            "metrics"
+        ]
+        summary["validation"] = {
+            "nodes": 10 * nodes,
+            "metrics": {k: m[k] for k in (*metrics, "avg_out_degree")},
+            "ned_fixed": fixed_ned(m, reference, metrics),
+        }
     _write(out, ranked, summary, cfg, metrics)
     return summary
 
@@ -92,15 +142,36 @@ def _write(out: Path, ranked: list[dict], summary: dict, cfg: GeneratorConfig, m
 
     params = list(ranked[0]["params"])
     head = "| rank | " + " | ".join(params) + " | NED | fixed NED | " + " | ".join(metrics) + " |"
-    by = "NED (min-max over all evaluations and the reference)" if summary["ranked_by"] == "minmax" else "fixed-scale NED"
-    lines = [f"Top {TOP} of {summary['evaluations']} evaluations at N = {summary['nodes']} against "
-             f"{summary['reference']['name']}, ranked by {by}, on {', '.join(metrics)}.",
-             "", head, "|---" * (head.count("|") - 1) + "|"]
+    by = (
+        "NED (min-max over all evaluations and the reference)"
+        if summary["ranked_by"] == "minmax"
+        else "fixed-scale NED"
+    )
+    lines = [
+        f"Top {TOP} of {summary['evaluations']} evaluations at N = {summary['nodes']} against "
+        f"{summary['reference']['name']}, ranked by {by}, on {', '.join(metrics)}.",
+        "",
+        head,
+        "|---" * (head.count("|") - 1) + "|",
+    ]
     for i, r in enumerate(ranked[:TOP], 1):
-        lines.append(f"| {i} | " + " | ".join(f"{r['params'][p]:.3g}" if isinstance(r["params"][p], float) else str(r["params"][p]) for p in params)
-                     + f" | {r['ned']:.3f} | {r['ned_fixed']:.3f} | " + " | ".join(f"{r['metrics'][k]:.3g}" for k in metrics) + " |")
+        lines.append(
+            f"| {i} | "
+            + " | ".join(
+                f"{r['params'][p]:.3g}" if isinstance(r["params"][p], float) else str(r["params"][p]) for p in params
+            )
+            + f" | {r['ned']:.3f} | {r['ned_fixed']:.3f} | "
+            + " | ".join(f"{r['metrics'][k]:.3g}" for k in metrics)
+            + " |"
+        )
     ref = summary["reference"]["metrics"]
-    lines.append("| reference | " + " | ".join("" for _ in params) + " | 0 | 0 | " + " | ".join(f"{ref[k]:.3g}" for k in metrics) + " |")
+    lines.append(
+        "| reference | "
+        + " | ".join("" for _ in params)
+        + " | 0 | 0 | "
+        + " | ".join(f"{ref[k]:.3g}" for k in metrics)
+        + " |"
+    )
     atomic("top.md", "\n".join(lines) + "\n")
     atomic("best_config.json", json.dumps(cfg.to_dict(), indent=2) + "\n")
     atomic("summary.json", json.dumps(summary, indent=2, default=float) + "\n")

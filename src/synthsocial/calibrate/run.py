@@ -15,6 +15,7 @@ reciprocity when the reference has them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import multiprocessing as mp
@@ -26,7 +27,7 @@ from pathlib import Path
 from ..config import GeneratorConfig
 from ..errors import ConfigError, InputError
 from ..io.writers import atomic_text
-from ..metrics.ned import NED_METRICS, ned_fixed
+from ..metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 from .space import PARAMS, config_for, grid_points, key
 
 EXTRA_METRICS = ("avg_out_degree", "reciprocity")
@@ -55,7 +56,9 @@ def _evaluate(task: tuple[dict, int, int, dict, int]) -> dict:
     runs = []
     for s in range(seed, seed + replicates):
         w = generate(nodes, seed=s, config=cfg)
-        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=s, homophily=False, threads=1))["metrics"]
+        m = profile(
+            Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=s, homophily=False, threads=1)
+        )["metrics"]
         runs.append(m)
     keep = {k: (None if any(m[k] is None for m in runs) else sum(m[k] for m in runs) / replicates) for k in KEPT}
     return {"key": key(params), "params": params, "metrics": keep, "seconds": round(time.perf_counter() - t, 3)}
@@ -73,12 +76,8 @@ class ResultLog:
         out = []
         with self.path.open(encoding="utf-8") as fh:
             for line in fh:
-                line = line.strip()
-                if line:
-                    try:
-                        out.append(json.loads(line))
-                    except json.JSONDecodeError:
-                        pass  # a line cut by a crash: that point is simply recomputed
+                with contextlib.suppress(json.JSONDecodeError):  # a line cut by a crash: recomputed
+                    out.append(json.loads(line))
         return out
 
     def append(self, row: dict) -> None:
@@ -100,20 +99,33 @@ def _prepare(out: Path, nodes: int, seed: int, replicates: int, base: dict) -> R
             if not isinstance(old, dict):
                 raise ValueError("not an object")
         except (OSError, ValueError) as exc:
-            raise InputError(f"{stamp}: not a readable record of calibration settings ({exc}); use a new --out") from None
+            raise InputError(
+                f"{stamp}: not a readable record of calibration settings ({exc}); use a new --out"
+            ) from None
         changed = [k for k in settings if old.get(k) != settings[k]]
         if changed:
             was = ", ".join(f"{k}={old.get(k)!r}" for k in changed if k != "base_config")
-            raise ConfigError(f"{str(out)!r} holds results made with other settings ({was or 'another base config'}): "
-                              "use a new --out, or the same --nodes, --seed, --replicates and --config to resume")
+            raise ConfigError(
+                f"{str(out)!r} holds results made with other settings ({was or 'another base config'}): "
+                "use a new --out, or the same --nodes, --seed, --replicates and --config to resume"
+            )
     else:
         atomic_text(stamp, json.dumps(settings, indent=2) + "\n")
     return ResultLog(out / "results.jsonl")
 
 
-def run_grid(reference: dict, nodes: int, out: Path, *, seed: int = 0, processes: int | None = None,
-             base: GeneratorConfig | None = None, limit: int | None = None, replicates: int = 1,
-             progress: ProgressFn | None = None) -> list[dict]:
+def run_grid(
+    reference: dict,
+    nodes: int,
+    out: Path,
+    *,
+    seed: int = 0,
+    processes: int | None = None,
+    base: GeneratorConfig | None = None,
+    limit: int | None = None,
+    replicates: int = 1,
+    progress: ProgressFn | None = None,
+) -> list[dict]:
     """Evaluate the paper's grid (or its first ``limit`` points), resuming from ``out/results.jsonl``."""
     base_dict = (base or GeneratorConfig()).to_dict()
     log = _prepare(out, nodes, seed, replicates, base_dict)
@@ -143,8 +155,18 @@ def run_grid(reference: dict, nodes: int, out: Path, *, seed: int = 0, processes
     return [done[key(p)] for p in points]
 
 
-def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int = 0, space: str = "paper",
-               base: GeneratorConfig | None = None, replicates: int = 1, progress: ProgressFn | None = None) -> list[dict]:
+def run_optuna(
+    reference: dict,
+    nodes: int,
+    out: Path,
+    *,
+    budget: int,
+    seed: int = 0,
+    space: str = "paper",
+    base: GeneratorConfig | None = None,
+    replicates: int = 1,
+    progress: ProgressFn | None = None,
+) -> list[dict]:
     """Seeded TPE minimising the fixed-scale NED with ``budget`` evaluations, over the grid's values
     (``space="paper"``) or the extended continuous space."""
     try:
@@ -172,8 +194,12 @@ def run_optuna(reference: dict, nodes: int, out: Path, *, budget: int, seed: int
         if space == "paper":
             params = {p: trial.suggest_categorical(p, list(PAPER_GRID[p])) for p in PARAMS}
         else:
-            params = {p: trial.suggest_float(p, spec[1], spec[2]) if spec[0] == "float" else trial.suggest_categorical(p, list(spec[1:]))
-                      for p, spec in EXTENDED.items()}
+            params = {
+                p: trial.suggest_float(p, spec[1], spec[2])
+                if spec[0] == "float"
+                else trial.suggest_categorical(p, list(spec[1:]))
+                for p, spec in EXTENDED.items()
+            }
         k = key(params)
         row = cache.get(k)
         if row is None:
@@ -205,32 +231,9 @@ RANK_BY = ("minmax", "fixed")
 def rank(rows: list[dict], reference: dict, metrics: tuple[str, ...], by: str = "minmax") -> list[dict]:
     """Rows with both NEDs, sorted by the paper's min-max NED over all rows plus the reference
     (``by="minmax"``) or by the fixed-scale NED (``by="fixed"``), on ``metrics``."""
-    ref = reference["metrics"]
-    everyone = [r["metrics"] for r in rows] + [ref]
-    lo = {k: min(p[k] for p in everyone) for k in metrics}
-    hi = {k: max(p[k] for p in everyone) for k in metrics}
-
-    def norm(p: dict, k: str) -> float:
-        return (p[k] - lo[k]) / (hi[k] - lo[k]) if hi[k] > lo[k] else 0.0
-
-    out = []
-    for r in rows:
-        ned = math.sqrt(sum((norm(r["metrics"], k) - norm(ref, k)) ** 2 for k in metrics))
-        out.append({**r, "ned": ned, "ned_fixed": fixed_ned(r["metrics"], reference, metrics)})
+    neds = ned_minmax([r["metrics"] for r in rows], reference["metrics"], keys=metrics)
+    out = [
+        {**r, "ned": n["value"], "ned_fixed": fixed_ned(r["metrics"], reference, metrics)} for r, n in zip(rows, neds)
+    ]
     column = "ned" if by == "minmax" else "ned_fixed"
     return sorted(out, key=lambda r: (r[column], r["key"]))
-
-
-def minmax_bounds(rows: list[dict], reference: dict, metrics: tuple[str, ...]) -> dict:
-    everyone = [r["metrics"] for r in rows] + [reference["metrics"]]
-    return {k: (min(p[k] for p in everyone), max(p[k] for p in everyone)) for k in metrics}
-
-
-def ned_with_bounds(m: dict, reference: dict, bounds: dict) -> float:
-    """Min-max NED of one profile under fixed bounds (to score points outside the set)."""
-    ref = reference["metrics"]
-    total = 0.0
-    for k, (lo, hi) in bounds.items():
-        if hi > lo:
-            total += ((min(max(m[k], lo), hi) - lo) / (hi - lo) - (ref[k] - lo) / (hi - lo)) ** 2
-    return math.sqrt(total)

@@ -25,7 +25,10 @@ def synthetic_posts(table: pa.Table, text_col: str = "text") -> pa.Table:
     if "status" in table.column_names:
         table = table.filter(pc.equal(table["status"], "ok"))
     table = table.filter(pc.invert(pc.is_null(table[text_col])))
-    cols = {"text": table[text_col], "platform": table["platform"] if "platform" in table.column_names else pa.array(["?"] * table.num_rows)}
+    cols = {
+        "text": table[text_col],
+        "platform": table["platform"] if "platform" in table.column_names else pa.array(["?"] * table.num_rows),
+    }
     if "topic" in table.column_names:
         cols["topic"] = table["topic"]
     return pa.table(cols)
@@ -47,7 +50,9 @@ def _lexical_block(syn_texts, real_texts, seed) -> tuple[dict, dict, dict]:
     return {"synthetic": sp, "real": rp, "distances": lexical.compare(sp, rp, sf, rf)}, sf, rf
 
 
-def measure(synthetic: pa.Table, real: pa.Table, *, semantic: bool = True, seed: int = 0, max_per_platform: int = 3_000) -> dict:
+def measure(
+    synthetic: pa.Table, real: pa.Table, *, semantic: bool = True, seed: int = 0, max_per_platform: int = 3_000
+) -> dict:
     """Every fidelity metric of ``synthetic`` against ``real``, overall and per platform."""
     if synthetic.num_rows == 0:
         raise InputError("no usable synthetic posts (every post failed or the file is empty)")
@@ -61,7 +66,12 @@ def measure(synthetic: pa.Table, real: pa.Table, *, semantic: bool = True, seed:
     platforms = sorted(set(sp) & set(rp))
     lex, sf, rf = _lexical_block(st, rt, seed)
     out: dict = {
-        "sizes": {"synthetic": len(st), "real": len(rt), "synthetic_total": synthetic.num_rows, "real_total": real.num_rows},
+        "sizes": {
+            "synthetic": len(st),
+            "real": len(rt),
+            "synthetic_total": synthetic.num_rows,
+            "real_total": real.num_rows,
+        },
         "platforms": platforms,
         "lexical": lex,
         "per_platform": {},
@@ -92,7 +102,9 @@ def measure(synthetic: pa.Table, real: pa.Table, *, semantic: bool = True, seed:
         "cross_platform_differences": multiplatform.cross_platform_differences(real_means, syn_means),
     }
     if emb_s is not None and "topic" in syn.column_names:
-        out["multiplatform"]["topic_consistency"] = multiplatform.topic_consistency(emb_s, syn["topic"].to_pylist(), sp, seed)
+        out["multiplatform"]["topic_consistency"] = multiplatform.topic_consistency(
+            emb_s, syn["topic"].to_pylist(), sp, seed
+        )
     out["discriminator"] = discriminator(rt, st, seed)
     near = out.get("semantic", {}).get("_nearest")
     out["privacy"] = privacy.memorization(real["text"].to_pylist(), st, near)
@@ -113,5 +125,8 @@ def _map(emb_s: np.ndarray, emb_r: np.ndarray, sp: list[str], rp: list[str], see
     x -= x.mean(axis=0)
     _, _, vt = np.linalg.svd(x, full_matrices=False)
     xy = x @ vt[:2].T
-    return {"xy": xy, "source": ["synthetic"] * si.size + ["real"] * ri.size,
-            "platform": [sp[i] for i in si] + [rp[i] for i in ri]}
+    return {
+        "xy": xy,
+        "source": ["synthetic"] * si.size + ["real"] * ri.size,
+        "platform": [sp[i] for i in si] + [rp[i] for i in ri],
+    }

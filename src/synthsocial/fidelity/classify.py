@@ -17,7 +17,9 @@ def pipeline(seed: int = 0, n_docs: int = 1_000):
 
     min_df = 2 if n_docs >= 200 else 1  # tiny corpora keep every term
     features = make_union(
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, token_pattern=r"[#@]?\w+"),
+        TfidfVectorizer(
+            analyzer="word", ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, token_pattern=r"[#@]?\w+"
+        ),
         TfidfVectorizer(analyzer="char", ngram_range=(2, 5), min_df=min_df, sublinear_tf=True, max_features=100_000),
     )
     return make_pipeline(features, LogisticRegression(max_iter=2000, C=4.0, random_state=seed))
@@ -41,5 +43,7 @@ def discriminator(real: list[str], synthetic: list[str], seed: int = 0, cap: int
     k = min(folds, int(min(np.bincount(y[keep]))))
     if k < 2:
         return {"accuracy": None, "std": None, "folds": 0, "per_class": int(keep.size // 2)}
-    scores = cross_val_score(pipeline(seed, keep.size), texts[keep].tolist(), y[keep], cv=StratifiedKFold(k, shuffle=True, random_state=seed))
+    scores = cross_val_score(
+        pipeline(seed, keep.size), texts[keep].tolist(), y[keep], cv=StratifiedKFold(k, shuffle=True, random_state=seed)
+    )
     return {"accuracy": float(scores.mean()), "std": float(scores.std()), "folds": k, "per_class": int(keep.size // 2)}

@@ -30,8 +30,19 @@ PRONOUNS = {
     "second": {"you", "your", "yours", "yourself", "yourselves"},
     "third": {"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "it", "its"},
 }
-FEATURES = ("chars", "words", "hashtags", "mentions", "urls", "emoji", "pronoun_first", "pronoun_second",
-            "pronoun_third", "readability", "sentiment")
+FEATURES = (
+    "chars",
+    "words",
+    "hashtags",
+    "mentions",
+    "urls",
+    "emoji",
+    "pronoun_first",
+    "pronoun_second",
+    "pronoun_third",
+    "readability",
+    "sentiment",
+)
 TTR_SAMPLE = 5_000
 TOP_NGRAMS = 100
 
@@ -101,14 +112,20 @@ def profile(texts: list[str], feats: dict[str, np.ndarray] | None = None, seed: 
         "medians": {k: float(np.nanmedian(v)) if v.size else None for k in ("chars", "words") for v in [feats[k]]},
         "vocabulary": len(set(flat)),
         "type_token_ratio": len(set(sample)) / len(sample) if sample else None,
-        "diversity": {"hashtags": diversity(HASHTAG), "mentions": diversity(MENTION),
-                      "emoji": len(set(emo)) / len(emo) if emo else None},
+        "diversity": {
+            "hashtags": diversity(HASHTAG),
+            "mentions": diversity(MENTION),
+            "emoji": len(set(emo)) / len(emo) if emo else None,
+        },
         "sentiment_shares": {
             "negative": float(np.mean(sentiment <= -0.05)) if sentiment.size else None,
             "neutral": float(np.mean(np.abs(sentiment) < 0.05)) if sentiment.size else None,
             "positive": float(np.mean(sentiment >= 0.05)) if sentiment.size else None,
         },
-        "top_ngrams": {n: [" ".join(g) for g, _ in Counter(g for ts in toks for g in _ngrams(ts, n)).most_common(TOP_NGRAMS)] for n in (1, 2, 3)},
+        "top_ngrams": {
+            n: [" ".join(g) for g, _ in Counter(g for ts in toks for g in _ngrams(ts, n)).most_common(TOP_NGRAMS)]
+            for n in (1, 2, 3)
+        },
         "_unigrams": Counter(flat),
     }
 
@@ -130,7 +147,12 @@ def compare(syn: dict, real: dict, syn_feats: dict, real_feats: dict) -> dict:
     out["vocabulary_jaccard"] = len(a & b) / len(a | b) if a | b else None
     out["synthetic_vocabulary_in_real"] = len(a & b) / len(a) if a else None
     out["top_ngram_overlap"] = {
-        n: len(set(syn["top_ngrams"][n]) & set(real["top_ngrams"][n])) / max(len(real["top_ngrams"][n]), 1) for n in (1, 2, 3)
+        n: len(set(syn["top_ngrams"][n]) & set(real["top_ngrams"][n])) / max(len(real["top_ngrams"][n]), 1)
+        for n in (1, 2, 3)
     }
-    out["rate_differences"] = {k: (syn["means"][k] - real["means"][k]) for k in FEATURES if syn["means"][k] is not None and real["means"][k] is not None}
+    out["rate_differences"] = {
+        k: (syn["means"][k] - real["means"][k])
+        for k in FEATURES
+        if syn["means"][k] is not None and real["means"][k] is not None
+    }
     return out

@@ -19,8 +19,14 @@ from .classify import balanced, pipeline
 from .lexical import FEATURES
 
 
-def separability(real_text: list[str], real_platform: list[str], syn_text: list[str], syn_platform: list[str],
-                 seed: int = 0, cap: int = 3_000) -> dict:
+def separability(
+    real_text: list[str],
+    real_platform: list[str],
+    syn_text: list[str],
+    syn_platform: list[str],
+    seed: int = 0,
+    cap: int = 3_000,
+) -> dict:
     from sklearn.model_selection import train_test_split
 
     platforms = sorted(set(real_platform) & set(syn_platform))
@@ -40,8 +46,13 @@ def separability(real_text: list[str], real_platform: list[str], syn_text: list[
     sk = np.isin(sp, platforms)
     pred = model.predict(st[sk].tolist())
     conf = {p: {q: int(np.sum((sp[sk] == p) & (pred == q))) for q in platforms} for p in platforms}
-    return {"platforms": platforms, "real_accuracy": real_acc, "synthetic_accuracy": float(np.mean(pred == sp[sk])),
-            "confusion": conf, "trained_on": int(train.size)}
+    return {
+        "platforms": platforms,
+        "real_accuracy": real_acc,
+        "synthetic_accuracy": float(np.mean(pred == sp[sk])),
+        "confusion": conf,
+        "trained_on": int(train.size),
+    }
 
 
 def cross_platform_differences(real_means: dict[str, dict], syn_means: dict[str, dict]) -> dict:
@@ -62,10 +73,16 @@ def cross_platform_differences(real_means: dict[str, dict], syn_means: dict[str,
         ys.extend((s - s.mean()) / spread)
     x, y = np.array(xs), np.array(ys)
     corr = float(np.corrcoef(x, y)[0, 1]) if x.size > 2 and x.std() > 0 and y.std() > 0 else None
-    return {"correlation": corr, "sign_agreement": float(np.mean(np.sign(x) == np.sign(y))) if x.size else None, "pairs": int(x.size)}
+    return {
+        "correlation": corr,
+        "sign_agreement": float(np.mean(np.sign(x) == np.sign(y))) if x.size else None,
+        "pairs": int(x.size),
+    }
 
 
-def topic_consistency(emb: np.ndarray, topics: list[str], platforms: list[str], seed: int = 0, pairs: int = 20_000) -> dict:
+def topic_consistency(
+    emb: np.ndarray, topics: list[str], platforms: list[str], seed: int = 0, pairs: int = 20_000
+) -> dict:
     t = np.array(topics, dtype=object)
     p = np.array(platforms, dtype=object)
     if len(set(platforms)) < 2 or len(set(topics)) < 2:

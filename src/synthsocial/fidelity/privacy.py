@@ -45,8 +45,11 @@ def memorization(real: list[str], synthetic: list[str], nearest_similarity: np.n
         near_text += ratio >= 0.9
     longest_arr = np.array(longest) if longest else np.zeros(1)
     out = {
-        "longest_shared_substring": {"max": int(longest_arr.max()), "mean": float(longest_arr.mean()),
-                                     "p95": float(np.quantile(longest_arr, 0.95))},
+        "longest_shared_substring": {
+            "max": int(longest_arr.max()),
+            "mean": float(longest_arr.mean()),
+            "p95": float(np.quantile(longest_arr, 0.95)),
+        },
         "share_with_shared_8gram": shares8 / max(len(synthetic), 1),
         "near_duplicates_text": int(near_text),
     }

@@ -76,12 +76,16 @@ def compare(syn: np.ndarray, real: np.ndarray, seed: int = 0) -> dict:
     pr = np.bincount(labels[syn.shape[0] :], minlength=k) / real.shape[0]
     return {
         "nearest_real_similarity": {
-            "mean": float(near.mean()), "median": float(np.median(near)),
-            "q1": float(np.quantile(near, 0.25)), "q3": float(np.quantile(near, 0.75)),
+            "mean": float(near.mean()),
+            "median": float(np.median(near)),
+            "q1": float(np.quantile(near, 0.25)),
+            "q3": float(np.quantile(near, 0.75)),
         },
         "top_k_recall": recall,
         "within_similarity": {"synthetic": _within(syn, rng), "real": _within(real, rng)},
-        "frechet_distance": frechet(syn.astype(np.float64), real.astype(np.float64)) if min(syn.shape[0], real.shape[0]) > 2 else None,
+        "frechet_distance": frechet(syn.astype(np.float64), real.astype(np.float64))
+        if min(syn.shape[0], real.shape[0]) > 2
+        else None,
         "topic_jsd": float(jensenshannon(ps, pr, base=2) ** 2),
         "_nearest": near,
     }

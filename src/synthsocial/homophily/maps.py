@@ -37,7 +37,9 @@ def load_map(kind: str, maps_dir: str | Path | None = None) -> list[str]:
     try:
         return list(json.loads(path.read_text(encoding="utf-8"))["terms"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"semantic map {str(path)!r} cannot be read ({exc}); rebuild it with `synthsocial build-maps`") from None
+        raise InputError(
+            f"semantic map {str(path)!r} cannot be read ({exc}); rebuild it with `synthsocial build-maps`"
+        ) from None
 
 
 def semantic_rank(
@@ -88,7 +90,9 @@ def embed(terms: list[str]) -> np.ndarray:
     """Unit-norm MiniLM embeddings of ``terms`` (needs the ``embed`` extra: torch); the model is
     loaded once per process."""
     model = _model()
-    return np.asarray(model.encode(list(terms), normalize_embeddings=True, batch_size=64, show_progress_bar=False), dtype=np.float64)
+    return np.asarray(
+        model.encode(list(terms), normalize_embeddings=True, batch_size=64, show_progress_bar=False), dtype=np.float64
+    )
 
 
 def order_terms(terms: list[str], vectors: np.ndarray) -> list[str]:
@@ -107,7 +111,12 @@ def build_map(terms: list[str]) -> dict:
     """Embed and order ``terms``; return the JSON-ready map."""
     if len(set(terms)) != len(terms):
         raise ConfigError("terms of a semantic map must be unique")
-    return {"model": MODEL_NAME, "linkage": LINKAGE, "ordering": "optimal_leaf_ordering", "terms": order_terms(terms, embed(terms))}
+    return {
+        "model": MODEL_NAME,
+        "linkage": LINKAGE,
+        "ordering": "optimal_leaf_ordering",
+        "terms": order_terms(terms, embed(terms)),
+    }
 
 
 def default_maps_dir() -> Path:

@@ -46,7 +46,9 @@ def _rows_to_table(rows: list[dict], path: Path, text_col, platform_col, platfor
     columns = list(rows[0].keys())
     tcol = _pick(columns, text_col, "text", path, TEXT_CANDIDATES)
     if tcol is None:
-        raise InputError(f"{path}: no text column found; name it with --text-col (columns: {', '.join(map(str, columns))})")
+        raise InputError(
+            f"{path}: no text column found; name it with --text-col (columns: {', '.join(map(str, columns))})"
+        )
     pcol = _pick(columns, platform_col, "platform", path, ("platform",) if platform is None else ())
     ocol = _pick(columns, topic_col, "topic", path, ("topic",))
     texts = [r.get(tcol) for r in rows]
@@ -58,7 +60,9 @@ def _rows_to_table(rows: list[dict], path: Path, text_col, platform_col, platfor
     elif platform is not None:
         platforms = [platform.lower()] * len(keep)
     else:
-        raise InputError(f"{path}: no platform column; name it with --platform-col or give --platform NAME for a single-platform file")
+        raise InputError(
+            f"{path}: no platform column; name it with --platform-col or give --platform NAME for a single-platform file"
+        )
     cols = {"text": [texts[i].strip() for i in keep], "platform": platforms}
     if ocol is not None:
         cols["topic"] = [str(rows[i].get(ocol) or "") for i in keep]
@@ -110,7 +114,9 @@ def read_corpus(
             rows = [{"text": line} for line in p.read_text(encoding="utf-8").splitlines()]
             text_col = "text" if text_col is None else text_col
         else:
-            raise InputError(f"corpus {str(p)!r}: unknown format {suffix!r}; accepted: .parquet, .csv, .tsv, .json, .jsonl, .txt")
+            raise InputError(
+                f"corpus {str(p)!r}: unknown format {suffix!r}; accepted: .parquet, .csv, .tsv, .json, .jsonl, .txt"
+            )
     except UnicodeDecodeError:
         raise InputError(f"{p}: not UTF-8 text") from None
     return _rows_to_table(rows, p, text_col, platform_col, platform, topic_col)

@@ -24,9 +24,9 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import ConfigError, InputError
-from .readers import check_world, read_parquet, world_tables
 from .lock import locked
 from .ownership import output_directory, record
+from .readers import check_world, read_parquet, world_tables
 from .writers import atomic_file
 
 FORMATS = ("graphml", "gexf", "oasis", "jsonl")
@@ -79,13 +79,19 @@ def _persona(row: dict) -> tuple[str, str]:
     """(user_char, description): the persona in the first person, and a short profile bio."""
     interests = ", ".join(row.get("interests") or [])
     traits = {t[:-1]: t[-1] for t in row.get("traits") or []}
-    words = {"Openness": ("curious", "conventional"), "Conscientiousness": ("organised", "easy-going"),
-             "Extraversion": ("outgoing", "reserved"), "Agreeableness": ("warm", "blunt"),
-             "Neuroticism": ("anxious", "calm")}
+    words = {
+        "Openness": ("curious", "conventional"),
+        "Conscientiousness": ("organised", "easy-going"),
+        "Extraversion": ("outgoing", "reserved"),
+        "Agreeableness": ("warm", "blunt"),
+        "Neuroticism": ("anxious", "calm"),
+    }
     temper = ", ".join(words[t][0 if s == "+" else 1] for t, s in traits.items() if t in words)
     occupation = row.get("occupation") or "person"
-    char = (f"I am {row['name']}, a {row['age']}-year-old {occupation.lower()} ({row.get('qualification', '')}). "
-            f"I am {temper}." + (f" I care about {interests}." if interests else ""))
+    char = (
+        f"I am {row['name']}, a {row['age']}-year-old {occupation.lower()} ({row.get('qualification', '')}). "
+        f"I am {temper}." + (f" I care about {interests}." if interests else "")
+    )
     bio = f"{occupation} | {interests}" if interests else occupation
     return char, bio
 
@@ -112,8 +118,17 @@ def write_oasis(directory: Path, target: Path) -> None:
             w.writerow(OASIS_COLUMNS)
             for i, r in enumerate(rows):
                 char, bio = _persona(r)
-                w.writerow([r["user_id"], r["name"], handles[i], json.dumps(follows[i].tolist()),
-                            json.dumps(tweets[i], ensure_ascii=False), char, bio])
+                w.writerow(
+                    [
+                        r["user_id"],
+                        r["name"],
+                        handles[i],
+                        json.dumps(follows[i].tolist()),
+                        json.dumps(tweets[i], ensure_ascii=False),
+                        char,
+                        bio,
+                    ]
+                )
 
     atomic_file(target, write)
 

@@ -83,17 +83,23 @@ def check_integer_columns(path: Path, schema: pa.Schema, names: tuple[str, ...])
         if i < 0:
             raise InputError(f"{path}: no column {name!r}; found {', '.join(schema.names) or 'none'}")
         if not pa.types.is_integer(schema.field(i).type):
-            raise InputError(f"{path}: column {name!r} holds {schema.field(i).type}; node and user ids must be integers")
+            raise InputError(
+                f"{path}: column {name!r} holds {schema.field(i).type}; node and user ids must be integers"
+            )
 
 
 def check_world(d: Path) -> None:
     """Refuse a directory that is not a world (users.parquet and edges.parquet)."""
     if not (d / "users.parquet").exists() or not (d / "edges.parquet").exists():
-        raise InputError(f"{d}: not a synthsocial world (needs users.parquet and edges.parquet); expected the output "
-                         "directory of `synthsocial generate`")
+        raise InputError(
+            f"{d}: not a synthsocial world (needs users.parquet and edges.parquet); expected the output "
+            "directory of `synthsocial generate`"
+        )
 
 
-def world_tables(d: Path, users_columns: list[str] | None = None, need_users: bool = True) -> tuple[pa.Table | None, pa.Table]:
+def world_tables(
+    d: Path, users_columns: list[str] | None = None, need_users: bool = True
+) -> tuple[pa.Table | None, pa.Table]:
     """(users, edges) of a world directory (single or partitioned Parquet), checked: readable,
     ids of integer type; a file that differs from what synthsocial wrote is warned about."""
     from .ownership import warn_if_changed
@@ -101,7 +107,9 @@ def world_tables(d: Path, users_columns: list[str] | None = None, need_users: bo
     edges_path, users_path = d / "edges.parquet", d / "users.parquet"
     if not d.is_dir() or not edges_path.exists() or (need_users and not users_path.exists()):
         need = "users.parquet and edges.parquet" if need_users else "edges.parquet"
-        raise InputError(f"{d}: not a synthsocial world (needs {need}); expected the output directory of `synthsocial generate`")
+        raise InputError(
+            f"{d}: not a synthsocial world (needs {need}); expected the output directory of `synthsocial generate`"
+        )
     warn_if_changed(d, ["users.parquet", "edges.parquet"])
     edges = read_parquet(edges_path, ["source", "target"], integer=("source", "target"))
     if edges["source"].null_count or edges["target"].null_count:
@@ -129,7 +137,9 @@ def read_world(d: Path) -> Graph:
     if n is None:
         n = int(max(src.max(), dst.max()) + 1) if src.size else 0
     elif src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
-        raise InputError(f"{d / 'edges.parquet'}: edges name users outside 0..{n - 1} (the users.parquet beside it has {n} rows)")
+        raise InputError(
+            f"{d / 'edges.parquet'}: edges name users outside 0..{n - 1} (the users.parquet beside it has {n} rows)"
+        )
     return Graph.from_edges(src, dst, n, directed=True, nodes=users, name=str(d))
 
 
@@ -148,7 +158,9 @@ def _analysis_attributes(users: pa.Table, manifest: Path) -> pa.Table:
     band = np.clip(np.searchsorted(lows, age, side="right") - 1, 0, len(bands) - 1)
     labels = [f"{lo}-{hi}" for lo, hi in bands]
     cols = {k: users[k] for k in users.column_names if k not in ("user_id", "name", "traits")}
-    cols["age_band"] = pa.DictionaryArray.from_arrays(pa.array(band.astype(np.int32)), pa.array(labels)).cast(pa.string())
+    cols["age_band"] = pa.DictionaryArray.from_arrays(pa.array(band.astype(np.int32)), pa.array(labels)).cast(
+        pa.string()
+    )
     if "traits" in users.column_names and users.num_rows:
         traits = users["traits"].combine_chunks()
         for j in range(len(traits[0])):
@@ -280,7 +292,11 @@ def read_edge_list(p: Path, directed: bool = True) -> Graph:
             raise InputError(_first_bad_line(p, delimiter, skip + has_header)) from None
         if table.num_columns < 2:
             raise InputError(_first_bad_line(p, delimiter, skip + has_header))
-        edges = np.column_stack([table.column(0).to_numpy(), table.column(1).to_numpy()]) if table.num_rows else np.empty((0, 2), np.int64)
+        edges = (
+            np.column_stack([table.column(0).to_numpy(), table.column(1).to_numpy()])
+            if table.num_rows
+            else np.empty((0, 2), np.int64)
+        )
     _check_nonempty(p, edges.shape[0])
     ids, src, dst = _relabel(edges[:, 0], edges[:, 1])
     return Graph.from_edges(src, dst, ids.size, directed=directed, labels=ids, name=str(p))

@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,7 +64,7 @@ def _remove_stale(target: Path) -> None:
     for p in target.parent.iterdir():
         if not p.name.startswith(prefix):
             continue
-        pid = p.name[len(prefix):].split("-", 1)[0]
+        pid = p.name[len(prefix) :].split("-", 1)[0]
         if not pid.isdigit():
             continue
         try:
@@ -76,8 +76,9 @@ def _remove_stale(target: Path) -> None:
 
 
 @contextmanager
-def atomic_directory(target: str | Path, overwrite: bool = False, kind: str = "world",
-                     command: str = "generate") -> Iterator[Path]:
+def atomic_directory(
+    target: str | Path, overwrite: bool = False, kind: str = "world", command: str = "generate"
+) -> Iterator[Path]:
     """Yield a fresh temporary directory that becomes ``target`` when the block succeeds.
 
     The target's lock is held throughout (a second writer is refused). An existing non-empty
@@ -98,10 +99,8 @@ def atomic_directory(target: str | Path, overwrite: bool = False, kind: str = "w
 
     def remove_created() -> None:
         for d in reversed(created):
-            try:
+            with suppress(OSError):
                 d.rmdir()
-            except OSError:
-                pass
 
     try:
         for d in reversed(missing):

@@ -111,20 +111,28 @@ def form_links(
     t = time.perf_counter()
     n_attempt = attempts(influence, influence_cap, sched.k)
     src_local, dst_local = over_blocks(
-        Phase.LOCAL, "local links",
+        Phase.LOCAL,
+        "local links",
         lambda start, stop, rng: local_links(
-            np.arange(start, stop), idx[start:stop], dist[start:stop], n_attempt[start:stop],
-            alpha=cfg.alpha, beta=cfg.beta, temperature=cfg.temperature, rng=rng,
+            np.arange(start, stop),
+            idx[start:stop],
+            dist[start:stop],
+            n_attempt[start:stop],
+            alpha=cfg.alpha,
+            beta=cfg.beta,
+            temperature=cfg.temperature,
+            rng=rng,
         ),
     )
-    del idx, dist
+    idx = dist = None  # free them: the closures above are done with them
     timings["local"] = time.perf_counter() - t
     n_local = src_local.size
     if cfg.popular_follows > 0:
         t = time.perf_counter()
         cdf = attention_cdf(influence, cfg.popularity_exponent)
         src_pop, dst_pop = over_blocks(
-            Phase.POPULAR, "popular follows",
+            Phase.POPULAR,
+            "popular follows",
             lambda start, stop, rng: popular_follows(np.arange(start, stop), cdf, cfg.popular_follows, rng),
         )
         merged = sorted_unique_pairs(np.concatenate([src_local, src_pop]), np.concatenate([dst_local, dst_pop]), n)
@@ -136,10 +144,11 @@ def form_links(
     walk = h if cfg.triadic_scope == "undirected" else _directed(n, src_local, dst_local)
     p_tri = triadic_probability(np.diff(h.indptr), n, sched.delta, cfg)
     src_tri, dst_tri = over_blocks(
-        Phase.TRIADIC, "triadic closure",
+        Phase.TRIADIC,
+        "triadic closure",
         lambda start, stop, rng: triadic_links(slice(start, stop), walk, h, p_tri[start:stop], rng),
     )
-    del walk
+    walk = None
     timings["triadic"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -147,12 +156,20 @@ def form_links(
     degree = np.diff(h.indptr).astype(np.float64)
     columns = np.ascontiguousarray(points.T)
     src_long, dst_long = over_blocks(
-        Phase.LONGRANGE, "long-range links",
+        Phase.LONGRANGE,
+        "long-range links",
         lambda start, stop, rng: longrange_links(
-            slice(start, stop), columns, h, degree, c=sched.c, presample=sched.presample, eta=sched.eta, rng=rng,
+            slice(start, stop),
+            columns,
+            h,
+            degree,
+            c=sched.c,
+            presample=sched.presample,
+            eta=sched.eta,
+            rng=rng,
         ),
     )
-    del h
+    h = None
     timings["longrange"] = time.perf_counter() - t
 
     mechanisms = {"local": int(n_local), "triadic": int(src_tri.size), "longrange": int(src_long.size)}

@@ -15,8 +15,9 @@ import numpy as np
 from ..rng import Phase, stream
 
 
-def follow_backs(source: np.ndarray, target: np.ndarray, n: int, p: float, parts: list[tuple[int, int, int]],
-                 seed: int) -> tuple[np.ndarray, np.ndarray]:
+def follow_backs(
+    source: np.ndarray, target: np.ndarray, n: int, p: float, parts: list[tuple[int, int, int]], seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Returned follows (new edges j -> i) for ``source -> target`` edges sorted by (source, target).
 
     Users are split into ``parts`` (block index, start, stop); the draws for the follows made by
@@ -32,8 +33,14 @@ def follow_backs(source: np.ndarray, target: np.ndarray, n: int, p: float, parts
     return draw(source, target, unreturned, p, parts, seed)
 
 
-def draw(source: np.ndarray, target: np.ndarray, unreturned: np.ndarray, p: float,
-         parts: list[tuple[int, int, int]], seed: int) -> tuple[np.ndarray, np.ndarray]:
+def draw(
+    source: np.ndarray,
+    target: np.ndarray,
+    unreturned: np.ndarray,
+    p: float,
+    parts: list[tuple[int, int, int]],
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """The follow-backs of the edges ``source -> target`` (sorted by source, every source in one
     of ``parts``) whose reverse is missing (``unreturned``): one draw per edge, in edge order, from
     the stream of the block of its source."""

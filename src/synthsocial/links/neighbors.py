@@ -24,8 +24,7 @@ def build_tree(points: np.ndarray) -> cKDTree:
     return cKDTree(points, leafsize=32, balanced_tree=False, compact_nodes=True)
 
 
-def query(tree: cKDTree, rows: np.ndarray, k: int, workers: int = 1,
-          eps: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def query(tree: cKDTree, rows: np.ndarray, k: int, workers: int = 1, eps: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """The k nearest neighbours of the points ``rows`` (indices into the tree's data) among the
     others: ``(idx, dist)``, (len(rows), k), sorted by increasing distance, self excluded.
 
@@ -57,6 +56,6 @@ def knn(points: np.ndarray, k: int, workers: int | None = None, eps: float = 0.0
     dist = np.empty((n, k), dtype=np.float64)
     order = tree.indices  # leaf order
     for start in range(0, n, _QUERY_BLOCK):
-        rows = order[start:start + _QUERY_BLOCK]
+        rows = order[start : start + _QUERY_BLOCK]
         idx[rows], dist[rows] = query(tree, rows, k, workers, eps)
     return idx, dist

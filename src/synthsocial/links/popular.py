@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def popular_follows(rows: np.ndarray, weights_cdf: np.ndarray, phi: float,
-                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def popular_follows(
+    rows: np.ndarray, weights_cdf: np.ndarray, phi: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Follows (i, j) of the users ``rows``; ``weights_cdf`` is the normalised cumulative sum of
     influence ** s over all users (the inverse-CDF draw is exact and vectorised)."""
     counts = rng.poisson(phi, rows.size)

@@ -131,7 +131,14 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
     metrics["communities"] = int(communities.max() + 1) if communities.size else 0
     lap("louvain (rest)")
     result = {
-        "graph": {"name": g.name, "nodes": g.n, "edges": g.m, "undirected_edges": m_u, "directed": g.directed, "notes": g.notes},
+        "graph": {
+            "name": g.name,
+            "nodes": g.n,
+            "edges": g.m,
+            "undirected_edges": m_u,
+            "directed": g.directed,
+            "notes": g.notes,
+        },
         "metrics": metrics,
         "standard_errors": {
             "clustering": clus_se,
@@ -141,14 +148,17 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
         "methods": {
             "density": "m / (n (n - 1)) over ordered pairs" if g.directed else "2m / (n (n - 1)) over unordered pairs",
             "clustering": "exact" if exact_clustering else f"estimated from {opt.clustering_trials:,} sampled wedges",
-            "aspl": "exact (BFS from every LCC node)" if sources == comp.lcc_size else f"estimated from {sources} BFS sources",
+            "aspl": "exact (BFS from every LCC node)"
+            if sources == comp.lcc_size
+            else f"estimated from {sources} BFS sources",
             "modularity": f"Louvain (networkit PLM, sequential moves in a random node order drawn from seed {opt.seed})",
         },
     }
     if opt.homophily:
         result["homophily"] = analyse(g, communities, opt.seed)
         metrics["attribute_assortativity"] = {
-            k: v.get("numeric_assortativity", v.get("assortativity")) for k, v in result["homophily"]["attributes"].items()
+            k: v.get("numeric_assortativity", v.get("assortativity"))
+            for k, v in result["homophily"]["attributes"].items()
         }
         lap("homophily")
     result["timings_s"] = timings
@@ -179,8 +189,12 @@ def compare(metrics: dict, reference: dict) -> dict:
     return rows
 
 
-def evaluate(graphs: list[Graph | dict], reference: str = "bluesky", options: EvaluateOptions | None = None,
-             reference_directed: bool | None = None) -> list[dict]:
+def evaluate(
+    graphs: list[Graph | dict],
+    reference: str = "bluesky",
+    options: EvaluateOptions | None = None,
+    reference_directed: bool | None = None,
+) -> list[dict]:
     """Profile each graph, compare with the reference, and add both NED forms.
 
     ``graphs`` may hold profiles already measured (dicts, e.g. from

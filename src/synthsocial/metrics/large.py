@@ -38,12 +38,11 @@ _GATHER = 1 << 24  # neighbour entries gathered at once in a BFS level
 def edge_files(directory: Path) -> list[Path]:
     """The edge Parquet files of a world: edges.parquet, or the parts of a partitioned one."""
     p = directory / "edges.parquet"
-    if p.is_dir():
-        files = sorted(p.glob("*.parquet"))
-    else:
-        files = [p] if p.exists() else []
+    files = sorted(p.glob("*.parquet")) if p.is_dir() else [p] if p.exists() else []
     if not files:
-        raise InputError(f"{directory}: not a synthsocial world (no edges.parquet); expected the output directory of `synthsocial generate`")
+        raise InputError(
+            f"{directory}: not a synthsocial world (no edges.parquet); expected the output directory of `synthsocial generate`"
+        )
     return files
 
 
@@ -126,12 +125,14 @@ class Adjacency:
                     k = (a >= start) & (a < stop)
                     rows.append((a[k] - start).astype(np.int32))
                     cols.append(b[k].astype(np.int32))
-            a = sp.csr_array((np.ones(sum(r.size for r in rows), dtype=np.int8),
-                              (np.concatenate(rows), np.concatenate(cols))), shape=(stop - start, n))
+            a = sp.csr_array(
+                (np.ones(sum(r.size for r in rows), dtype=np.int8), (np.concatenate(rows), np.concatenate(cols))),
+                shape=(stop - start, n),
+            )
             del rows, cols
             a.sum_duplicates()
-            indices[filled:filled + a.nnz] = a.indices
-            indptr[start + 1:stop + 1] = filled + a.indptr[1:]
+            indices[filled : filled + a.nnz] = a.indices
+            indptr[start + 1 : stop + 1] = filled + a.indptr[1:]
             filled += a.nnz
             start = stop
         self.indptr, self.indices = indptr, indices[:filled]
@@ -272,10 +273,20 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
     }
     lap("summaries")
     return {
-        "graph": {"name": str(directory), "nodes": n, "edges": m, "undirected_edges": m_u, "directed": True, "notes": []},
+        "graph": {
+            "name": str(directory),
+            "nodes": n,
+            "edges": m,
+            "undirected_edges": m_u,
+            "directed": True,
+            "notes": [],
+        },
         "metrics": metrics,
-        "standard_errors": {"clustering": clus_se, "aspl": aspl_se,
-                            "normalized_aspl": aspl_se / log_lcc if size > 1 else 0.0},
+        "standard_errors": {
+            "clustering": clus_se,
+            "aspl": aspl_se,
+            "normalized_aspl": aspl_se / log_lcc if size > 1 else 0.0,
+        },
         "methods": {
             "evaluation": "streamed (edges read in passes, not loaded; metrics/large.py)",
             "density": "m / (n (n - 1)) over ordered pairs",

@@ -26,7 +26,7 @@ NED_METRICS = ("density", "clustering", "lcc_fraction", "normalized_aspl", "modu
 DENSITY_DECADES = 6.0
 
 
-def _result(diffs: dict[str, float]) -> dict:
+def _result(diffs: dict[str, float], keys: tuple[str, ...] = NED_METRICS) -> dict:
     sq = {k: d * d for k, d in diffs.items()}
     total = sum(sq.values())
     out = {
@@ -34,13 +34,13 @@ def _result(diffs: dict[str, float]) -> dict:
         "contributions": {k: (v / total if total > 0 else 0.0) for k, v in sq.items()},
         "differences": diffs,
     }
-    if len(diffs) < len(NED_METRICS):
+    if len(diffs) < len(keys):
         out["metrics_used"] = list(diffs)
     return out
 
 
-def _available(*profiles: dict) -> list[str]:
-    return [k for k in NED_METRICS if all(p.get(k) is not None for p in profiles)]
+def _available(*profiles: dict, keys: tuple[str, ...] = NED_METRICS) -> list[str]:
+    return [k for k in keys if all(p.get(k) is not None for p in profiles)]
 
 
 def ned_fixed(metrics: dict, reference: dict) -> dict:
@@ -60,20 +60,31 @@ def ned_fixed(metrics: dict, reference: dict) -> dict:
     return out
 
 
-def ned_minmax(profiles: list[dict], reference: dict) -> list[dict]:
-    """NED of each profile to the reference, min-max normalised over profiles + reference."""
-    everyone = [*profiles, reference]
-    keys = _available(*everyone)
-    lo = {k: min(p[k] for p in everyone) for k in keys}
-    hi = {k: max(p[k] for p in everyone) for k in keys}
+def minmax_bounds(profiles: list[dict], keys: tuple[str, ...] = NED_METRICS) -> dict[str, tuple[float, float]]:
+    """(lowest, highest) value of each metric of ``keys`` over ``profiles`` (those that have it)."""
+    keys = tuple(_available(*profiles, keys=keys))
+    return {k: (min(p[k] for p in profiles), max(p[k] for p in profiles)) for k in keys}
+
+
+def ned_minmax(
+    profiles: list[dict],
+    reference: dict,
+    keys: tuple[str, ...] = NED_METRICS,
+    bounds: dict[str, tuple[float, float]] | None = None,
+) -> list[dict]:
+    """NED of each profile to the reference, every metric of ``keys`` min-max normalised over
+    ``profiles`` + ``reference`` (the paper's form). With ``bounds``, the normalisation uses those
+    (lowest, highest) values instead, values outside clipped: how profiles outside a set are scored
+    on that set's scale."""
+    bounds = bounds if bounds is not None else minmax_bounds([*profiles, reference], keys)
 
     def norm(p: dict, k: str) -> float:
-        span = hi[k] - lo[k]
-        return (p[k] - lo[k]) / span if span > 0 else 0.0
+        lo, hi = bounds[k]
+        return (min(max(p[k], lo), hi) - lo) / (hi - lo) if hi > lo else 0.0
 
     out = []
     for p in profiles:
-        res = _result({k: abs(norm(p, k) - norm(reference, k)) for k in keys})
+        res = _result({k: abs(norm(p, k) - norm(reference, k)) for k in bounds}, keys)
         res["form"] = "minmax"
         out.append(res)
     return out

@@ -120,7 +120,9 @@ def _mean_distances(u: nk.Graph, sources: np.ndarray, in_lcc: np.ndarray, size: 
     return out
 
 
-def aspl(u: nk.Graph, comp: Components, exact: bool, sources: int, seed: int, workers: int = 1) -> tuple[float, float, int]:
+def aspl(
+    u: nk.Graph, comp: Components, exact: bool, sources: int, seed: int, workers: int = 1
+) -> tuple[float, float, int]:
     """Average shortest path in the LCC, its standard error and the number of BFS sources.
 
     The sources are split over ``workers`` threads (networkit releases the GIL), each running

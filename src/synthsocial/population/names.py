@@ -39,7 +39,7 @@ def _vocabulary(words) -> tuple[list[str], np.ndarray]:
 def name_vocabulary(locale: str, gender: str) -> tuple[tuple[str, ...], np.ndarray]:
     """First names for ``gender`` (falling back to the locale's common list) and their weights."""
     prov = _provider(locale)
-    words = getattr(prov, f"first_names_{gender}", None) or getattr(prov, "first_names")
+    words = getattr(prov, f"first_names_{gender}", None) or prov.first_names
     names, w = _vocabulary(words)
     return tuple(names), w
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def sample_occupation(
-    band: np.ndarray, pools: list[list[int]], rng: np.random.Generator
-) -> np.ndarray:
+def sample_occupation(band: np.ndarray, pools: list[list[int]], rng: np.random.Generator) -> np.ndarray:
     """Occupation codes: for each user, one code drawn uniformly from ``pools[band]``."""
     sizes = np.array([len(p) for p in pools], dtype=np.int64)
     table = np.full((len(pools), sizes.max()), -1, dtype=np.int16)

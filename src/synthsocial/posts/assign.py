@@ -18,7 +18,7 @@ Every draw is keyed by (seed, user, platform, index), so a task is the same whic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -74,7 +74,10 @@ def plan(
     topics: list[str] | None = None,
     topic_of: dict[str, str] | None = None,
     own_interest_p: float = 0.7,
-    window: tuple[datetime, datetime] = (datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 4, 1, tzinfo=timezone.utc)),
+    window: tuple[datetime, datetime] = (
+        datetime(2025, 1, 1, tzinfo=UTC),
+        datetime(2025, 4, 1, tzinfo=UTC),
+    ),
 ) -> tuple[list[Task], np.ndarray]:
     """The tasks (in key order) and the usage matrix of all users."""
     n = age.size
@@ -97,7 +100,11 @@ def plan(
                 own = interests[u]
                 if wanted is not None:
                     mine = [wanted[x.lower()] for x in own if x.lower() in wanted]
-                    topic = mine[rng.integers(len(mine))] if mine and rng.random() < own_interest_p else topics[rng.integers(len(topics))]
+                    topic = (
+                        mine[rng.integers(len(mine))]
+                        if mine and rng.random() < own_interest_p
+                        else topics[rng.integers(len(topics))]
+                    )
                 else:
                     pool = own
                     if rng.random() >= own_interest_p and follows[u].size:

@@ -21,7 +21,9 @@ DEFAULT_KINDS = (("reply", 0.7), ("share", 0.3))
 MEAN_DELAY_S = 7200.0
 
 
-def interactions(posts: pa.Table, followers: list[np.ndarray], uses: dict[str, np.ndarray], seed: int, p: float = 0.02) -> pa.Table:
+def interactions(
+    posts: pa.Table, followers: list[np.ndarray], uses: dict[str, np.ndarray], seed: int, p: float = 0.02
+) -> pa.Table:
     """``posts``: the ok posts (post_id, user_id, platform, created_at); ``followers[a]``: who follows a;
     ``uses[platform]``: boolean per user."""
     rng = np.random.default_rng([seed, 19])

@@ -81,8 +81,10 @@ def check_corpus_platforms(corpus: pa.Table, platforms: list[Platform], what: st
     have = set(corpus["platform"].to_pylist())
     missing = [p.name for p in platforms if p.name not in have]
     if missing:
-        raise InputError(f"the platform-agnostic strategy needs real posts of every platform; {what} has none for "
-                         f"{', '.join(missing)}")
+        raise InputError(
+            f"the platform-agnostic strategy needs real posts of every platform; {what} has none for "
+            f"{', '.join(missing)}"
+        )
 
 
 POSTS_OUTPUTS = ["posts.parquet", "interactions.parquet"]
@@ -105,7 +107,9 @@ def write_posts(
     return summary
 
 
-def _write_posts(d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table | None, progress: ProgressFn | None) -> dict:
+def _write_posts(
+    d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table | None, progress: ProgressFn | None
+) -> dict:
     age, band, occupation, interests, follows, followers = _read_world(d)
     templates: Templates = load_templates(cfg.prompts_dir)
     pools: dict[str, ExamplePool] = {}
@@ -123,9 +127,17 @@ def _write_posts(d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table |
         check_corpus_platforms(corpus, cfg.platforms)
 
     tasks, uses = plan(
-        age=age, band=band, occupation=occupation, interests=interests, follows=follows,
-        platforms=cfg.platforms, posts_per_user=cfg.posts_per_user, max_users=cfg.max_users,
-        seed=cfg.seed, topics=cfg.topics, topic_of=cfg.topic_of,
+        age=age,
+        band=band,
+        occupation=occupation,
+        interests=interests,
+        follows=follows,
+        platforms=cfg.platforms,
+        posts_per_user=cfg.posts_per_user,
+        max_users=cfg.max_users,
+        seed=cfg.seed,
+        topics=cfg.topics,
+        topic_of=cfg.topic_of,
     )
     store = PostStore(d)
     stored = store.existing()
@@ -148,7 +160,9 @@ def _write_posts(d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table |
     posts = store.consolidate()
     ok = posts.filter(pa.compute.equal(posts["status"], "ok"))
     uses_by = {p.name: uses[:, j] for j, p in enumerate(cfg.platforms)}
-    inter = interactions(ok.select(["post_id", "user_id", "platform", "created_at"]), followers, uses_by, cfg.seed, cfg.interaction_p)
+    inter = interactions(
+        ok.select(["post_id", "user_id", "platform", "created_at"]), followers, uses_by, cfg.seed, cfg.interaction_p
+    )
     atomic_file(d / "interactions.parquet", lambda tmp: pq.write_table(inter, tmp, compression="zstd"))
     return {
         "planned": len(tasks),
@@ -163,8 +177,15 @@ def _write_posts(d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table |
     }
 
 
-def _generate_batch(batch: list[Task], cfg: PostsConfig, backend: Backend, templates: Templates,
-                    pools: dict[str, ExamplePool], platforms: dict[str, Platform], seen: set[str]) -> list[dict]:
+def _generate_batch(
+    batch: list[Task],
+    cfg: PostsConfig,
+    backend: Backend,
+    templates: Templates,
+    pools: dict[str, ExamplePool],
+    platforms: dict[str, Platform],
+    seen: set[str],
+) -> list[dict]:
     state = {t.post_id: {"attempts": 0, "raw": None, "text": None, "failure": None} for t in batch}
     pending = list(batch)
     for attempt in range(cfg.max_attempts):
@@ -174,7 +195,9 @@ def _generate_batch(batch: list[Task], cfg: PostsConfig, backend: Backend, templ
         for t in pending:
             s = task_seed(cfg.seed, t.user_id, t.platform, t.index, attempt)
             rng = np.random.default_rng(s)
-            prompt, ex = build_prompt(cfg.strategy, templates, platforms[t.platform], t.topic, t.author, rng, pools.get(t.platform))
+            prompt, ex = build_prompt(
+                cfg.strategy, templates, platforms[t.platform], t.topic, t.author, rng, pools.get(t.platform)
+            )
             requests.append(Request(prompt=prompt, seed=s, sampling=cfg.sampling))
             examples.append(ex)
         outputs = backend.generate(requests)
@@ -195,11 +218,22 @@ def _generate_batch(batch: list[Task], cfg: PostsConfig, backend: Backend, templ
     rows = []
     for t in batch:
         st = state[t.post_id]
-        rows.append({
-            "post_id": t.post_id, "user_id": t.user_id, "platform": t.platform, "index": t.index,
-            "topic": t.topic, "text": st["text"], "raw_text": st["raw"], "created_at": t.created_at,
-            "strategy": cfg.strategy, "backend": backend.name, "model": backend.model,
-            "status": "ok" if st["text"] is not None else "failed", "attempts": st["attempts"],
-            "failure": st["failure"] if st["text"] is None else None,
-        })
+        rows.append(
+            {
+                "post_id": t.post_id,
+                "user_id": t.user_id,
+                "platform": t.platform,
+                "index": t.index,
+                "topic": t.topic,
+                "text": st["text"],
+                "raw_text": st["raw"],
+                "created_at": t.created_at,
+                "strategy": cfg.strategy,
+                "backend": backend.name,
+                "model": backend.model,
+                "status": "ok" if st["text"] is not None else "failed",
+                "attempts": st["attempts"],
+                "failure": st["failure"] if st["text"] is None else None,
+            }
+        )
     return rows

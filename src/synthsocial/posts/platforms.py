@@ -51,7 +51,9 @@ def resolve(names: str | list[str], overrides: dict[str, dict] | None = None) ->
     out: list[Platform] = []
     for item in items:
         if item not in by_alias:
-            raise ConfigError(f"platform {item!r} is not accepted: use one of {', '.join(PLATFORMS)} (or x, bsky, ig, fb, yt)")
+            raise ConfigError(
+                f"platform {item!r} is not accepted: use one of {', '.join(PLATFORMS)} (or x, bsky, ig, fb, yt)"
+            )
         p = by_alias[item]
         if p not in out:
             out.append(p)
@@ -61,6 +63,8 @@ def resolve(names: str | list[str], overrides: dict[str, dict] | None = None) ->
             o = overrides.get(p.name, {})
             bad = set(o) - known
             if bad:
-                raise ConfigError(f"platforms.{p.name}: unknown key {sorted(bad)[0]!r}; accepted: {', '.join(sorted(known))}")
+                raise ConfigError(
+                    f"platforms.{p.name}: unknown key {sorted(bad)[0]!r}; accepted: {', '.join(sorted(known))}"
+                )
             out[i] = replace(p, **{k: tuple(v) if isinstance(v, list) else v for k, v in o.items()})
     return out

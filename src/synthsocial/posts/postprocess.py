@@ -24,17 +24,14 @@ _REPEAT = re.compile(r"(?<!\S)([\w@#']+)(?:\s+\1(?!\S)){2,}", re.I)
 _HASHTAG = re.compile(r"#\w+")
 _REFUSAL = re.compile(r"\b(?:as an ai|i'?m sorry|i cannot|i can'?t help|language model)\b", re.I)
 _COMMON = set(
-    "the a an to and or but i me my we our you your he she it its they them their is are was were be been "
-    "am do does did have has had not no so of in on at for with from by about as this that these those what "
-    "who how why when where all just can will would could should if then than too very more most out up "
-    "today new love like get got good great one time day".split()
+    ["the", "a", "an", "to", "and", "or", "but", "i", "me", "my", "we", "our", "you", "your", "he", "she", "it", "its", "they", "them", "their", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "not", "no", "so", "of", "in", "on", "at", "for", "with", "from", "by", "about", "as", "this", "that", "these", "those", "what", "who", "how", "why", "when", "where", "all", "just", "can", "will", "would", "could", "should", "if", "then", "than", "too", "very", "more", "most", "out", "up", "today", "new", "love", "like", "get", "got", "good", "great", "one", "time", "day"]
 )
 
 
 def clean(text: str, platform: Platform) -> str:
     t = text.strip()
     for _ in range(3):
-        t = _FIELDS.sub("", _PREFIX.sub("", t.strip("\"“”"))).strip()
+        t = _FIELDS.sub("", _PREFIX.sub("", t.strip('"“”'))).strip()
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "\"'“”":
         t = t[1:-1].strip()
     t = re.sub(r"\[NAME\]", "Sam", t)

@@ -56,10 +56,17 @@ def load_templates(directory: str | Path | None = None) -> Templates:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{base / 'exemplars.toml'}: not valid TOML: {exc}") from None
     exemplars = {k: [tuple(x) for x in v] for k, v in raw.items()}
-    t = Templates(read("platform_aware.txt"), read("platform_aware_example.txt").rstrip("\n"),
-                  read("platform_agnostic.txt"), read("platform_agnostic_example.txt").rstrip("\n"), exemplars)
-    for name, text, fields in (("platform_aware.txt", t.aware, ("{examples}", "{topic}")),
-                               ("platform_agnostic.txt", t.agnostic, ("{examples}", "{topic}"))):
+    t = Templates(
+        read("platform_aware.txt"),
+        read("platform_aware_example.txt").rstrip("\n"),
+        read("platform_agnostic.txt"),
+        read("platform_agnostic_example.txt").rstrip("\n"),
+        exemplars,
+    )
+    for name, text, fields in (
+        ("platform_aware.txt", t.aware, ("{examples}", "{topic}")),
+        ("platform_agnostic.txt", t.agnostic, ("{examples}", "{topic}")),
+    ):
         missing = [f for f in fields if f not in text]
         if missing:
             raise ConfigError(f"prompt template {name} lacks the placeholder {missing[0]}")
@@ -125,12 +132,19 @@ def build_prompt(
             raise ConfigError(f"no example posts for platform {platform.name!r} in exemplars.toml")
         pick = [ex[i] for i in rng.permutation(len(ex))[:N_EXAMPLES]]
         lines = "".join(templates.aware_example.format(author=a, topic=t, text=x) + "\n" for a, t, x in pick)
-        text = templates.aware.format(platform=platform.display.split(" (")[0], examples=lines, topic=topic.lower(), author=author)
+        text = templates.aware.format(
+            platform=platform.display.split(" (")[0], examples=lines, topic=topic.lower(), author=author
+        )
         return text.rstrip(), [x for _, _, x in pick]
     if strategy == "platform-agnostic":
         if pool is None or not pool.texts:
-            raise InputError(f"the platform-agnostic strategy needs real {platform.name} posts: give --corpus with that platform")
-        pick = [_shorten(" ".join(x.split()), max(2 * platform.typical_chars, 200)) for x in pool.choose(topic, N_EXAMPLES, rng)]
+            raise InputError(
+                f"the platform-agnostic strategy needs real {platform.name} posts: give --corpus with that platform"
+            )
+        pick = [
+            _shorten(" ".join(x.split()), max(2 * platform.typical_chars, 200))
+            for x in pool.choose(topic, N_EXAMPLES, rng)
+        ]
         lines = "".join(templates.agnostic_example.format(text=x) + "\n" for x in pick)
         return templates.agnostic.format(examples=lines, topic=topic.lower(), author=author).rstrip(), pick
     raise ConfigError(f"strategy {strategy!r} is not accepted: use {' or '.join(STRATEGIES)}")

@@ -46,14 +46,18 @@ class PostStore:
         self.final = self.dir / "posts.parquet"
 
     def _tables(self) -> list[pa.Table]:
-        files = ([self.final] if self.final.exists() else []) + (sorted(self.parts.glob("part-*.parquet")) if self.parts.exists() else [])
+        files = ([self.final] if self.final.exists() else []) + (
+            sorted(self.parts.glob("part-*.parquet")) if self.parts.exists() else []
+        )
         tables = []
         for f in files:
             try:
                 tables.append(pq.read_table(f, schema=SCHEMA))
             except (pa.ArrowException, OSError) as exc:
-                raise InputError(f"{f}: stored posts that cannot be read ({' '.join(str(exc).split())[:120]}); "
-                                 "remove the file to write those posts again") from None
+                raise InputError(
+                    f"{f}: stored posts that cannot be read ({' '.join(str(exc).split())[:120]}); "
+                    "remove the file to write those posts again"
+                ) from None
         return tables
 
     def existing(self) -> pa.Table:
@@ -75,7 +79,9 @@ class PostStore:
     def consolidate(self) -> pa.Table:
         table = self.existing()
         if table.num_rows:
-            order = pc.sort_indices(table, sort_keys=[("user_id", "ascending"), ("platform", "ascending"), ("index", "ascending")])
+            order = pc.sort_indices(
+                table, sort_keys=[("user_id", "ascending"), ("platform", "ascending"), ("index", "ascending")]
+            )
             table = table.take(order)
             ids = table["post_id"].to_pylist()
             keep = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]

@@ -22,10 +22,7 @@ import pyarrow as pa
 from ..homophily.maps import embed
 
 _STOP = set(
-    "the a an to and or but i me my we our you your he she it its they them their is are was were be been am do "
-    "does did have has had not no so of in on at for with from by about as this that these those what who how why "
-    "when where all just can will would could should if then than too very more most out up get got like one im "
-    "dont its thats youre ive really know think people user name http https www com amp".split()
+    ["the", "a", "an", "to", "and", "or", "but", "i", "me", "my", "we", "our", "you", "your", "he", "she", "it", "its", "they", "them", "their", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "not", "no", "so", "of", "in", "on", "at", "for", "with", "from", "by", "about", "as", "this", "that", "these", "those", "what", "who", "how", "why", "when", "where", "all", "just", "can", "will", "would", "could", "should", "if", "then", "than", "too", "very", "more", "most", "out", "up", "get", "got", "like", "one", "im", "dont", "its", "thats", "youre", "ive", "really", "know", "think", "people", "user", "name", "http", "https", "www", "com", "amp"]
 )
 _WORD = re.compile(r"[a-z][a-z']{2,}")
 
@@ -42,7 +39,9 @@ def _tokens(text: str) -> list[str]:
     return [w.strip("'") for w in _WORD.findall(text.lower().replace("#", " ")) if w.strip("'") not in _STOP]
 
 
-def extract_topics(corpus: pa.Table, n_topics: int, seed: int = 0, max_posts: int = 20_000) -> tuple[list[Topic], pa.Table, np.ndarray]:
+def extract_topics(
+    corpus: pa.Table, n_topics: int, seed: int = 0, max_posts: int = 20_000
+) -> tuple[list[Topic], pa.Table, np.ndarray]:
     """Topics of a corpus; the corpus with a ``topic`` column; the topic centroids (unit norm)."""
     from scipy.cluster.vq import kmeans2
 
@@ -67,7 +66,9 @@ def extract_topics(corpus: pa.Table, n_topics: int, seed: int = 0, max_posts: in
         scores = {w: tf * np.log1p(avg_words / overall[w]) for w, tf in counts[c].items() if tf >= 2}
         keywords = [w for w, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:8]]
         closest = members[np.argsort(-(vecs[members] @ centroids[c]))[:5]] if members.size else []
-        topics.append(Topic(" ".join(keywords[:3]) or f"topic {c}", keywords, [sample[i] for i in closest], int(members.size)))
+        topics.append(
+            Topic(" ".join(keywords[:3]) or f"topic {c}", keywords, [sample[i] for i in closest], int(members.size))
+        )
     # label every corpus post (sampled ones by their cluster, the rest by nearest centroid)
     all_labels = np.empty(len(texts), dtype=np.int64)
     all_labels[idx] = labels

@@ -12,8 +12,10 @@ LEX = ("chars", "words", "hashtags", "mentions", "urls", "emoji", "pronoun_first
 
 def print_fidelity(r: dict, console: Console) -> None:
     lex = r["lexical"]
-    console.print(f"[bold]fidelity[/]: {r['sizes']['synthetic']:,} synthetic posts against {r['sizes']['real']:,} real posts"
-                  f" (platforms in both: {', '.join(r['platforms']) or 'none'})")
+    console.print(
+        f"[bold]fidelity[/]: {r['sizes']['synthetic']:,} synthetic posts against {r['sizes']['real']:,} real posts"
+        f" (platforms in both: {', '.join(r['platforms']) or 'none'})"
+    )
     t = Table(title="lexical means per post", title_justify="left")
     t.add_column("feature")
     cols = [("all", lex)] + [(p, r["per_platform"][p]["lexical"]) for p in r["platforms"]]
@@ -49,7 +51,9 @@ def print_fidelity(r: dict, console: Console) -> None:
         + (f"; topic consistency {fmt(m['topic_consistency']['difference'], 3)}" if m.get("topic_consistency") else "")
     )
     dis = r["discriminator"]
-    console.print(f"discriminator (real vs synthetic, {dis['folds']}-fold CV, {dis['per_class']:,} per class): accuracy {fmt(dis['accuracy'], 3)} ± {fmt(dis['std'], 3)} (0.5 = indistinguishable)")
+    console.print(
+        f"discriminator (real vs synthetic, {dis['folds']}-fold CV, {dis['per_class']:,} per class): accuracy {fmt(dis['accuracy'], 3)} ± {fmt(dis['std'], 3)} (0.5 = indistinguishable)"
+    )
     pv = r["privacy"]
     console.print(
         f"memorization: longest shared substring max {pv['longest_shared_substring']['max']} chars (mean {pv['longest_shared_substring']['mean']:.1f}); "

@@ -127,18 +127,28 @@ FIDELITY_OUTPUTS = ["fidelity.json", "fidelity_figures"]
 def save_fidelity(result: dict, directory: str | Path) -> None:
     """Write ``fidelity.json`` and ``fidelity_figures/*.png`` into ``directory`` (atomically, under
     its lock; a new directory, an empty one, a world, or one an earlier save wrote)."""
-    with output_directory(directory, "fidelity", accept=("fidelity", "world"), command="fidelity", option="--save") as d:
+    with output_directory(
+        directory, "fidelity", accept=("fidelity", "world"), command="fidelity", option="--save"
+    ) as d:
         _save_fidelity(result, d)
         record(d, FIDELITY_OUTPUTS, "fidelity")
 
 
 def _save_fidelity(result: dict, d: Path) -> None:
     plots_data = result.get("_plots", {})
-    figs = {"lengths": plots.length_histograms(plots_data["chars"]), "platform_rates": plots.platform_rates(plots_data["platform_means"])}
+    figs = {
+        "lengths": plots.length_histograms(plots_data["chars"]),
+        "platform_rates": plots.platform_rates(plots_data["platform_means"]),
+    }
     if plots_data.get("embedding_map"):
         figs["embedding_map"] = plots.embedding_map(plots_data["embedding_map"])
-    _publish(d, "fidelity_figures", {name: _png(fig) for name, fig in figs.items()},
-             {"fidelity.json": json.dumps(to_json_ready(result), indent=2) + "\n"}, "the fidelity results")
+    _publish(
+        d,
+        "fidelity_figures",
+        {name: _png(fig) for name, fig in figs.items()},
+        {"fidelity.json": json.dumps(to_json_ready(result), indent=2) + "\n"},
+        "the fidelity results",
+    )
 
 
 def _fidelity_section(d: Path) -> str:
@@ -150,14 +160,18 @@ def _fidelity_section(d: Path) -> str:
     try:
         return _fidelity_html(d, json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise InputError(f"{path}: not a fidelity result written by `synthsocial fidelity --save` ({type(exc).__name__}: "
-                         f"{str(exc)[:80]}); write it again or remove it") from None
+        raise InputError(
+            f"{path}: not a fidelity result written by `synthsocial fidelity --save` ({type(exc).__name__}: "
+            f"{str(exc)[:80]}); write it again or remove it"
+        ) from None
 
 
 def _fidelity_html(d: Path, r: dict) -> str:
     lex = r["lexical"]
-    rows = [[f, _f(lex["synthetic"]["means"][f], 2), _f(lex["real"]["means"][f], 2)]
-            for f in ("chars", "words", "hashtags", "mentions", "urls", "emoji", "readability", "sentiment")]
+    rows = [
+        [f, _f(lex["synthetic"]["means"][f], 2), _f(lex["real"]["means"][f], 2)]
+        for f in ("chars", "words", "hashtags", "mentions", "urls", "emoji", "readability", "sentiment")
+    ]
     dist = lex["distances"]
     sem = r.get("semantic") or {}
     sep = r["multiplatform"]["separability"]
@@ -167,7 +181,10 @@ def _fidelity_html(d: Path, r: dict) -> str:
         ["vocabulary overlap (Jaccard)", _f(dist["vocabulary_jaccard"], 3)],
         ["nearest-real similarity (mean)", _f(sem.get("nearest_real_similarity", {}).get("mean"), 3)],
         ["Fréchet distance of embeddings", _f(sem.get("frechet_distance"), 3)],
-        ["platform classifier: held-out real / synthetic", f"{_f(sep['real_accuracy'], 3)} / {_f(sep['synthetic_accuracy'], 3)}"],
+        [
+            "platform classifier: held-out real / synthetic",
+            f"{_f(sep['real_accuracy'], 3)} / {_f(sep['synthetic_accuracy'], 3)}",
+        ],
         ["cross-platform differences (r)", _f(r["multiplatform"]["cross_platform_differences"]["correlation"], 3)],
         ["discriminator accuracy (0.5 = indistinguishable)", _f(r["discriminator"]["accuracy"], 3)],
         ["posts sharing a word 8-gram with the real corpus", _f(r["privacy"]["share_with_shared_8gram"], 3)],
@@ -191,7 +208,9 @@ def build_report(directory: str | Path, reference: str = "bluesky", seed: int = 
     """Measure the world in ``directory`` and write its report (and ``metrics.json`` unless
     ``metrics`` is false); return the HTML path. Holds the world's lock."""
     if not Path(directory).is_dir():
-        raise InputError(f"{directory}: not a directory; `synthsocial report` takes a world directory written by `generate`")
+        raise InputError(
+            f"{directory}: not a directory; `synthsocial report` takes a world directory written by `generate`"
+        )
     with output_directory(directory, "world", command="report", must_exist=True, option="DIR", check=check_world) as d:
         outputs = ["report.html", "figures"] + (["metrics.json"] if metrics else [])
         path = _build_report(d, reference, seed, outputs)
@@ -207,30 +226,64 @@ def _build_report(d: Path, reference: str, seed: int, outputs: list[str]) -> Pat
 
     figures: dict[str, bytes] = {
         "metrics_vs_reference": _png(plots.metrics_vs_reference(result)),
-        "degree_distributions": _png(plots.degree_distributions(
-            g.out_degree() if g.directed else g.degree(), g.in_degree() if g.directed else None, g.directed)),
+        "degree_distributions": _png(
+            plots.degree_distributions(
+                g.out_degree() if g.directed else g.degree(), g.in_degree() if g.directed else None, g.directed
+            )
+        ),
         "ned_contributions": _png(plots.ned_contributions(result)),
     }
     hom_fig = plots.homophily_ratios(result)
     if hom_fig is not None:
         figures["homophily"] = _png(hom_fig)
     small, small_comm, names, what = _small_network(d, g, communities, seed)
-    figures["community_network"] = _png(plots.community_network(
-        small, small_comm, names, seed, f"Follower network of {small.n} users, coloured by Louvain community"))
+    figures["community_network"] = _png(
+        plots.community_network(
+            small, small_comm, names, seed, f"Follower network of {small.n} users, coloured by Louvain community"
+        )
+    )
 
-    comparison = [[LABELS.get(k, k), _f(c["value"]) + (f" ± {result['standard_errors'][k]:.4f}" if result["standard_errors"].get(k) else ""),
-                   _f(c["reference"]), f"{c['relative_error']:+.1%}" if c["relative_error"] is not None else "-"]
-                  for k, c in result["comparison"].items()]
-    ned_rows = [[form, f"{result['ned'][form]['value']:.3f}",
-                 ", ".join(f"{LABELS[k]} {v:.0%}" for k, v in result["ned"][form]["contributions"].items())]
-                for form in ("fixed", "minmax")]
-    extra = [[label, _f(m["out_degree"][key], 3), _f(m["in_degree"][key], 3)]
-             for key, label in (("mean", "mean"), ("median", "median"), ("max", "max"), ("gini", "Gini"),
-                                ("power_law_alpha", "power-law alpha"), ("power_law_xmin", "power-law x_min"))]
+    comparison = [
+        [
+            LABELS.get(k, k),
+            _f(c["value"]) + (f" ± {result['standard_errors'][k]:.4f}" if result["standard_errors"].get(k) else ""),
+            _f(c["reference"]),
+            f"{c['relative_error']:+.1%}" if c["relative_error"] is not None else "-",
+        ]
+        for k, c in result["comparison"].items()
+    ]
+    ned_rows = [
+        [
+            form,
+            f"{result['ned'][form]['value']:.3f}",
+            ", ".join(f"{LABELS[k]} {v:.0%}" for k, v in result["ned"][form]["contributions"].items()),
+        ]
+        for form in ("fixed", "minmax")
+    ]
+    extra = [
+        [label, _f(m["out_degree"][key], 3), _f(m["in_degree"][key], 3)]
+        for key, label in (
+            ("mean", "mean"),
+            ("median", "median"),
+            ("max", "max"),
+            ("gini", "Gini"),
+            ("power_law_alpha", "power-law alpha"),
+            ("power_law_xmin", "power-law x_min"),
+        )
+    ]
     hom = result.get("homophily", {})
-    hom_rows = [[k, _f(a.get("edge_share"), 3), _f(a.get("random_share"), 3), _f(a.get("ratio"), 2),
-                 _f(a.get("numeric_assortativity", a.get("assortativity")), 3), _f(a.get("nmi"), 3), _f(a.get("purity"), 3)]
-                for k, a in hom.get("attributes", {}).items()]
+    hom_rows = [
+        [
+            k,
+            _f(a.get("edge_share"), 3),
+            _f(a.get("random_share"), 3),
+            _f(a.get("ratio"), 2),
+            _f(a.get("numeric_assortativity", a.get("assortativity")), 3),
+            _f(a.get("nmi"), 3),
+            _f(a.get("purity"), 3),
+        ]
+        for k, a in hom.get("attributes", {}).items()
+    ]
     prof_header, prof_rows = _profile_rows(hom.get("communities", []))
 
     def img(name: str, alt: str) -> str:
@@ -250,24 +303,24 @@ figure {{ margin: 1em 0; }} img {{ max-width: 100%; }} figcaption {{ font-size: 
 .note {{ font-size: 0.85em; color: #555; }}
 </style></head><body>
 <h1>synthsocial report: {html.escape(d.name)}</h1>
-<p>{g.n:,} users, {g.m:,} follow edges (average out-degree {m['avg_out_degree']:.1f}); reference: {html.escape(result['reference']['name'])}
-({html.escape(result['reference'].get('source', ''))}).</p>
+<p>{g.n:,} users, {g.m:,} follow edges (average out-degree {m["avg_out_degree"]:.1f}); reference: {html.escape(result["reference"]["name"])}
+({html.escape(result["reference"].get("source", ""))}).</p>
 <h2>Structure (paper, section IV-A)</h2>
 {_table(comparison, ["metric", "value", "reference", "relative error"])}
-<p class="note">Clustering: {html.escape(result['methods']['clustering'])}. ASPL: {html.escape(result['methods']['aspl'])}.
-Modularity: {html.escape(result['methods']['modularity'])}. Density: {html.escape(result['methods']['density'])}.</p>
+<p class="note">Clustering: {html.escape(result["methods"]["clustering"])}. ASPL: {html.escape(result["methods"]["aspl"])}.
+Modularity: {html.escape(result["methods"]["modularity"])}. Density: {html.escape(result["methods"]["density"])}.</p>
 {img("metrics_vs_reference", "Each structural metric of this world next to the reference (error bars: standard error of sampled estimates).")}
 <h2>Normalised Euclidean distance</h2>
 {_table(ned_rows, ["form", "NED", "share of squared distance"])}
-<p class="note">Fixed scale: absolute differences, density as log10 difference over 6 decades. Paper: min-max normalisation over the compared set ({html.escape(', '.join(result['ned']['minmax']['set']))}).</p>
+<p class="note">Fixed scale: absolute differences, density as log10 difference over 6 decades. Paper: min-max normalisation over the compared set ({html.escape(", ".join(result["ned"]["minmax"]["set"]))}).</p>
 {img("ned_contributions", "Which metrics make up the distance to the reference.")}
 <h2>Degrees</h2>
 {_table(extra, ["measure", "out-degree", "in-degree"])}
-<p>Reciprocity {_f(m['reciprocity'], 3)}; degree assortativity (out-in) {_f(m['degree_assortativity'], 3)}; {_f(m['communities'])} Louvain communities.</p>
+<p>Reciprocity {_f(m["reciprocity"], 3)}; degree assortativity (out-in) {_f(m["degree_assortativity"], 3)}; {_f(m["communities"])} Louvain communities.</p>
 {img("degree_distributions", "Complementary CDF of in- and out-degrees on log-log axes.")}
 <h2>Homophily (paper, section IV-D)</h2>
 {_table(hom_rows, ["attribute", "edges with equal value", "random pairs", "ratio", "assortativity", "NMI with communities", "purity"])}
-<p class="note">Edge shares from {hom.get('edges_scored', 0):,} of {hom.get('edges_total', 0):,} edges.</p>
+<p class="note">Edge shares from {hom.get("edges_scored", 0):,} of {hom.get("edges_total", 0):,} edges.</p>
 {img("homophily", "Share of follow edges joining users with equal attribute values, against random pairs.")}
 <h3>The largest communities</h3>
 {_table(prof_rows, prof_header)}

@@ -39,7 +39,9 @@ def metrics_vs_reference(result: dict) -> plt.Figure:
 def degree_distributions(out_deg: np.ndarray, in_deg: np.ndarray | None, directed: bool) -> plt.Figure:
     """Complementary CDF of the degrees on log-log axes."""
     fig, ax = plt.subplots(figsize=(5.5, 4), constrained_layout=True)
-    series = [("out-degree", out_deg, OURS), ("in-degree", in_deg, "#d9822b")] if directed else [("degree", out_deg, OURS)]
+    series = (
+        [("out-degree", out_deg, OURS), ("in-degree", in_deg, "#d9822b")] if directed else [("degree", out_deg, OURS)]
+    )
     for label, deg, colour in series:
         d = np.sort(deg[deg > 0])
         if d.size == 0:
@@ -64,7 +66,9 @@ def ned_contributions(result: dict) -> plt.Figure:
     for i, (form, label) in enumerate(forms):
         ned = result["ned"][form]
         shares = [ned["contributions"][k] for k in NED_METRICS]
-        ax.barh(y + (i - 0.5) * h, shares, height=h, label=f"{label}: NED {ned['value']:.3f}", color=[OURS, "#d9822b"][i])
+        ax.barh(
+            y + (i - 0.5) * h, shares, height=h, label=f"{label}: NED {ned['value']:.3f}", color=[OURS, "#d9822b"][i]
+        )
     ax.set_yticks(y, [LABELS[k] for k in NED_METRICS])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
@@ -76,7 +80,11 @@ def ned_contributions(result: dict) -> plt.Figure:
 
 def homophily_ratios(result: dict) -> plt.Figure | None:
     """Edges joining equal values against random pairs, per attribute."""
-    attrs = {k: v for k, v in (result.get("homophily") or {}).get("attributes", {}).items() if v.get("edge_share") is not None}
+    attrs = {
+        k: v
+        for k, v in (result.get("homophily") or {}).get("attributes", {}).items()
+        if v.get("edge_share") is not None
+    }
     if not attrs:
         return None
     names = list(attrs)
@@ -102,13 +110,16 @@ def community_network(graph, communities: np.ndarray, labels: list[str], seed: i
     pos = nx.spring_layout(g.to_undirected(), seed=seed, k=1.6 / np.sqrt(max(len(labels), 1)))
     cmap = plt.get_cmap("tab10")
     fig, ax = plt.subplots(figsize=(8, 7), constrained_layout=True)
-    nx.draw_networkx_edges(g, pos, ax=ax, alpha=0.35, arrows=True, arrowsize=8, width=0.7,
-                           connectionstyle="arc3,rad=0.08", node_size=380)
+    nx.draw_networkx_edges(
+        g, pos, ax=ax, alpha=0.35, arrows=True, arrowsize=8, width=0.7, connectionstyle="arc3,rad=0.08", node_size=380
+    )
     colours = [cmap(int(c) % 10) for c in communities]
     nx.draw_networkx_nodes(g, pos, ax=ax, node_color=colours, node_size=380, edgecolors="white", linewidths=0.8)
     nx.draw_networkx_labels(g, pos, labels=dict(enumerate(labels)), ax=ax, font_size=7)
     for c in np.unique(communities):
-        ax.scatter([], [], color=cmap(int(c) % 10), label=f"community {int(c) + 1} ({int((communities == c).sum())} users)")
+        ax.scatter(
+            [], [], color=cmap(int(c) % 10), label=f"community {int(c) + 1} ({int((communities == c).sum())} users)"
+        )
     ax.legend(loc="upper left", fontsize=7, frameon=False)
     ax.set_title(title, fontsize=10)
     ax.axis("off")
@@ -121,7 +132,14 @@ def length_histograms(chars: dict) -> plt.Figure:
     hi = max(float(np.percentile(np.concatenate([chars["synthetic"], chars["real"]]), 99)), 10.0)
     bins = np.linspace(0, hi, 40)
     ax.hist(chars["real"], bins=bins, alpha=0.55, density=True, color=REF, label=f"real (n={len(chars['real']):,})")
-    ax.hist(chars["synthetic"], bins=bins, alpha=0.55, density=True, color=OURS, label=f"synthetic (n={len(chars['synthetic']):,})")
+    ax.hist(
+        chars["synthetic"],
+        bins=bins,
+        alpha=0.55,
+        density=True,
+        color=OURS,
+        label=f"synthetic (n={len(chars['synthetic']):,})",
+    )
     ax.set_xlabel("characters per post")
     ax.set_ylabel("density")
     ax.set_title("Post length")
@@ -156,7 +174,9 @@ def embedding_map(m: dict) -> plt.Figure:
         for s, marker, alpha in (("real", "o", 0.25), ("synthetic", "x", 0.7)):
             sel = (plat == p) & (src == s)
             if sel.any():
-                ax.scatter(xy[sel, 0], xy[sel, 1], s=10, marker=marker, alpha=alpha, color=cmap(j % 10), label=f"{p} ({s})")
+                ax.scatter(
+                    xy[sel, 0], xy[sel, 1], s=10, marker=marker, alpha=alpha, color=cmap(j % 10), label=f"{p} ({s})"
+                )
     ax.set_xlabel("first principal component")
     ax.set_ylabel("second principal component")
     ax.set_title("Post embeddings (MiniLM), real and synthetic")
@@ -166,8 +186,14 @@ def embedding_map(m: dict) -> plt.Figure:
 
 def _method_styles(methods: list[str]) -> dict[str, dict]:
     cmap = plt.get_cmap("tab10")
-    return {m: {"color": OURS if m == "synthsocial" else cmap(i % 10), "lw": 2.5 if m == "synthsocial" else 1.2,
-                "marker": "o" if m == "synthsocial" else "."} for i, m in enumerate(methods)}
+    return {
+        m: {
+            "color": OURS if m == "synthsocial" else cmap(i % 10),
+            "lw": 2.5 if m == "synthsocial" else 1.2,
+            "marker": "o" if m == "synthsocial" else ".",
+        }
+        for i, m in enumerate(methods)
+    }
 
 
 def benchmark_metrics(rows: list[dict], reference: dict, sizes: list[int]) -> plt.Figure:
@@ -180,8 +206,16 @@ def benchmark_metrics(rows: list[dict], reference: dict, sizes: list[int]) -> pl
         for m in methods:
             rs = sorted((r for r in rows if r["method"] == m and r[k] is not None), key=lambda r: r["size"])
             if rs:
-                ax.errorbar([r["size"] for r in rs], [r[k] for r in rs], yerr=[r[f"{k}_std"] for r in rs], label=m,
-                            color=style[m]["color"], lw=style[m]["lw"], marker=style[m]["marker"], capsize=2)
+                ax.errorbar(
+                    [r["size"] for r in rs],
+                    [r[k] for r in rs],
+                    yerr=[r[f"{k}_std"] for r in rs],
+                    label=m,
+                    color=style[m]["color"],
+                    lw=style[m]["lw"],
+                    marker=style[m]["marker"],
+                    capsize=2,
+                )
         ref = reference["metrics"].get(k)
         if isinstance(ref, (int, float)):
             ax.axhline(ref, color="black", ls="--", lw=1, label=f"reference: {Path(str(reference['name'])).name}")
@@ -200,12 +234,19 @@ def benchmark_ned(rows: list[dict], sizes: list[int]) -> plt.Figure:
     """The paper's Figure 3: NED to the reference per method, one group of bars per size."""
     methods = list(dict.fromkeys(r["method"] for r in rows))
     style = _method_styles(methods)
-    fig, axes = plt.subplots(1, len(sizes), figsize=(max(4.5, 0.5 * len(methods)) * len(sizes), 4), constrained_layout=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(sizes), figsize=(max(4.5, 0.5 * len(methods)) * len(sizes), 4), constrained_layout=True, squeeze=False
+    )
     for ax, size in zip(axes[0], sizes):
         rs = {r["method"]: r for r in rows if r["size"] == size}
         x = np.arange(len(methods))
-        ax.bar(x, [rs[m]["ned"] if m in rs else 0 for m in methods], yerr=[rs[m]["ned_std"] if m in rs else 0 for m in methods],
-               color=[style[m]["color"] for m in methods], capsize=3)
+        ax.bar(
+            x,
+            [rs[m]["ned"] if m in rs else 0 for m in methods],
+            yerr=[rs[m]["ned_std"] if m in rs else 0 for m in methods],
+            color=[style[m]["color"] for m in methods],
+            capsize=3,
+        )
         ax.set_xticks(x, methods, rotation=45, ha="right", fontsize=8)
         ax.set_title(f"{size:,} nodes", fontsize=10)
         ax.set_ylabel("NED to the reference (lower is closer)")

@@ -39,8 +39,12 @@ def print_evaluation(r: dict, console: Console) -> None:
         err = se.get(key)
         shown = fmt(val) + (f" ± {err:.4f}" if err else "")
         cmp_ = r["comparison"].get(key)
-        t.add_row(label, shown, fmt(cmp_["reference"]) if cmp_ else "-",
-                  f"{cmp_['relative_error']:+.1%}" if cmp_ and cmp_["relative_error"] is not None else "-")
+        t.add_row(
+            label,
+            shown,
+            fmt(cmp_["reference"]) if cmp_ else "-",
+            f"{cmp_['relative_error']:+.1%}" if cmp_ and cmp_["relative_error"] is not None else "-",
+        )
     console.print(t)
     ned = Table(title="NED (lower is closer)", title_justify="left")
     ned.add_column("form")
@@ -48,7 +52,11 @@ def print_evaluation(r: dict, console: Console) -> None:
     ned.add_column("share of squared distance by metric")
     for form in ("fixed", "minmax"):
         n = r["ned"][form]
-        shares = ", ".join(f"{LABELS[k].split(' (')[0]} {v:.0%}" for k, v in sorted(n["contributions"].items(), key=lambda kv: -kv[1]) if v > 0.005)
+        shares = ", ".join(
+            f"{LABELS[k].split(' (')[0]} {v:.0%}"
+            for k, v in sorted(n["contributions"].items(), key=lambda kv: -kv[1])
+            if v > 0.005
+        )
         label = "fixed scale" if form == "fixed" else f"paper (min-max over {len(n['set'])})"
         if "metrics_used" in n:
             label += f" ({len(n['metrics_used'])} metrics)"
@@ -61,8 +69,14 @@ def print_evaluation(r: dict, console: Console) -> None:
     ex.add_column("out-degree" if g["directed"] else "degree", justify="right")
     if g["directed"]:
         ex.add_column("in-degree", justify="right")
-    for key, label in (("mean", "mean"), ("median", "median"), ("max", "max"), ("gini", "Gini"),
-                       ("power_law_alpha", "power-law alpha"), ("power_law_xmin", "power-law x_min")):
+    for key, label in (
+        ("mean", "mean"),
+        ("median", "median"),
+        ("max", "max"),
+        ("gini", "Gini"),
+        ("power_law_alpha", "power-law alpha"),
+        ("power_law_xmin", "power-law x_min"),
+    ):
         row = [label, fmt(m["out_degree"][key], 3)]
         if g["directed"]:
             row.append(fmt(m["in_degree"][key], 3))
@@ -79,7 +93,14 @@ def print_evaluation(r: dict, console: Console) -> None:
             h.add_column(col, justify="left" if col == "attribute" else "right")
         for name, a in hom.items():
             assort = a.get("numeric_assortativity", a.get("assortativity"))
-            h.add_row(name, fmt(a.get("edge_share"), 3), fmt(a.get("random_share"), 3), fmt(a.get("ratio"), 2),
-                      fmt(assort, 3), fmt(a.get("nmi"), 3), fmt(a.get("purity"), 3))
+            h.add_row(
+                name,
+                fmt(a.get("edge_share"), 3),
+                fmt(a.get("random_share"), 3),
+                fmt(a.get("ratio"), 2),
+                fmt(assort, 3),
+                fmt(a.get("nmi"), 3),
+                fmt(a.get("purity"), 3),
+            )
         console.print(h)
     console.print()

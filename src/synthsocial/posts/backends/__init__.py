@@ -29,7 +29,11 @@ def make_backend(kind: str, model: str | None = None, **kw) -> Backend:
         return EmbeddedBackend(model or "gemma3-270m", threads=kw.get("threads"))
     from .openai import OpenAIBackend
 
-    opts = {k: v for k, v in kw.items() if k in ("api_key_env", "timeout", "max_retries", "backoff", "concurrency") and v is not None}
+    opts = {
+        k: v
+        for k, v in kw.items()
+        if k in ("api_key_env", "timeout", "max_retries", "backoff", "concurrency") and v is not None
+    }
     b = OpenAIBackend(kw["base_url"], model, **opts)
     b.check()
     return b

@@ -90,20 +90,30 @@ class EmbeddedBackend:
             raise MissingDependencyError(f"the embedded backend needs llama-cpp-python: {INSTALL}") from None
         self.model = model
         with _quiet_stderr():  # llama.cpp prints load notes from C even with verbose=False
-            self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads or os.cpu_count() or 1, seed=0, verbose=False)
+            self.llm = Llama(
+                model_path=str(path), n_ctx=n_ctx, n_threads=threads or os.cpu_count() or 1, seed=0, verbose=False
+            )
 
     def generate(self, requests: list[Request]) -> list[str]:
         out = []
         for r in requests:
             s = r.sampling
             common = dict(
-                max_tokens=s.max_tokens, temperature=s.temperature, top_p=s.top_p, top_k=s.top_k,
-                repeat_penalty=s.repeat_penalty, frequency_penalty=s.frequency_penalty,
-                presence_penalty=s.presence_penalty, stop=list(r.stop) or None, seed=r.seed,
+                max_tokens=s.max_tokens,
+                temperature=s.temperature,
+                top_p=s.top_p,
+                top_k=s.top_k,
+                repeat_penalty=s.repeat_penalty,
+                frequency_penalty=s.frequency_penalty,
+                presence_penalty=s.presence_penalty,
+                stop=list(r.stop) or None,
+                seed=r.seed,
             )
             try:
                 if r.mode == "chat":
-                    res = self.llm.create_chat_completion(messages=[{"role": a, "content": b} for a, b in r.messages], **common)
+                    res = self.llm.create_chat_completion(
+                        messages=[{"role": a, "content": b} for a, b in r.messages], **common
+                    )
                     out.append(res["choices"][0]["message"]["content"] or "")
                 else:
                     res = self.llm.create_completion(r.prompt, **common)

@@ -30,8 +30,10 @@ def check_base_url(url: str) -> str:
     except (httpx.InvalidURL, TypeError, ValueError):
         ok = False
     if not ok:
-        raise ConfigError(f"--base-url {redact_url(url)!r} is not accepted: use an http:// or https:// URL with a host, "
-                           "for example http://localhost:8000/v1")
+        raise ConfigError(
+            f"--base-url {redact_url(url)!r} is not accepted: use an http:// or https:// URL with a host, "
+            "for example http://localhost:8000/v1"
+        )
     return url
 
 
@@ -66,7 +68,9 @@ class OpenAIBackend:
         self.model = model
         self.key = os.environ.get(api_key_env)
         if self.key is None and "api.openai.com" in self.base_url:
-            raise BackendError(f"no API key: set the environment variable {api_key_env} (the key is never read from the command line)")
+            raise BackendError(
+                f"no API key: set the environment variable {api_key_env} (the key is never read from the command line)"
+            )
         self.key_env = api_key_env
         self.max_retries = max_retries
         self.backoff = backoff
@@ -132,7 +136,9 @@ class OpenAIBackend:
                         f"set a valid key in the environment variable {self.key_env}"
                     )
                 else:
-                    raise BackendError(f"the server at {self.shown_url} answered HTTP {resp.status_code}: {resp.text[:200]!r}")
+                    raise BackendError(
+                        f"the server at {self.shown_url} answered HTTP {resp.status_code}: {resp.text[:200]!r}"
+                    )
             if attempt < self.max_retries:
                 self.retries += 1
                 time.sleep(wait)
