@@ -1,12 +1,13 @@
 # make demo: set up .venv (with the embedded language model) and make a 10,000-user world in demo/:
 # users, follower graph, metrics, posts by 100 users on Twitter and Reddit, report.html (embedded defaults).
 # make test: set up .venv with the test extras (and CPU torch for the embedding tests), run pytest.
+# make lint: ruff check and ruff format --check (CI runs it before the tests).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test install install-test install-llm bench clean
+.PHONY: demo test lint format install install-test install-llm bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,15 @@ demo: install-llm
 
 test: install-test
 	$(BIN)/python -m pytest -q
+
+# make lint: ruff's checks and formatting (CONTRIBUTING.md); make format applies them
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: install-test
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
 
 bench: install
 	$(BIN)/python benchmarks/bench_generate.py

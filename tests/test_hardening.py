@@ -190,7 +190,8 @@ def test_generate_killed_with_sigkill_leaves_nothing_and_reruns_cleanly(tmp_path
     proc.wait()
     assert not out.exists()  # the directory appears only when complete
     leftovers = [p.name for p in tmp_path.iterdir()]
-    # hidden, never mistaken for a world: its temporary directory, and the lock file it held (the lock itself died with it)
+    # hidden, never mistaken for a world: its temporary directory, and the lock file it held (the lock
+    # itself died with it)
     assert all(name.startswith(".w.tmp") or name == ".w.synthsocial-lock" for name in leftovers), leftovers
     r = subprocess.run(
         [exe, "generate", "--nodes", "2000", "--seed", "2", "--out", str(out)], capture_output=True, text=True

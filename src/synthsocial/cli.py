@@ -521,7 +521,8 @@ def posts(
             "--strategy",
             metavar="NAME",
             help="auto (default: platform-agnostic when real posts are given, else platform-aware), "
-            "platform-aware (names the platform; built-in examples) or platform-agnostic (real examples from --corpus).",
+            "platform-aware (names the platform; built-in examples) or platform-agnostic (real examples from "
+            "--corpus).",
         ),
     ] = "auto",
     corpus: Annotated[
@@ -552,7 +553,8 @@ def posts(
         typer.Option(
             "--topics-from",
             metavar="FILE",
-            help="Extract topics from this corpus (MiniLM + k-means; needs the embed extra). Same column options as --corpus.",
+            help="Extract topics from this corpus (MiniLM + k-means; needs the embed extra). Same column options "
+            "as --corpus.",
         ),
     ] = None,
     n_topics: Annotated[
@@ -740,7 +742,8 @@ def posts(
         err.print(
             f"wrote {world}/posts.parquet: {summary['generated']} new posts, {summary['failed']} failed, "
             f"{summary['skipped_existing']} already there{rate}; {summary['posts_total']} posts in all "
-            f"({', '.join(f'{k} {v}' for k, v in summary['by_platform'].items())}); {summary['interactions']} interactions"
+            f"({', '.join(f'{k} {v}' for k, v in summary['by_platform'].items())}); "
+            f"{summary['interactions']} interactions"
         )
 
 
@@ -848,7 +851,8 @@ def calibrate(
         typer.Option(
             "--space",
             metavar="paper|extended",
-            help="optuna: the grid's values, or continuous ranges plus the small-graph factors, gamma, the triadic reading, follow-backs and the influence tail.",
+            help="optuna: the grid's values, or continuous ranges plus the small-graph factors, gamma, the triadic "
+            "reading, follow-backs and the influence tail.",
         ),
     ] = "paper",
     budget: Annotated[
@@ -907,7 +911,8 @@ def calibrate(
         typer.Option(
             "--rank-by",
             metavar="minmax|fixed",
-            help="NED that picks the best point (default: minmax for grid, as the paper; fixed for optuna, what it minimises).",
+            help="NED that picks the best point (default: minmax for grid, as the paper; fixed for optuna, what it "
+            "minimises).",
         ),
     ] = None,
 ) -> None:
@@ -949,7 +954,8 @@ def calibrate(
     )
     if "validation" in summary:
         err.print(
-            f"at {summary['validation']['nodes']:,} users the best point scores fixed-scale NED {summary['validation']['ned_fixed']:.3f}"
+            f"at {summary['validation']['nodes']:,} users the best point scores fixed-scale NED "
+            f"{summary['validation']['ned_fixed']:.3f}"
         )
     err.print(f"wrote {out}/top.md, {out}/best_config.json, {out}/summary.json")
 

@@ -117,7 +117,8 @@ class PopulationConfig(_Model):
         for lo, hi in bands:
             if lo < 0 or hi < lo or lo <= prev_hi:
                 raise ValueError(
-                    f"age bands must be increasing, non-overlapping (low, high) pairs with 0 <= low <= high, got {bands}"
+                    "age bands must be increasing, non-overlapping (low, high) pairs with 0 <= low <= high, "
+                    f"got {bands}"
                 )
             prev_hi = hi
         return bands

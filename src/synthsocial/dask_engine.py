@@ -375,7 +375,8 @@ def _connect(options: DaskOptions, need: int):
             client = Client(options.scheduler, timeout=f"{options.connect_timeout_s}s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise EngineError(
-                f"scheduler = {options.scheduler!r}: cannot reach a Dask scheduler there ({type(exc).__name__}: {exc}); "
+                f"scheduler = {options.scheduler!r}: cannot reach a Dask scheduler there "
+                f"({type(exc).__name__}: {exc}); "
                 "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or leave --scheduler out to "
                 "run on a local cluster"
             ) from None
@@ -429,16 +430,19 @@ def generate_dask(
         fewer = f"use at most {int(ram // need)} --workers, or " if need <= ram else ""
         raise EngineError(
             f"nodes = {n:,} needs about {need / 1e9:.2f} GB per worker; {options.workers} workers on this machine get "
-            f"{ram / options.workers / 1e9:.2f} GB each: {fewer}use a cluster (--scheduler) whose workers have that much memory"
+            f"{ram / options.workers / 1e9:.2f} GB each: {fewer}use a cluster (--scheduler) whose workers have that "
+            "much memory"
         )
     if options.scheduler is None and options.memory_limit is not None and options.memory_limit < need:
         hint = (
-            f" or fewer users per partition (--partition-blocks 1 needs {estimate_worker_memory(n, cfg, 1) / 1e9:.2f} GB)"
+            " or fewer users per partition (--partition-blocks 1 needs "
+            f"{estimate_worker_memory(n, cfg, 1) / 1e9:.2f} GB)"
             if options.partition_blocks > 1
             else ""
         )
         raise EngineError(
-            f"memory limit = {options.memory_limit / 1e9:.2f} GB per worker is too small for {n:,} users in partitions of "
+            f"memory limit = {options.memory_limit / 1e9:.2f} GB per worker is too small for {n:,} users in "
+            "partitions of "
             f"{options.partition_blocks * cfg.block_size:,}: a worker needs about {need / 1e9:.2f} GB; use "
             f"--memory-limit {_gb_up(need)}GB or more{hint}"
         )

@@ -275,7 +275,8 @@ def _build(
     def report_stage() -> dict:
         from .report.html import build_report
 
-        build_report(d, plan.reference, plan.seed, metrics=False)
+        metrics = json.loads((d / "metrics.json").read_text(encoding="utf-8"))  # the evaluate stage's, verified
+        build_report(d, plan.reference, plan.seed, result=metrics)
         return {}
 
     corpus = _corpus_fingerprint(plan.real_corpus)
@@ -298,7 +299,11 @@ def _build(
         run("fidelity", {"reads": reads("posts", "posts.parquet"), "corpus": corpus, "seed": plan.seed}, fidelity)
     else:
         done["fidelity"] = "not requested"
-    report_reads = {**graph, **(reads("fidelity", *OUTPUTS["fidelity"]) if real is not None else {})}
+    report_reads = {
+        **graph,
+        **reads("evaluate", "metrics.json"),
+        **(reads("fidelity", *OUTPUTS["fidelity"]) if real is not None else {}),
+    }
     run(
         "report",
         {"reads": report_reads, "generate": _key(generate_settings), "reference": plan.reference, "seed": plan.seed},

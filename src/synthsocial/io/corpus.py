@@ -61,7 +61,8 @@ def _rows_to_table(rows: list[dict], path: Path, text_col, platform_col, platfor
         platforms = [platform.lower()] * len(keep)
     else:
         raise InputError(
-            f"{path}: no platform column; name it with --platform-col or give --platform NAME for a single-platform file"
+            f"{path}: no platform column; name it with --platform-col or give --platform NAME for a "
+            "single-platform file"
         )
     cols = {"text": [texts[i].strip() for i in keep], "platform": platforms}
     if ocol is not None:

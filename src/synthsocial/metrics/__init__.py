@@ -151,7 +151,9 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
             "aspl": "exact (BFS from every LCC node)"
             if sources == comp.lcc_size
             else f"estimated from {sources} BFS sources",
-            "modularity": f"Louvain (networkit PLM, sequential moves in a random node order drawn from seed {opt.seed})",
+            "modularity": (
+                f"Louvain (networkit PLM, sequential moves in a random node order drawn from seed {opt.seed})"
+            ),
         },
     }
     if opt.homophily:

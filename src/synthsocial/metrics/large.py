@@ -41,7 +41,8 @@ def edge_files(directory: Path) -> list[Path]:
     files = sorted(p.glob("*.parquet")) if p.is_dir() else [p] if p.exists() else []
     if not files:
         raise InputError(
-            f"{directory}: not a synthsocial world (no edges.parquet); expected the output directory of `synthsocial generate`"
+            f"{directory}: not a synthsocial world (no edges.parquet); expected the output directory of "
+            "`synthsocial generate`"
         )
     return files
 

@@ -14,7 +14,10 @@ from ..errors import ConfigError
 BUILTIN: dict[str, dict] = {
     "bluesky": {
         "name": "bluesky",
-        "source": "Failla & Rossetti 2024 Bluesky follower graph, values published in Buitrago Lopez et al. 2025, section IV-B",
+        "source": (
+            "Failla & Rossetti 2024 Bluesky follower graph, values published in Buitrago Lopez et al. 2025, "
+            "section IV-B"
+        ),
         "metrics": {
             "density": 8.6e-6,
             "clustering": 0.262,

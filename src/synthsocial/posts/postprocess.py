@@ -16,7 +16,9 @@ from difflib import SequenceMatcher
 from .platforms import Platform
 
 _PREFIX = re.compile(
-    r"^\s*(?:(?:here(?:'s| is) (?:a|an|my|the) [^:]{0,40}:)|(?:(?:post|tweet|caption|comment|reply)\s*\d*\s*:)|(?:\d{1,2}[.)]\s+))\s*",
+    r"^\s*(?:(?:here(?:'s| is) (?:a|an|my|the) [^:]{0,40}:)"
+    r"|(?:(?:post|tweet|caption|comment|reply)\s*\d*\s*:)"
+    r"|(?:\d{1,2}[.)]\s+))\s*",
     re.I,
 )
 _FIELDS = re.compile(r"^\s*(?:author|topic)\s*:[^|]*\|\s*", re.I)
@@ -24,7 +26,10 @@ _REPEAT = re.compile(r"(?<!\S)([\w@#']+)(?:\s+\1(?!\S)){2,}", re.I)
 _HASHTAG = re.compile(r"#\w+")
 _REFUSAL = re.compile(r"\b(?:as an ai|i'?m sorry|i cannot|i can'?t help|language model)\b", re.I)
 _COMMON = set(
-    ["the", "a", "an", "to", "and", "or", "but", "i", "me", "my", "we", "our", "you", "your", "he", "she", "it", "its", "they", "them", "their", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "not", "no", "so", "of", "in", "on", "at", "for", "with", "from", "by", "about", "as", "this", "that", "these", "those", "what", "who", "how", "why", "when", "where", "all", "just", "can", "will", "would", "could", "should", "if", "then", "than", "too", "very", "more", "most", "out", "up", "today", "new", "love", "like", "get", "got", "good", "great", "one", "time", "day"]
+    "the a an to and or but i me my we our you your he she it its they them their is are was were be been "
+    "am do does did have has had not no so of in on at for with from by about as this that these those what "
+    "who how why when where all just can will would could should if then than too very more most out up "
+    "today new love like get got good great one time day".split()
 )
 
 

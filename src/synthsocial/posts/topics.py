@@ -22,7 +22,10 @@ import pyarrow as pa
 from ..homophily.maps import embed
 
 _STOP = set(
-    ["the", "a", "an", "to", "and", "or", "but", "i", "me", "my", "we", "our", "you", "your", "he", "she", "it", "its", "they", "them", "their", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "not", "no", "so", "of", "in", "on", "at", "for", "with", "from", "by", "about", "as", "this", "that", "these", "those", "what", "who", "how", "why", "when", "where", "all", "just", "can", "will", "would", "could", "should", "if", "then", "than", "too", "very", "more", "most", "out", "up", "get", "got", "like", "one", "im", "dont", "its", "thats", "youre", "ive", "really", "know", "think", "people", "user", "name", "http", "https", "www", "com", "amp"]
+    "the a an to and or but i me my we our you your he she it its they them their is are was were be been am do "
+    "does did have has had not no so of in on at for with from by about as this that these those what who how why "
+    "when where all just can will would could should if then than too very more most out up get got like one im "
+    "dont its thats youre ive really know think people user name http https www com amp".split()
 )
 _WORD = re.compile(r"[a-z][a-z']{2,}")
 

@@ -26,17 +26,20 @@ def print_fidelity(r: dict, console: Console) -> None:
     console.print(t)
     d = lex["distances"]
     console.print(
-        f"length KS {fmt(d['chars_ks'], 3)}, Wasserstein {fmt(d['chars_wasserstein'], 1)} chars; unigram JSD {fmt(d['unigram_jsd'], 3)}; "
+        f"length KS {fmt(d['chars_ks'], 3)}, Wasserstein {fmt(d['chars_wasserstein'], 1)} chars; "
+        f"unigram JSD {fmt(d['unigram_jsd'], 3)}; "
         f"vocabulary overlap {fmt(d['vocabulary_jaccard'], 3)}; top-100 n-gram overlap "
         + ", ".join(f"{n}-gram {v:.0%}" for n, v in d["top_ngram_overlap"].items())
-        + f"; type-token ratio {fmt(lex['synthetic']['type_token_ratio'], 3)} / {fmt(lex['real']['type_token_ratio'], 3)}"
+        + f"; type-token ratio {fmt(lex['synthetic']['type_token_ratio'], 3)}"
+        + f" / {fmt(lex['real']['type_token_ratio'], 3)}"
     )
     s = r.get("semantic")
     if s and "skipped" not in s:
-        n = s["nearest_real_similarity"]
+        n, recall = s["nearest_real_similarity"], s["top_k_recall"]
         console.print(
-            f"semantic: nearest-real similarity mean {n['mean']:.3f} (median {n['median']:.3f}, IQR {n['q1']:.3f}-{n['q3']:.3f}); "
-            f"recall@1/10/100 {s['top_k_recall']['1']:.3f}/{s['top_k_recall']['10']:.3f}/{s['top_k_recall']['100']:.3f}; "
+            f"semantic: nearest-real similarity mean {n['mean']:.3f} (median {n['median']:.3f}, "
+            f"IQR {n['q1']:.3f}-{n['q3']:.3f}); "
+            f"recall@1/10/100 {recall['1']:.3f}/{recall['10']:.3f}/{recall['100']:.3f}; "
             f"within-set similarity {s['within_similarity']['synthetic']:.3f} / {s['within_similarity']['real']:.3f}; "
             f"Fréchet {fmt(s['frechet_distance'], 3)}; topic JSD {s['topic_jsd']:.3f}"
         )
@@ -46,17 +49,20 @@ def print_fidelity(r: dict, console: Console) -> None:
     sep = m["separability"]
     console.print(
         f"multi-platform: platform classifier accuracy on held-out real {fmt(sep['real_accuracy'], 3)}, on synthetic "
-        f"{fmt(sep['synthetic_accuracy'], 3)}; cross-platform differences r = {fmt(m['cross_platform_differences']['correlation'], 3)} "
+        f"{fmt(sep['synthetic_accuracy'], 3)}; "
+        f"cross-platform differences r = {fmt(m['cross_platform_differences']['correlation'], 3)} "
         f"(sign agreement {fmt(m['cross_platform_differences']['sign_agreement'], 3)})"
         + (f"; topic consistency {fmt(m['topic_consistency']['difference'], 3)}" if m.get("topic_consistency") else "")
     )
     dis = r["discriminator"]
     console.print(
-        f"discriminator (real vs synthetic, {dis['folds']}-fold CV, {dis['per_class']:,} per class): accuracy {fmt(dis['accuracy'], 3)} ± {fmt(dis['std'], 3)} (0.5 = indistinguishable)"
+        f"discriminator (real vs synthetic, {dis['folds']}-fold CV, {dis['per_class']:,} per class): "
+        f"accuracy {fmt(dis['accuracy'], 3)} ± {fmt(dis['std'], 3)} (0.5 = indistinguishable)"
     )
     pv = r["privacy"]
     console.print(
-        f"memorization: longest shared substring max {pv['longest_shared_substring']['max']} chars (mean {pv['longest_shared_substring']['mean']:.1f}); "
+        f"memorization: longest shared substring max {pv['longest_shared_substring']['max']} chars "
+        f"(mean {pv['longest_shared_substring']['mean']:.1f}); "
         f"posts sharing a word 8-gram {pv['share_with_shared_8gram']:.1%}; near-duplicates {pv['near_duplicates_text']}"
         + (f" (embedding >= 0.95: {pv['near_duplicates_embedding']})" if "near_duplicates_embedding" in pv else "")
     )

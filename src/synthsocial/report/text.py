@@ -28,7 +28,8 @@ def print_evaluation(r: dict, console: Console) -> None:
     g, m, se = r["graph"], r["metrics"], r["standard_errors"]
     ref = r["reference"]
     console.print(
-        f"[bold]{g['name']}[/]: {g['nodes']:,} nodes, {g['edges']:,} {'directed' if g['directed'] else 'undirected'} edges"
+        f"[bold]{g['name']}[/]: {g['nodes']:,} nodes, "
+        f"{g['edges']:,} {'directed' if g['directed'] else 'undirected'} edges"
         + (f" ({'; '.join(g['notes'])})" if g["notes"] else "")
     )
     t = Table(title=f"structure against {ref['name']}", title_justify="left")
