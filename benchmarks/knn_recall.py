@@ -23,7 +23,6 @@ import numpy as np
 from _doc import write_section
 
 from synthsocial.config import GeneratorConfig
-from synthsocial.graph import Graph
 from synthsocial.links import schedules
 from synthsocial.links.neighbors import knn
 from synthsocial.metrics import EvaluateOptions, profile
@@ -84,9 +83,7 @@ def main() -> None:
     world = ["| eps | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for e in [0.0, *epss]:
         w = generate(args.world_size, seed=1, config={"links": {"knn_eps": e}})
-        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=1, homophily=False))[
-            "metrics"
-        ]
+        m = profile(w.to_graph(), EvaluateOptions(seed=1, homophily=False))["metrics"]
         world.append(f"| {e:g} | " + " | ".join(f"{m[k]:.3f}" for k in keys) + " |")
     block = (
         f"### `python benchmarks/knn_recall.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; {platform.machine()}, "

@@ -14,7 +14,6 @@ import argparse
 import statistics
 
 import synthsocial
-from synthsocial.graph import Graph
 from synthsocial.metrics import EvaluateOptions, profile
 
 BLUESKY = {
@@ -39,7 +38,7 @@ def main() -> None:
             runs = []
             for seed in map(int, args.seeds.split(",")):
                 w = synthsocial.generate(n, seed=seed, config={"links": {"triadic_scope": scope}})
-                g = Graph.from_edges(w.links.source, w.links.target, n)
+                g = w.to_graph()
                 m = profile(g, EvaluateOptions(seed=seed, homophily=False, aspl_sources=200))["metrics"]
                 runs.append(m)
             med = {k: statistics.median(r[k] for r in runs) for k in keys}

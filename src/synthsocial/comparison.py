@@ -96,7 +96,7 @@ def _run(
                 report(f"{name} at {size:,}, run {run + 1}/{runs}")
                 if name == OURS:
                     w = generate(size, seed=run, config=config)
-                    g = Graph(w.n, w.links.source, w.links.target, True)
+                    g = w.to_graph()
                 elif name in SAMPLERS:
                     g = SAMPLERS[name]().sample(reference_graph, size, seed=run)
                 else:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import operator
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +53,7 @@ from .links.popular import attention_cdf, popular_follows
 from .links.triadic import closure_links, probability
 from .population import make_population
 from .population.names import check_locale
+from .resources import ram_bytes
 from .rng import Phase, blocks, check_seed, stream
 from .world import as_config, check_nodes, homophily_points, manifest, semantic_orders
 
@@ -425,7 +425,7 @@ def generate_dask(
             f"workers = {options.workers}, partition_blocks = {options.partition_blocks}: both must be >= 1"
         )
     need = estimate_worker_memory(n, cfg, options.partition_blocks)
-    ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    ram = ram_bytes()
     if options.scheduler is None and options.memory_limit is None and need > ram / options.workers:
         fewer = f"use at most {int(ram // need)} --workers, or " if need <= ram else ""
         raise EngineError(

@@ -28,6 +28,17 @@ def sorted_unique_pairs(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.nd
     return rows, a.indices.astype(np.int64)
 
 
+def symmetric_adjacency(n: int, src: np.ndarray, dst: np.ndarray, dtype=np.int8) -> sp.csr_array:
+    """The binary symmetric adjacency (CSR, sorted neighbour lists) of the pairs (src, dst):
+    j is a neighbour of i when (i, j) or (j, i) is a pair."""
+    a = sp.csr_array(
+        (np.ones(2 * src.size, dtype=dtype), (np.concatenate([src, dst]), np.concatenate([dst, src]))), shape=(n, n)
+    )
+    a.sum_duplicates()
+    a.data[:] = 1
+    return a
+
+
 def _strictly_sorted(src: np.ndarray, dst: np.ndarray) -> bool:
     """Already sorted by (src, dst) without repeats (our own edge files are)?"""
     if src.size < 2:
@@ -95,6 +106,11 @@ class Graph:
         if not self.directed:
             return self.source, self.target
         return sorted_unique_pairs(np.minimum(self.source, self.target), np.maximum(self.source, self.target), self.n)
+
+    @cached_property
+    def neighbours(self) -> sp.csr_array:
+        """The undirected projection as a binary symmetric CSR adjacency (sorted neighbour lists)."""
+        return symmetric_adjacency(self.n, *self.undirected_pairs)
 
     def out_degree(self) -> np.ndarray:
         return np.bincount(self.source, minlength=self.n)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import platform
 import time
 from dataclasses import dataclass, field
@@ -15,10 +14,12 @@ import pyarrow as pa
 from . import __version__
 from .config import GeneratorConfig
 from .errors import ConfigError
+from .graph import Graph
 from .homophily import project, semantic_rank
 from .links import LinkResult, ProgressFn, form_links
 from .population import Population, make_population
 from .population.names import check_locale
+from .resources import ram_bytes
 from .rng import check_seed
 
 MIN_NODES = 2
@@ -62,6 +63,11 @@ class World:
             self.semantic_orders,
             self.timings,
         )
+
+    def to_graph(self) -> Graph:
+        """The follower graph as every measure reads it (:class:`~synthsocial.graph.Graph`; edges
+        are already sorted and unique), without the user attributes."""
+        return Graph(self.n, self.links.source, self.links.target, True)
 
     def to_networkx(self, lists_as_strings: bool = False):
         """A ``networkx.DiGraph`` with every user attribute on its node.
@@ -194,7 +200,7 @@ def estimate_memory(n: int) -> int:
 
 def check_fits(n: int) -> None:
     """Refuse, before any work, a world the local engine cannot hold in 80% of this machine's RAM."""
-    ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    ram = ram_bytes()
     need = estimate_memory(n)
     if need > 0.8 * ram:
         raise ConfigError(

@@ -57,14 +57,6 @@ def induced(graph: Graph, nodes: np.ndarray) -> Graph:
     )
 
 
-def _neighbours(graph: Graph) -> sp.csr_array:
-    lo, hi = graph.undirected_pairs
-    return sp.csr_array(
-        (np.ones(2 * lo.size, dtype=np.int8), (np.concatenate([lo, hi]), np.concatenate([hi, lo]))),
-        shape=(graph.n, graph.n),
-    )
-
-
 class RandomNode:
     name = "random_node"
 
@@ -79,7 +71,7 @@ class _Walk:
     def sample(self, graph: Graph, n: int, seed: int = 0) -> Graph:
         _check(graph, n)
         rng = np.random.default_rng(seed)
-        adj = _neighbours(graph)
+        adj = graph.neighbours
         indptr, indices = adj.indptr, adj.indices
         deg = np.diff(indptr)
         seen = np.zeros(graph.n, dtype=bool)
@@ -125,7 +117,7 @@ class ForestFire:
     def sample(self, graph: Graph, n: int, seed: int = 0) -> Graph:
         _check(graph, n)
         rng = np.random.default_rng(seed)
-        adj = _neighbours(graph)
+        adj = graph.neighbours
         indptr, indices = adj.indptr, adj.indices
         burnt = np.zeros(graph.n, dtype=bool)
         count = 0

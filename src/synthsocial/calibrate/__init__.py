@@ -119,14 +119,11 @@ def _calibrate(
         "best": {k: best[k] for k in ("key", "params", "metrics", "ned", "ned_fixed")},
     }
     if validate:
-        from ..graph import Graph
         from ..metrics import EvaluateOptions, profile
         from ..world import generate
 
         w = generate(10 * nodes, seed=seed, config=cfg)
-        m = profile(Graph(w.n, w.links.source, w.links.target, True), EvaluateOptions(seed=seed, homophily=False))[
-            "metrics"
-        ]
+        m = profile(w.to_graph(), EvaluateOptions(seed=seed, homophily=False))["metrics"]
         summary["validation"] = {
             "nodes": 10 * nodes,
             "metrics": {k: m[k] for k in (*metrics, "avg_out_degree")},

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from ..graph import sorted_unique_pairs
+from ..graph import sorted_unique_pairs, symmetric_adjacency
 from ..rng import Phase, blocks, stream
 from . import schedules
 from .followback import follow_backs
@@ -60,14 +60,7 @@ def _index(a: np.ndarray, n: int) -> np.ndarray:
 
 def _undirected(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_array:
     """The bidirectional map H as a binary symmetric CSR matrix."""
-    src, dst = _index(src, n), _index(dst, n)
-    h = sp.csr_array(
-        (np.ones(2 * src.size, dtype=np.int32), (np.concatenate([src, dst]), np.concatenate([dst, src]))),
-        shape=(n, n),
-    )
-    h.sum_duplicates()
-    h.data[:] = 1
-    return h
+    return symmetric_adjacency(n, _index(src, n), _index(dst, n), dtype=np.int32)
 
 
 def _directed(n: int, src: np.ndarray, dst: np.ndarray) -> sp.csr_array:

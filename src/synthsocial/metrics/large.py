@@ -17,7 +17,6 @@ metrics and says so.
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,9 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..io.ownership import warn_if_changed
 from ..io.readers import check_integer_columns, damaged
+from ..resources import ram_bytes
 from .degrees import summary
+from .structure import wedge_clustering
 
 BYTES_PER_EDGE_IN_MEMORY = 120  # profile(): measured at 10^6 users (7 GB for 6 x 10^7 edges)
 _CHUNK_ENTRIES = 100_000_000  # adjacency entries built per pass over the edge files
@@ -66,7 +67,7 @@ def world_size(directory: Path) -> tuple[int, int]:
 
 def fits_in_memory(edges: int) -> bool:
     """Whether the in-memory profile of ``edges`` edges fits in 60% of this machine's RAM."""
-    ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    ram = ram_bytes()
     return edges * BYTES_PER_EDGE_IN_MEMORY <= 0.6 * ram
 
 
@@ -77,7 +78,7 @@ def streaming_memory(users: int, edges: int) -> int:
 
 
 def check_streaming_fits(directory: Path, users: int, edges: int) -> None:
-    ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    ram = ram_bytes()
     need = streaming_memory(users, edges)
     if need > 0.8 * ram:
         raise InputError(
@@ -183,23 +184,6 @@ class Adjacency:
         return (lo < self.indptr[a + 1]) & (self.indices[pos] == b)
 
 
-def _clustering(adj: Adjacency, trials: int, rng: np.random.Generator) -> tuple[float, float]:
-    """structure.clustering's wedge estimator on the streamed adjacency."""
-    eligible = np.flatnonzero(adj.degree >= 2)
-    if eligible.size == 0 or trials == 0:
-        return 0.0, 0.0
-    v = eligible[rng.integers(0, eligible.size, trials)]
-    d = adj.degree[v]
-    i = rng.integers(0, d)
-    j = rng.integers(0, d - 1)
-    j = j + (j >= i)
-    a = adj.indices[adj.indptr[v] + i].astype(np.int64)
-    b = adj.indices[adj.indptr[v] + j]
-    p = float(np.mean(adj.adjacent(a, b)))
-    share = eligible.size / adj.n
-    return share * p, share * math.sqrt(p * (1 - p) / trials)
-
-
 def _components(adj: Adjacency, rng: np.random.Generator) -> tuple[np.ndarray, int, np.ndarray]:
     """The largest connected component (as a mask), a uniformly drawn member of it and the BFS
     distances from that member.
@@ -242,7 +226,7 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
     assortativity = (sxy / m - sx * sy / m**2) / math.sqrt(vx * vy) if m and vx > 0 and vy > 0 else None
     lap("degrees")
     rng = np.random.default_rng(seed)
-    clus, clus_se = _clustering(adj, trials, rng)
+    clus, clus_se = wedge_clustering(adj.indptr, adj.indices, adj.degree, adj.adjacent, trials, rng)
     lap("clustering")
     lcc, first, dist = _components(adj, rng)
     size = int(lcc.sum())

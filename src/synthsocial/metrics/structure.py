@@ -69,26 +69,40 @@ def clustering(u: nk.Graph, g: Graph, exact: bool, trials: int, seed: int) -> tu
         lcc = nk.centrality.LocalClusteringCoefficient(u, turbo=True)
         lcc.run()
         return float(np.mean(lcc.scores())), 0.0
+    lo, hi = g.undirected_pairs
+    keys = lo * np.int64(g.n) + hi  # sorted: pairs are ordered by (low, high)
+
+    def adjacent(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        query = np.minimum(a, b) * np.int64(g.n) + np.maximum(a, b)
+        return keys[np.minimum(np.searchsorted(keys, query), keys.size - 1)] == query
+
+    nb = g.neighbours
+    return wedge_clustering(nb.indptr, nb.indices, degree, adjacent, trials, np.random.default_rng(seed))
+
+
+def wedge_clustering(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    degree: np.ndarray,
+    adjacent,
+    trials: int,
+    rng: np.random.Generator,
+) -> tuple[float, float]:
+    """The wedge estimate of the average local clustering and its standard error, from sorted
+    neighbour lists (CSR ``indptr``, ``indices``) and ``adjacent(a, b)``, whether each b[i] is a
+    neighbour of a[i]; both the in-memory and the streamed evaluation use it."""
     eligible = np.flatnonzero(degree >= 2)
     if eligible.size == 0 or trials == 0:
         return 0.0, 0.0
-    lo, hi = g.undirected_pairs
-    sym = sp.csr_array(
-        (np.ones(2 * lo.size, dtype=np.int8), (np.concatenate([lo, hi]), np.concatenate([hi, lo]))), shape=(g.n, g.n)
-    )
-    rng = np.random.default_rng(seed)
     v = eligible[rng.integers(0, eligible.size, trials)]
     d = degree[v]
     i = rng.integers(0, d)
     j = rng.integers(0, d - 1)
     j = j + (j >= i)  # a second, distinct neighbour
-    a = sym.indices[sym.indptr[v] + i].astype(np.int64)
-    b = sym.indices[sym.indptr[v] + j].astype(np.int64)
-    keys = lo * np.int64(g.n) + hi  # sorted: pairs are ordered by (low, high)
-    query = np.minimum(a, b) * np.int64(g.n) + np.maximum(a, b)
-    pos = np.minimum(np.searchsorted(keys, query), keys.size - 1)
-    p = float(np.mean(keys[pos] == query))
-    share = eligible.size / g.n
+    a = indices[indptr[v] + i].astype(np.int64)
+    b = indices[indptr[v] + j].astype(np.int64)
+    p = float(np.mean(adjacent(a, b)))
+    share = eligible.size / degree.size
     return share * p, share * math.sqrt(p * (1 - p) / trials)
 
 

@@ -9,7 +9,6 @@ replace, then removes the parts.
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import InputError, OutputError
+from ..io.writers import atomic_file
 
 SCHEMA = pa.schema(
     [
@@ -69,12 +69,10 @@ class PostStore:
             return
         try:
             self.parts.mkdir(parents=True, exist_ok=True)
-            name = f"part-{uuid.uuid4().hex}.parquet"
-            tmp = self.parts / f".{name}.tmp"
-            pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), tmp)
-            os.replace(tmp, self.parts / name)
         except OSError as exc:
             raise OutputError(f"{self.parts}: cannot store posts: {exc.strerror or exc}") from None
+        table = pa.Table.from_pylist(rows, schema=SCHEMA)
+        atomic_file(self.parts / f"part-{uuid.uuid4().hex}.parquet", lambda tmp: pq.write_table(table, tmp))
 
     def consolidate(self) -> pa.Table:
         table = self.existing()
@@ -86,12 +84,7 @@ class PostStore:
             ids = table["post_id"].to_pylist()
             keep = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]
             table = table.take(pa.array(keep))
-        tmp = self.dir / ".posts.parquet.tmp"
-        try:
-            pq.write_table(table, tmp, compression="zstd")
-            os.replace(tmp, self.final)
-        except OSError as exc:
-            raise OutputError(f"{self.final}: cannot be written: {exc.strerror or exc}") from None
+        atomic_file(self.final, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
         if self.parts.exists():
             for f in self.parts.iterdir():
                 f.unlink()

@@ -62,7 +62,7 @@ def _small_network(directory: Path, world_graph: Graph, seed: int):
         except (OSError, ValueError, KeyError):
             cfg, wseed = GeneratorConfig(), seed
         small = generate(DRAW_USERS, seed=wseed, config=cfg)
-        g = Graph.from_edges(small.links.source, small.links.target, small.n)
+        g = small.to_graph()
         names = small.users["name"].to_pylist()
         what = f"a {DRAW_USERS}-user world generated with the same configuration and seed"
     communities = profile(g, EvaluateOptions(seed=seed, homophily=False))["_communities"]

@@ -14,10 +14,10 @@ import contextlib
 import importlib.util
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ...errors import MissingDependencyError
+from ...io.writers import atomic_file, atomic_text
 from .base import BackendError, Request
 
 MODELS = ("gemma3-270m", "smollm2-135m")
@@ -48,14 +48,8 @@ def model_path(model: str) -> Path:
         if target.exists() and marker.exists() and marker.read_text().strip() == EXPECTED_SHA256:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        os.close(fd)
-        try:
-            assemble(tmp, overwrite=True)  # verifies the checksum
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        marker.write_text(EXPECTED_SHA256)
+        atomic_file(target, lambda tmp: assemble(str(tmp), overwrite=True))  # assemble verifies the checksum
+        atomic_text(marker, EXPECTED_SHA256)
         return target
     raise BackendError(f"embedded model {model!r} is not accepted: use one of {', '.join(MODELS)}")
 
