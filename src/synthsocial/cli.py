@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from . import __version__
+from ._version import __version__
 from .errors import ConfigError, DamagedFileWarning, SynthSocialError, exit_code
 
 app = typer.Typer(
@@ -644,10 +644,10 @@ def posts(
 
     A rerun continues where the last one stopped; existing posts are kept.
     """
+    from .io.atomic import atomic_text
     from .io.corpus import read_corpus
     from .io.ownership import output_directory, record
     from .io.readers import check_world, read_parquet
-    from .io.writers import atomic_text
     from .posts.backends import Sampling, check_backend, make_backend
     from .posts.pipeline import PostsConfig, write_posts
     from .posts.platforms import resolve
@@ -1086,8 +1086,8 @@ def build_maps(
     """
     from .config import GeneratorConfig
     from .homophily.maps import build_map, default_maps_dir
+    from .io.atomic import atomic_text
     from .io.ownership import output_directory, record
-    from .io.writers import atomic_text
 
     cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
     maps = {

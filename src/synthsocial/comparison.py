@@ -21,8 +21,8 @@ from .baselines import GENERATORS, SAMPLERS
 from .config import GeneratorConfig
 from .errors import ConfigError
 from .graph import Graph
+from .io.atomic import atomic_file, atomic_text
 from .io.ownership import output_directory, record
-from .io.writers import atomic_file, atomic_text
 from .metrics import EvaluateOptions, profile
 from .metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 

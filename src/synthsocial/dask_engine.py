@@ -44,17 +44,16 @@ import scipy.sparse as sp
 
 from .config import GeneratorConfig
 from .errors import ConfigError, SynthSocialError
-from .links import ProgressFn, schedules
-from .links.followback import draw
-from .links.local import attempts, local_links
-from .links.longrange import longrange_links
+from .links import ProgressFn, phases, schedules
+from .links.followback import draw, unreturned
+from .links.local import attempts
 from .links.neighbors import build_tree, query
-from .links.popular import attention_cdf, popular_follows
-from .links.triadic import closure_links, probability
+from .links.popular import attention_cdf
+from .links.triadic import probability
 from .population import make_population
 from .population.names import check_locale
 from .resources import ram_bytes
-from .rng import Phase, blocks, check_seed, stream
+from .rng import blocks, check_seed
 from .world import as_config, check_nodes, homophily_points, manifest, semantic_orders
 
 __all__ = ["DaskOptions", "EngineError", "generate_dask", "estimate_worker_memory"]
@@ -179,36 +178,17 @@ def _local(
 ) -> tuple[Pairs, dict[str, int]]:
     """Phase 1 for one partition: local links (Eq. 1-2) and popular follows, unique pairs.
     ``found``: this partition's pieces of every :func:`_neighbours` task."""
-    lc = cfg.links
     order = np.argsort(np.concatenate([f[0] for f in found]), kind="stable")  # back to user order
-    idx_all = np.concatenate([f[1] for f in found])[order]
-    dist_all = np.concatenate([f[2] for f in found])[order]
+    idx = np.concatenate([f[1] for f in found])[order]
+    dist = np.concatenate([f[2] for f in found])[order]
     n_attempt = attempts(part[1], cfg.population.influence.cap, sched.k)
-    src, dst = [], []
-    n_local = 0
-    for b, s, e in blocks(stop, cfg.block_size, start):
-        r = slice(s - start, e - start)
-        idx, dist = idx_all[r], dist_all[r]
-        ls, ld = local_links(
-            np.arange(s, e),
-            idx,
-            dist,
-            n_attempt[s - start : e - start],
-            alpha=lc.alpha,
-            beta=lc.beta,
-            temperature=lc.temperature,
-            rng=stream(seed, Phase.LOCAL, b),
-        )
-        src.append(ls)
-        dst.append(ld)
-        n_local += ls.size
+    src, dst = phases.local(start, stop, idx, dist, n_attempt, cfg.links, cfg.block_size, seed)
+    n_local = src.size
     if cdf is not None:
-        for b, s, e in blocks(stop, cfg.block_size, start):
-            ps, pd = popular_follows(np.arange(s, e), cdf, lc.popular_follows, stream(seed, Phase.POPULAR, b))
-            src.append(ps)
-            dst.append(pd)
-    pairs = _pairs(start, _rows(start, stop, n, np.concatenate(src), np.concatenate(dst)))
-    counts = {"local": n_local}
+        ps, pd = phases.popular(start, stop, cdf, cfg.links, cfg.block_size, seed)
+        src, dst = np.concatenate([src, ps]), np.concatenate([dst, pd])
+    pairs = _pairs(start, _rows(start, stop, n, src, dst))
+    counts = {"local": int(n_local)}
     if cdf is not None:
         counts["popular"] = int(pairs[0].size - n_local)
     return pairs, counts
@@ -270,13 +250,8 @@ def _triadic(
         (walk.data, np.searchsorted(need, walk.indices), walk.indptr), shape=(walk.shape[0], need.size)
     )
     p_tri = probability(np.diff(h.indptr), n, sched.delta, cfg.links)
-    src, dst = [], []
-    for b, s, e in blocks(stop, cfg.block_size, start):
-        r = slice(s - start, e - start)
-        ts, td = closure_links(s, first[r], second, h[r], p_tri[r], stream(seed, Phase.TRIADIC, b))
-        src.append(ts)
-        dst.append(td)
-    return _ids(np.concatenate(src), n), _ids(np.concatenate(dst), n)
+    src, dst = phases.triadic(start, stop, first, second, h, p_tri, cfg.block_size, seed)
+    return _ids(src, n), _ids(dst, n)
 
 
 def _degree(start: int, stop: int, n: int, out: Sequence[Pairs], incoming: Sequence[Pairs]) -> np.ndarray:
@@ -301,25 +276,10 @@ def _longrange(
     writes them to ``path`` when that is given (no follow-backs to come) and returns None."""
     n = columns.shape[1]
     h = _h_rows(start, stop, n, [local[0], tri], incoming)
-    src, dst = [local[0][0], tri[0]], [local[0][1], tri[1]]
-    n_long = 0
-    for b, s, e in blocks(stop, cfg.block_size, start):
-        r = slice(s - start, e - start)
-        ls, ld = longrange_links(
-            slice(s, e),
-            columns,
-            h[r],
-            degree,
-            c=sched.c,
-            presample=sched.presample,
-            eta=sched.eta,
-            rng=stream(seed, Phase.LONGRANGE, b),
-        )
-        src.append(ls)
-        dst.append(ld)
-        n_long += ls.size
-    counts = dict(local[1], triadic=int(tri[0].size), longrange=int(n_long))
-    edges = _pairs(start, _rows(start, stop, n, np.concatenate(src), np.concatenate(dst)))
+    ls, ld = phases.longrange(start, stop, columns, h, degree, sched, cfg.block_size, seed)
+    counts = dict(local[1], triadic=int(tri[0].size), longrange=int(ls.size))
+    src, dst = np.concatenate([local[0][0], tri[0], ls]), np.concatenate([local[0][1], tri[1], ld])
+    edges = _pairs(start, _rows(start, stop, n, src, dst))
     counts["edges"] = int(edges[0].size)
     if path is None:
         return edges, counts
@@ -333,11 +293,8 @@ def _follow_back(
     """Follow-backs (links/followback.py) of the follows made by this partition's users: the new
     follows (target -> source). ``incoming`` are the follows of these users, from every partition."""
     (src, dst), _ = edges
-    reverse = np.sort(np.concatenate([q[1].astype(np.int64) * n + q[0] for q in incoming]))  # (followed, follower)
-    key = src.astype(np.int64) * n + dst
-    pos = np.minimum(np.searchsorted(reverse, key), max(reverse.size - 1, 0))
-    unreturned = reverse[pos] != key if reverse.size else np.ones(key.size, dtype=bool)
-    return draw(src, dst, unreturned, p, blocks(stop, block_size, start), seed)
+    follows = np.sort(np.concatenate([q[0].astype(np.int64) * n + q[1] for q in incoming]))
+    return draw(src, dst, unreturned(src, dst, n, follows), p, blocks(stop, block_size, start), seed)
 
 
 def _size(pairs: Pairs) -> int:

@@ -29,11 +29,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .config import GeneratorConfig
 from .errors import ConfigError, OutputError
+from .io.atomic import atomic_text
 from .io.ownership import MARKER, mismatched, output_directory, record
-from .io.writers import atomic_text
 
 STATE = "stages.json"
 StageProgress = Callable[[str, int | None, int | None], None]  # stage, done, total

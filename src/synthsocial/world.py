@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from . import __version__
+from ._version import __version__
 from .config import GeneratorConfig
 from .errors import ConfigError
 from .graph import Graph

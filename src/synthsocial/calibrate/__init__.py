@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..config import GeneratorConfig
 from ..errors import ConfigError
+from ..io.atomic import atomic_text
 from ..io.ownership import output_directory, record
-from ..io.writers import atomic_text
 from .run import RANK_BY, fit_metrics, fixed_ned, rank, run_grid, run_optuna
 from .space import config_for
 

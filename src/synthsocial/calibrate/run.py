@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..config import GeneratorConfig
 from ..errors import ConfigError, InputError
-from ..io.writers import atomic_text
+from ..io.atomic import atomic_text
 from ..metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 from .space import PARAMS, config_for, grid_points, key
 

@@ -24,10 +24,10 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import ConfigError, InputError
+from .atomic import atomic_file
 from .lock import locked
 from .ownership import output_directory, record
 from .readers import check_world, read_parquet, world_tables
-from .writers import atomic_file
 
 FORMATS = ("graphml", "gexf", "oasis", "jsonl")
 OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previous_tweets", "user_char", "description"]

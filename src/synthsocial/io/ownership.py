@@ -34,8 +34,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..errors import ConfigError, DamagedFileWarning, InputError, OutputError
+from .atomic import atomic_text
 from .lock import locked, real_path
 
 MARKER = ".synthsocial"
@@ -208,8 +209,6 @@ def record(d: Path, names: Iterable[str], kind: str) -> dict[str, str]:
 
 
 def write_marker(d: Path, kind: str, files: dict[str, dict] | None = None) -> None:
-    from .writers import atomic_text
-
     data = {
         "written_by": "synthsocial",
         "version": __version__,

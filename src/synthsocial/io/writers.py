@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,25 +34,6 @@ LIST_SEPARATOR = "|"
 
 def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
-
-
-def atomic_file(target: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary path beside ``target``, then rename it to ``target``:
-    ``target`` is either absent, the old file or the complete new one."""
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def atomic_text(target: Path, text: str) -> None:
-    atomic_file(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _remove_stale(target: Path) -> None:

@@ -24,15 +24,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..graph import sorted_unique_pairs, symmetric_adjacency
-from ..rng import Phase, blocks, stream
-from . import schedules
+from ..rng import blocks
+from . import phases, schedules
 from .followback import follow_backs
-from .local import attempts, local_links
-from .longrange import longrange_links
+from .local import attempts
 from .neighbors import knn
-from .popular import attention_cdf, popular_follows
+from .popular import attention_cdf
 from .triadic import probability as triadic_probability
-from .triadic import triadic_links
 
 if TYPE_CHECKING:
     from ..config import LinksConfig
@@ -91,43 +89,20 @@ def form_links(
     report("neighbours", 1, 1)
     timings["neighbours"] = time.perf_counter() - t
 
-    def over_blocks(phase: Phase, label: str, links_of_block) -> tuple[np.ndarray, np.ndarray]:
-        """Run one phase block by block, each block with its own random stream."""
-        src, dst = [], []
-        for b, start, stop in parts:
-            s, d = links_of_block(start, stop, stream(seed, phase, b))
-            src.append(s)
-            dst.append(d)
-            report(label, stop, n)
-        return _index(np.concatenate(src), n), _index(np.concatenate(dst), n)
+    def run(label: str, phase, *args) -> tuple[np.ndarray, np.ndarray]:
+        """One phase over all users, as one range (dask_engine.py runs the same per partition)."""
+        s, d = phase(0, n, *args, block_size, seed, done=lambda stop: report(label, stop, n))
+        return _index(s, n), _index(d, n)
 
     t = time.perf_counter()
-    n_attempt = attempts(influence, influence_cap, sched.k)
-    src_local, dst_local = over_blocks(
-        Phase.LOCAL,
-        "local links",
-        lambda start, stop, rng: local_links(
-            np.arange(start, stop),
-            idx[start:stop],
-            dist[start:stop],
-            n_attempt[start:stop],
-            alpha=cfg.alpha,
-            beta=cfg.beta,
-            temperature=cfg.temperature,
-            rng=rng,
-        ),
-    )
-    idx = dist = None  # free them: the closures above are done with them
+    src_local, dst_local = run("local links", phases.local, idx, dist, attempts(influence, influence_cap, sched.k), cfg)
+    idx = dist = None  # the largest arrays of the job: free them now
     timings["local"] = time.perf_counter() - t
     n_local = src_local.size
     if cfg.popular_follows > 0:
         t = time.perf_counter()
         cdf = attention_cdf(influence, cfg.popularity_exponent)
-        src_pop, dst_pop = over_blocks(
-            Phase.POPULAR,
-            "popular follows",
-            lambda start, stop, rng: popular_follows(np.arange(start, stop), cdf, cfg.popular_follows, rng),
-        )
+        src_pop, dst_pop = run("popular follows", phases.popular, cdf, cfg)
         merged = sorted_unique_pairs(np.concatenate([src_local, src_pop]), np.concatenate([dst_local, dst_pop]), n)
         src_local, dst_local = (_index(a, n) for a in merged)
         timings["popular"] = time.perf_counter() - t
@@ -136,32 +111,14 @@ def form_links(
     h = _undirected(n, src_local, dst_local)
     walk = h if cfg.triadic_scope == "undirected" else _directed(n, src_local, dst_local)
     p_tri = triadic_probability(np.diff(h.indptr), n, sched.delta, cfg)
-    src_tri, dst_tri = over_blocks(
-        Phase.TRIADIC,
-        "triadic closure",
-        lambda start, stop, rng: triadic_links(slice(start, stop), walk, h, p_tri[start:stop], rng),
-    )
+    src_tri, dst_tri = run("triadic closure", phases.triadic, walk, walk, h, p_tri)
     walk = None
     timings["triadic"] = time.perf_counter() - t
 
     t = time.perf_counter()
     h = _undirected(n, np.concatenate([src_local, src_tri]), np.concatenate([dst_local, dst_tri]))
     degree = np.diff(h.indptr).astype(np.float64)
-    columns = np.ascontiguousarray(points.T)
-    src_long, dst_long = over_blocks(
-        Phase.LONGRANGE,
-        "long-range links",
-        lambda start, stop, rng: longrange_links(
-            slice(start, stop),
-            columns,
-            h,
-            degree,
-            c=sched.c,
-            presample=sched.presample,
-            eta=sched.eta,
-            rng=rng,
-        ),
-    )
+    src_long, dst_long = run("long-range links", phases.longrange, np.ascontiguousarray(points.T), h, degree, sched)
     h = None
     timings["longrange"] = time.perf_counter() - t
 

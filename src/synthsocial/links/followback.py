@@ -27,10 +27,18 @@ def follow_backs(
     if p <= 0 or source.size == 0:
         return empty, empty
     key = source * n + target  # ascending, because the edges are sorted by (source, target)
-    reverse = target * n + source
-    pos = np.minimum(np.searchsorted(key, reverse), key.size - 1)
-    unreturned = key[pos] != reverse
-    return draw(source, target, unreturned, p, parts, seed)
+    return draw(source, target, unreturned(source, target, n, key), p, parts, seed)
+
+
+def unreturned(source: np.ndarray, target: np.ndarray, n: int, follows: np.ndarray) -> np.ndarray:
+    """Whether each follow ``source -> target`` is not returned: ``target * n + source`` is not
+    among ``follows``, the sorted keys ``follower * n + followed`` of every follow whose follower
+    could be a target here (all follows, or those into one partition's users)."""
+    want = target.astype(np.int64) * n + source
+    if follows.size == 0:
+        return np.ones(want.size, dtype=bool)
+    pos = np.minimum(np.searchsorted(follows, want), follows.size - 1)
+    return follows[pos] != want
 
 
 def draw(

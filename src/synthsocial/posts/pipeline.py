@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from ..io.atomic import atomic_file
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, world_tables
-from ..io.writers import atomic_file
 from .assign import Task, plan, task_seed
 from .backends import Backend, Request, Sampling
 from .interactions import interactions

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import InputError, OutputError
-from ..io.writers import atomic_file
+from ..io.atomic import atomic_file
 
 SCHEMA = pa.schema(
     [

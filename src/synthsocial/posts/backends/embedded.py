@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from ...errors import MissingDependencyError
-from ...io.writers import atomic_file, atomic_text
+from ...io.atomic import atomic_file, atomic_text
 from .base import BackendError, Request
 
 MODELS = ("gemma3-270m", "smollm2-135m")

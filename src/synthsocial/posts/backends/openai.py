@@ -1,9 +1,10 @@
 """Any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, Ollama, llama.cpp server).
 
 Completions go to ``/completions`` (few-shot continuation) and chats to ``/chat/completions``.
-The key is read only from an environment variable. Requests run concurrently; each is retried
-with exponential backoff (and the server's Retry-After) on timeouts, dropped connections, 429,
-5xx and malformed responses; other HTTP errors stop the run with a one-line message.
+The key is read only from an environment variable. Requests run concurrently; each is retried by
+tenacity with exponential backoff (and the server's Retry-After) on timeouts, dropped
+connections, 429, 5xx and malformed responses; other HTTP errors stop the run with a one-line
+message.
 """
 
 from __future__ import annotations
@@ -11,15 +12,23 @@ from __future__ import annotations
 import json
 import os
 import random
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import tenacity
 
 from ...errors import ConfigError
 from .base import BackendError, Request
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+class _Transient(Exception):
+    """A failure worth retrying; ``retry_after``: the server's Retry-After, in seconds."""
+
+    def __init__(self, why: str, retry_after: float | None = None) -> None:
+        super().__init__(why)
+        self.retry_after = retry_after
 
 
 def check_base_url(url: str) -> str:
@@ -108,41 +117,54 @@ class OpenAIBackend:
         return "/completions", body
 
     def _one(self, r: Request) -> str:
+        """One request, retried (tenacity) with exponential backoff, seeded jitter and the server's
+        Retry-After (at most 60 s) on timeouts, dropped connections, 408/409/425/429/5xx and
+        malformed answers; 401/403 and other statuses stop at once."""
         path, body = self._payload(r)
         rng = random.Random(r.seed)
-        last = ""
-        for attempt in range(self.max_retries + 1):
-            wait = self.backoff * (2**attempt) * (0.5 + rng.random())
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            jittered = self.backoff * 2 ** (state.attempt_number - 1) * (0.5 + rng.random())
+            return max(jittered, state.outcome.exception().retry_after or 0.0)
+
+        def count(state: tenacity.RetryCallState) -> None:
+            self.retries += 1
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_Transient),
+            stop=tenacity.stop_after_attempt(self.max_retries + 1),
+            wait=wait,
+            before_sleep=count,
+            reraise=True,
+        )
+        try:
+            return retrying(self._post, path, body, r.mode)
+        except _Transient as exc:
+            raise BackendError(
+                f"{self.shown_url}{path}: giving up after {self.max_retries + 1} attempts ({exc})"
+            ) from None
+
+    def _post(self, path: str, body: dict, mode: str) -> str:
+        try:
+            resp = self.client.post(self.base_url + path, json=body)
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            raise _Transient(f"{type(exc).__name__}: {exc}") from None
+        if resp.status_code == 200:
             try:
-                resp = self.client.post(self.base_url + path, json=body)
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                last = f"{type(exc).__name__}: {exc}"
-            else:
-                if resp.status_code == 200:
-                    try:
-                        data = resp.json()
-                        choice = data["choices"][0]
-                        return choice["message"]["content"] if r.mode == "chat" else choice["text"]
-                    except (json.JSONDecodeError, KeyError, IndexError, TypeError) as exc:
-                        last = f"malformed response ({type(exc).__name__})"
-                elif resp.status_code in RETRYABLE_STATUS:
-                    last = f"HTTP {resp.status_code}"
-                    retry_after = resp.headers.get("retry-after")
-                    if retry_after and retry_after.replace(".", "", 1).isdigit():
-                        wait = max(wait, min(float(retry_after), 60.0))
-                elif resp.status_code in (401, 403):
-                    raise BackendError(
-                        f"the server at {self.shown_url} refused the request (HTTP {resp.status_code}); "
-                        f"set a valid key in the environment variable {self.key_env}"
-                    )
-                else:
-                    raise BackendError(
-                        f"the server at {self.shown_url} answered HTTP {resp.status_code}: {resp.text[:200]!r}"
-                    )
-            if attempt < self.max_retries:
-                self.retries += 1
-                time.sleep(wait)
-        raise BackendError(f"{self.shown_url}{path}: giving up after {self.max_retries + 1} attempts ({last})")
+                choice = resp.json()["choices"][0]
+                return choice["message"]["content"] if mode == "chat" else choice["text"]
+            except (json.JSONDecodeError, KeyError, IndexError, TypeError) as exc:
+                raise _Transient(f"malformed response ({type(exc).__name__})") from None
+        if resp.status_code in RETRYABLE_STATUS:
+            after = resp.headers.get("retry-after")
+            seconds = min(float(after), 60.0) if after and after.replace(".", "", 1).isdigit() else None
+            raise _Transient(f"HTTP {resp.status_code}", retry_after=seconds)
+        if resp.status_code in (401, 403):
+            raise BackendError(
+                f"the server at {self.shown_url} refused the request (HTTP {resp.status_code}); "
+                f"set a valid key in the environment variable {self.key_env}"
+            )
+        raise BackendError(f"the server at {self.shown_url} answered HTTP {resp.status_code}: {resp.text[:200]!r}")
 
     def generate(self, requests: list[Request]) -> list[str]:
         with ThreadPoolExecutor(min(self.concurrency, max(1, len(requests)))) as pool:
