@@ -23,18 +23,19 @@ import numpy as np
 from _doc import write_section
 
 from synthsocial.config import GeneratorConfig
+from synthsocial.generation import generate
+from synthsocial.homophily import points_of as project_users
 from synthsocial.links import schedules
 from synthsocial.links.neighbors import knn
 from synthsocial.metrics import EvaluateOptions, profile
 from synthsocial.population import make_population
-from synthsocial.world import generate, homophily_points
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def points_of(n: int, cfg: GeneratorConfig) -> np.ndarray:
     """The homophily points of a default world of n users, seed 1 (no links)."""
-    return homophily_points(make_population(n, cfg.population, 1, cfg.block_size), cfg, 1)[0]
+    return project_users(make_population(n, cfg.population, 1, cfg.block_size), cfg, 1)[0]
 
 
 def recall(exact: np.ndarray, approx: np.ndarray) -> float:

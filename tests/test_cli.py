@@ -126,12 +126,12 @@ def test_unwritable_output(tmp_path, capsys):
 
 
 def test_failure_midway_leaves_nothing(tmp_path, monkeypatch):
-    import synthsocial.io.writers as writers
+    import synthsocial.generation as generation
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(writers, "write_world", boom)
+    monkeypatch.setattr(generation, "write_world", boom)
     out = tmp_path / "nested" / "w"
     with pytest.raises(RuntimeError):
         main(["generate", "-n", 30, "-o", str(out)])

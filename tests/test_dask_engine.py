@@ -13,7 +13,7 @@ pytest.importorskip("dask.distributed")
 
 from dask.distributed import LocalCluster  # noqa: E402
 
-from synthsocial import generate  # noqa: E402
+from synthsocial import ConfigError, generate  # noqa: E402
 from synthsocial.cli import main  # noqa: E402
 from synthsocial.config import GeneratorConfig  # noqa: E402
 from synthsocial.dask_engine import DaskOptions, EngineError, estimate_worker_memory, generate_dask  # noqa: E402
@@ -157,7 +157,7 @@ def test_workers_with_too_little_memory_are_refused(tmp_path):
     [
         (["--engine", "spark"], "--engine 'spark' is not accepted"),
         (["--scheduler", "tcp://x:1"], "need --engine dask"),
-        (["--engine", "dask", "--format", "csv"], "not available with --engine dask"),
+        (["--engine", "dask", "--format", "csv"], "not available with the Dask engine"),
         (["--engine", "dask", "--memory-limit", "lots"], "--memory-limit 'lots' is not accepted"),
         (["--engine", "dask", "--partition-blocks", "0"], "use an integer >= 1"),
     ],
@@ -167,3 +167,15 @@ def test_cli_refuses_bad_engine_options(tmp_path, capsys, args, message):
     err = capsys.readouterr().err
     assert code != 0 and message in err and "Traceback" not in err
     assert not (tmp_path / "w").exists()
+
+
+def test_one_interface_for_both_engines(tmp_path, cluster):
+    local = generate(3000, seed=5)
+    on_dask = generate(
+        3000, seed=5, engine="dask", out=tmp_path / "w", dask=DaskOptions(scheduler=cluster.scheduler_address)
+    )
+    assert type(on_dask) is type(local) and on_dask.links is None and on_dask.n == 3000
+    assert on_dask.edges.equals(local.edges) and on_dask.users.equals(local.users)
+    assert on_dask.manifest()["edges"] == local.manifest()["edges"] == on_dask.to_graph().m
+    with pytest.raises(ConfigError, match="give out = DIR"):
+        generate(100, engine="dask")

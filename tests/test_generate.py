@@ -115,3 +115,18 @@ def test_networkx_and_igraph_views(world_10k):
     ig_g = small.to_igraph()
     assert ig_g.vcount() == 400 and ig_g.ecount() == small.links.source.size and ig_g.is_directed()
     assert ig_g.vs[3]["occupation"] == small.users["occupation"][3].as_py()
+
+
+def test_a_written_world_opens_as_the_same_world(tmp_path):
+    w = synthsocial.generate(500, seed=9, config={"links": {"follow_back": 0.2}})
+    w.write(tmp_path / "w")
+    back = synthsocial.World.open(tmp_path / "w")
+    assert back.n == 500 and back.links is None and back.seed == 9 and back.config == w.config
+    assert back.users.equals(w.users) and back.edges.equals(w.edges)
+    assert back.manifest()["edges_by_mechanism"] == w.manifest()["edges_by_mechanism"]
+    g = back.to_graph()
+    assert g.m == w.edges.num_rows and np.array_equal(g.source, w.links.source)
+    users, edges = back.users_df(), back.edges_df()
+    assert list(users.columns) == w.users.column_names and len(edges) == g.m
+    assert list(users["interests"][0]) == w.users["interests"][0].as_py()
+    assert back.to_networkx().number_of_edges() == g.m

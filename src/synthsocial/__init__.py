@@ -3,7 +3,8 @@
 from ._version import __version__
 from .config import GeneratorConfig
 from .errors import ConfigError, InputError, OutputError, SynthSocialError
-from .world import World, generate
+from .generation import generate
+from .world import World
 
 __all__ = [
     "ConfigError",

@@ -198,43 +198,46 @@ def generate(
     same as the local engine's for the same seed and config.
     """
     from .config import GeneratorConfig
-    from .io.writers import atomic_directory, check_formats, write_world
-    from .world import generate as run
+    from .generation import ENGINES
+    from .generation import generate as run
 
-    formats = check_formats([f for f in (fmt or []) if f != "parquet"])
-    if engine not in ("local", "dask"):
+    if engine not in ENGINES:
         raise ConfigError(f"--engine {engine!r} is not accepted: use local or dask")
     if engine == "local" and (scheduler is not None or memory_limit is not None):
         raise ConfigError("--scheduler and --memory-limit need --engine dask")
-    if engine == "dask" and formats:
-        raise ConfigError(
-            f"--format {formats[0]} is not available with --engine dask (it writes partitioned Parquet only)"
-        )
-    cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
+    cfg = GeneratorConfig.from_file(config) if config is not None else None
     options = _dask_options(scheduler, workers, memory_limit, partition_blocks) if engine == "dask" else None
     started = time.perf_counter()
-    with atomic_directory(out, overwrite=overwrite, command="generate") as tmp, _progress() as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.update(tasks[phase], completed=done, total=total)
-
-        if options is not None:
-            from .dask_engine import generate_dask
-
-            m = generate_dask(nodes, tmp, seed=seed, config=cfg, options=options, progress=progress)["edges"]
-        else:
-            world = run(nodes, seed=seed, config=cfg, progress=progress)
-            progress("writing", 0, 1)
-            write_world(world, tmp, formats)
-            progress("writing", 1, 1)
-            m = world.links.source.size
+    with _progress() as bar:
+        w = run(
+            nodes,
+            seed,
+            cfg,
+            _bars(bar),
+            engine=engine,
+            out=out,
+            overwrite=overwrite,
+            formats=tuple(fmt or ()),
+            dask=options,
+        )
+    m = w.manifest()["edges"]
     err.print(
         f"wrote {out}: {nodes:,} users, {m:,} follow edges (avg out-degree {m / nodes:.1f}) "
         f"in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _bars(bar: Progress):
+    """A progress callback (phase, done, total) that draws one bar per phase."""
+    tasks: dict[str, int] = {}
+
+    def progress(phase: str, done: int | None, total: int | None) -> None:
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        if total is not None:
+            bar.update(tasks[phase], completed=done, total=total)
+
+    return progress
 
 
 def _dask_options(scheduler: str | None, workers: int, memory_limit: str | None, partition_blocks: int):
@@ -430,15 +433,7 @@ def world(
     )
     started = time.perf_counter()
     with _progress() as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(stage: str, done: int | None, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=None)
-            if total is not None:
-                bar.update(tasks[stage], completed=done, total=total)
-
-        what = build_world(plan, out, progress)
+        what = build_world(plan, out, _bars(bar))
     err.print(
         f"{out}: " + ", ".join(f"{k} {v}" for k, v in what.items()) + f" ({time.perf_counter() - started:.1f} s)",
         soft_wrap=True,

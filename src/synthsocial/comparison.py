@@ -87,7 +87,7 @@ def _run(
     ned_scope: str,
     report: Callable[[str], None],
 ) -> list[dict]:
-    from .world import generate
+    from .generation import generate
 
     measured: list[dict] = []
     for size in sizes:

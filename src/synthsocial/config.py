@@ -312,6 +312,22 @@ class GeneratorConfig(_Model):
             cfg = cfg.model_copy(update={"homophily": homophily})
         return cfg
 
+    @classmethod
+    def coerce(cls, config: GeneratorConfig | dict | str | Path | None) -> GeneratorConfig:
+        """A config from what a caller may pass: None (the defaults), a GeneratorConfig, a dict
+        of (any subset of) the settings, or a TOML/JSON file."""
+        if config is None:
+            return cls()
+        if isinstance(config, GeneratorConfig):
+            return config
+        if isinstance(config, dict):
+            return cls.from_dict(config)
+        if isinstance(config, (str, Path)):
+            return cls.from_file(config)
+        raise ConfigError(
+            f"config of type {type(config).__name__} is not accepted: use a GeneratorConfig, dict or file path"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready dict that :meth:`from_dict` accepts (round trip)."""
         return self.model_dump(mode="json", by_alias=True)

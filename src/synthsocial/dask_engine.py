@@ -44,17 +44,17 @@ import scipy.sparse as sp
 
 from .config import GeneratorConfig
 from .errors import ConfigError, SynthSocialError
+from .homophily import points_of, semantic_orders
 from .links import ProgressFn, phases, schedules
 from .links.followback import draw, unreturned
 from .links.local import attempts
 from .links.neighbors import build_tree, query
 from .links.popular import attention_cdf
 from .links.triadic import probability
+from .manifest import manifest
 from .population import make_population
-from .population.names import check_locale
 from .resources import ram_bytes
-from .rng import blocks, check_seed
-from .world import as_config, check_nodes, homophily_points, manifest, semantic_orders
+from .rng import blocks
 
 __all__ = ["DaskOptions", "EngineError", "generate_dask", "estimate_worker_memory"]
 
@@ -139,7 +139,7 @@ def _pairs(start: int, a: sp.csr_array) -> Pairs:
 def _population(start: int, stop: int, cfg: GeneratorConfig, seed: int, users_dir: str, name: str):
     first = start // cfg.block_size
     pop = make_population(stop - start, cfg.population, seed, cfg.block_size, first_block=first)
-    points, _ = homophily_points(pop, cfg, seed, first_block=first)
+    points, _ = points_of(pop, cfg, seed, first_block=first)
     pq.write_table(pop.to_arrow(first_id=start), Path(users_dir) / name, compression="zstd")
     return points, pop.influence
 
@@ -371,12 +371,11 @@ def generate_dask(
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Generate the world of ``generate(n, seed, config)`` on Dask and write it into the existing
-    directory ``out_dir`` (partitioned Parquet + manifest.json); return the manifest."""
-    n = check_nodes(n)
-    seed = check_seed(seed)
-    cfg = as_config(config)
+    directory ``out_dir`` (partitioned Parquet + manifest.json); return the manifest. Called by
+    :func:`synthsocial.generate` with ``engine="dask"``, which validates ``n``, the seed and the
+    configuration and makes ``out_dir`` appear whole."""
+    cfg = GeneratorConfig.coerce(config)
     options = options or DaskOptions()
-    check_locale(cfg.population.name_locale)
     if options.workers < 1 or options.partition_blocks < 1:
         raise ConfigError(
             f"workers = {options.workers}, partition_blocks = {options.partition_blocks}: both must be >= 1"

@@ -162,10 +162,10 @@ def _read_real(path: str | None, platforms: list) -> Any:
 def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress | None = None) -> dict[str, str]:
     """Make (or bring up to date) the world of ``plan`` in ``directory``; return what each stage did:
     "ran", "resumed", "repaired", "skipped" or "not requested"."""
+    from .generation import check_fits, check_nodes
     from .metrics.references import BUILTIN, builtin
     from .posts.backends import check_backend
     from .posts.platforms import resolve
-    from .world import check_fits, check_nodes
 
     check_fits(check_nodes(plan.nodes))
     cfg = GeneratorConfig.from_dict(plan.config)
@@ -217,8 +217,8 @@ def _build(
         return {n: out.get(n) for n in names}
 
     def generate() -> dict:
-        from .io.writers import write_world
-        from .world import generate as make
+        from .generation import generate as make
+        from .world import write_world
 
         tmp = Path(tempfile.mkdtemp(prefix=".generate.tmp-", dir=d))
         try:

@@ -1,58 +1,105 @@
-"""A generated world (users + follower graph) and :func:`generate`, the library entry point."""
+"""A world: its users, who follows whom, and how it was made.
+
+A :class:`World` comes from :func:`synthsocial.generate` (in memory, with the generator's
+internals: population, points in the homophily space, link record) or from a directory that
+synthsocial wrote (:meth:`World.open`: the tables are read when first asked for, and a
+partitioned world is read as one table). Either way it offers the same tables, conversions
+(networkx, igraph, pandas: convert.py) and writing.
+"""
 
 from __future__ import annotations
 
-import platform
-import time
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
-from ._version import __version__
+from . import convert
 from .config import GeneratorConfig
-from .errors import ConfigError
+from .errors import InputError
 from .graph import Graph
-from .homophily import project, semantic_rank
-from .links import LinkResult, ProgressFn, form_links
-from .population import Population, make_population
-from .population.names import check_locale
-from .resources import ram_bytes
-from .rng import check_seed
+from .manifest import manifest
 
-MIN_NODES = 2
+if TYPE_CHECKING:
+    from .links import LinkResult
+    from .population import Population
 
 
 @dataclass
 class World:
-    """Users, directed follow edges (``source`` follows ``target``) and how they were made."""
+    """Users and directed follow edges (``source`` follows ``target``), and how they were made.
 
-    population: Population
-    points: np.ndarray
-    links: LinkResult
+    ``population``, ``points`` and ``links`` are the generator's internals: present for a world
+    generated in this process by the local engine, None for one read from a directory.
+    """
+
     config: GeneratorConfig
     seed: int
-    semantic_orders: dict[str, list[str]]
+    population: Population | None = None
+    points: np.ndarray | None = None
+    links: LinkResult | None = None
+    semantic_orders: dict[str, list[str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    directory: Path | None = None
+    _manifest: dict[str, Any] | None = field(default=None, repr=False)
     _users: pa.Table | None = field(default=None, repr=False)
+    _edges: pa.Table | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, directory: str | Path) -> World:
+        """The world synthsocial wrote in ``directory`` (by ``generate``, ``world`` or
+        :meth:`write`); its tables are read when first used."""
+        from .io.readers import check_world
+
+        d = Path(directory)
+        check_world(d)
+        try:
+            man = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+            cfg = GeneratorConfig.from_dict(man["config"])
+            seed = int(man["seed"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{d / 'manifest.json'}: not a readable manifest of synthsocial ({exc})") from None
+        return cls(cfg, seed, semantic_orders=man.get("semantic_orders", {}), directory=d, _manifest=man)
 
     @property
     def n(self) -> int:
-        return len(self.population)
+        """Number of users."""
+        if self.population is not None:
+            return len(self.population)
+        return int(self._manifest["nodes"]) if self._manifest else self.users.num_rows
 
     @property
     def users(self) -> pa.Table:
+        """One row per user (columns: docs/outputs.md)."""
         if self._users is None:
-            self._users = self.population.to_arrow()
+            self._users = self.population.to_arrow() if self.population is not None else self._read("users")
         return self._users
 
     @property
     def edges(self) -> pa.Table:
-        return pa.table({"source": pa.array(self.links.source), "target": pa.array(self.links.target)})
+        """``source``, ``target``: one row per follow, sorted, unique."""
+        if self.links is not None:
+            return pa.table({"source": pa.array(self.links.source), "target": pa.array(self.links.target)})
+        if self._edges is None:
+            self._edges = self._read("edges")
+        return self._edges
+
+    def _read(self, name: str) -> pa.Table:
+        from .io.readers import world_tables
+
+        users, edges = world_tables(self.directory)
+        self._users, self._edges = users, edges
+        return users if name == "users" else edges
 
     def manifest(self) -> dict[str, Any]:
+        """What manifest.json records (schema: docs/outputs.md)."""
+        if self._manifest is not None:
+            return self._manifest
         return manifest(
             self.n,
             self.seed,
@@ -64,200 +111,68 @@ class World:
             self.timings,
         )
 
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.links is not None:
+            return self.links.source, self.links.target
+        e = self.edges
+        return e["source"].to_numpy(), e["target"].to_numpy()
+
     def to_graph(self) -> Graph:
         """The follower graph as every measure reads it (:class:`~synthsocial.graph.Graph`; edges
         are already sorted and unique), without the user attributes."""
-        return Graph(self.n, self.links.source, self.links.target, True)
+        return Graph(self.n, *self._pairs(), True)
 
     def to_networkx(self, lists_as_strings: bool = False):
-        """A ``networkx.DiGraph`` with every user attribute on its node.
-
-        List attributes (interests, traits) stay lists, or become '|'-joined strings with
-        ``lists_as_strings`` (what GraphML and GEXF can store).
-        """
-        return networkx_graph(self.users, self.links.source, self.links.target, lists_as_strings)
+        """A ``networkx.DiGraph`` with every user attribute on its node (lists stay lists, or
+        become '|'-joined strings with ``lists_as_strings``, as GraphML and GEXF need)."""
+        return convert.to_networkx(self.users, *self._pairs(), lists_as_strings)
 
     def to_igraph(self):
         """A directed ``igraph.Graph``; vertex i is user i, attributes as vertex attributes."""
-        return igraph_graph(self.users, self.links.source, self.links.target)
+        return convert.to_igraph(self.users, *self._pairs())
+
+    def users_df(self):
+        """The users as a ``pandas.DataFrame`` (interests and traits as lists)."""
+        return convert.to_pandas(self.users)
+
+    def edges_df(self):
+        """The follows as a ``pandas.DataFrame`` (``source`` follows ``target``)."""
+        return convert.to_pandas(self.edges)
 
     def write(self, directory: str | Path, formats: tuple[str, ...] = (), overwrite: bool = False) -> list[str]:
-        """Write users.parquet, edges.parquet, manifest.json and any extra ``formats`` into
-        ``directory``; return the file names. The directory appears only when complete; an
-        existing one is replaced only when empty, or when synthsocial wrote it, holds nothing
-        else and ``overwrite`` is set (:func:`synthsocial.io.atomic_directory`)."""
-        from .io.writers import atomic_directory, write_world
+        """Write users.parquet, edges.parquet, manifest.json and any extra ``formats`` (csv,
+        graphml, gexf) into ``directory``; return the file names. The directory appears only
+        when complete; an existing one is replaced only when empty, or when synthsocial wrote
+        it, holds nothing else and ``overwrite`` is set (:func:`synthsocial.io.atomic_directory`)."""
+        from .io.writers import atomic_directory
 
         with atomic_directory(directory, overwrite=overwrite, command="generate") as tmp:
             return write_world(self, tmp, formats)
 
 
-def generate(
-    n: int,
-    seed: int = 0,
-    config: GeneratorConfig | dict | str | Path | None = None,
-    progress: ProgressFn | None = None,
-) -> World:
-    """Generate a synthetic social network of ``n`` users (homophily paper, section III).
+def write_world(world: World, directory: Path, formats: tuple[str, ...] = ()) -> list[str]:
+    """Write the world's files into the existing ``directory``; return their names."""
+    from .io.writers import check_formats
 
-    Parameters
-    ----------
-    n : int
-        Number of users, at least 2.
-    seed : int
-        Seed of every random stream, 0 <= seed < 2**63. Same seed and config, same world.
-    config : GeneratorConfig, dict, path or None
-        Settings; a dict or a TOML/JSON file holds any subset of the nested keys. None uses the
-        defaults (Table III best row).
-    progress : callable(phase, done, total), optional
-        Called as phases advance (the CLI draws progress bars with it).
-    """
-    n = check_nodes(n)
-    seed = check_seed(seed)
-    cfg = as_config(config)
-    check_fits(n)
-    pc = cfg.population
-    check_locale(pc.name_locale)
-    report = progress or (lambda phase, done, total: None)
-    timings: dict[str, float] = {}
+    formats = check_formats(formats)
+    written = ["users.parquet", "edges.parquet"]
+    pq.write_table(world.users, directory / "users.parquet", compression="zstd")
+    pq.write_table(world.edges, directory / "edges.parquet", compression="zstd")
+    if "csv" in formats:
+        pacsv.write_csv(convert.flat_users(world.users), directory / "users.csv")
+        pacsv.write_csv(world.edges, directory / "edges.csv")
+        written += ["users.csv", "edges.csv"]
+    if "graphml" in formats or "gexf" in formats:
+        import networkx as nx
 
-    t = time.perf_counter()
-    report("population", 0, n)
-    pop = make_population(n, pc, seed, cfg.block_size)
-    report("population", n, n)
-    timings["population"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    points, orders = homophily_points(pop, cfg, seed)
-    timings["projection"] = time.perf_counter() - t
-
-    links = form_links(points, pop.influence, pc.influence.cap, cfg.links, seed, cfg.block_size, progress)
-    timings.update(links.timings)
-    return World(pop, points, links, cfg, seed, orders, timings)
-
-
-def networkx_graph(users: pa.Table, source: np.ndarray, target: np.ndarray, lists_as_strings: bool = False):
-    """A ``networkx.DiGraph`` of users (attributes on the nodes) and follow edges."""
-    import networkx as nx
-
-    from .io.writers import flat_users
-
-    g = nx.DiGraph()
-    cols = (flat_users(users) if lists_as_strings else users).to_pydict()
-    ids = cols.pop("user_id")
-    g.add_nodes_from((i, {k: cols[k][j] for k in cols}) for j, i in enumerate(ids))
-    g.add_edges_from(zip(source.tolist(), target.tolist()))
-    return g
-
-
-def igraph_graph(users: pa.Table, source: np.ndarray, target: np.ndarray):
-    """A directed ``igraph.Graph``; vertex i is user i, attributes as vertex attributes."""
-    import igraph as ig
-
-    g = ig.Graph(n=users.num_rows, edges=np.column_stack([source, target]), directed=True)
-    for name, col in users.to_pydict().items():
-        g.vs[name] = col
-    return g
-
-
-def manifest(
-    n: int,
-    seed: int,
-    edges: int,
-    mechanisms: dict[str, int],
-    schedule: dict[str, Any],
-    config: GeneratorConfig,
-    orders: dict[str, list[str]],
-    timings: dict[str, float],
-) -> dict[str, Any]:
-    """What manifest.json records about a world (both engines)."""
-    return {
-        "synthsocial_version": __version__,
-        "seed": seed,
-        "nodes": n,
-        "edges": edges,
-        "edges_by_mechanism": mechanisms,
-        "size_adapted": schedule,
-        "config": config.to_dict(),
-        "semantic_orders": orders,
-        "timings_s": {k: round(v, 4) for k, v in timings.items()},
-        "platform": {"python": platform.python_version(), "numpy": np.__version__, "pyarrow": pa.__version__},
-    }
-
-
-def check_nodes(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < MIN_NODES:
-        raise ConfigError(f"nodes = {n!r} is not accepted: use an integer >= {MIN_NODES}")
-    return int(n)
-
-
-def estimate_memory(n: int) -> int:
-    """Peak bytes of :func:`generate` for ``n`` users at the default average out-degree (about 60):
-    0.4 GB + 3.4 kB per user, fitted to the peaks measured at 10^5 and 10^6 users
-    (docs/performance.md)."""
-    return int(0.4e9 + 3400 * n)
-
-
-def check_fits(n: int) -> None:
-    """Refuse, before any work, a world the local engine cannot hold in 80% of this machine's RAM."""
-    ram = ram_bytes()
-    need = estimate_memory(n)
-    if need > 0.8 * ram:
-        raise ConfigError(
-            f"nodes = {n:,} needs about {need / 1e9:.1f} GB with the local engine, more than 80% of this machine's "
-            f"{ram / 1e9:.1f} GB: use fewer users, or --engine dask (it spills to disk; see docs/performance.md)"
-        )
-
-
-def homophily_points(
-    pop: Population, cfg: GeneratorConfig, seed: int, first_block: int = 0
-) -> tuple[np.ndarray, dict[str, list[str]]]:
-    """The users' points in the homophily space (Algorithm 1) and the semantic orders of
-    occupations and interests they were ranked by; the users' first random-stream block is
-    ``first_block``."""
-    pc, hc = cfg.population, cfg.homophily
-    (occ_rank, occ_order), (int_rank, int_order) = _ranks(cfg)
-    interest_rank = np.where(pop.interests >= 0, int_rank[np.maximum(pop.interests, 0)], -1)
-    weights = np.ones(cfg.dimensions) if hc.weights is None else np.asarray(hc.weights, dtype=np.float64)
-    points = project(
-        pop.age,
-        occ_rank[pop.occupation],
-        interest_rank,
-        age_range=pc.age_range,
-        n_occupations=len(occ_order),
-        n_interests=len(int_order),
-        weights=weights,
-        sort_interests=hc.sort_interests,
-        seed=seed,
-        block_size=cfg.block_size,
-        first_block=first_block,
-    )
-    return points, {"occupation": occ_order, "interest": int_order}
-
-
-def _ranks(cfg: GeneratorConfig):
-    pc, hc = cfg.population, cfg.homophily
-    return (
-        semantic_rank(pc.occupations, "occupation", hc.occupation_order, hc.maps_dir),
-        semantic_rank(pc.interests, "interest", hc.interest_order, hc.maps_dir),
-    )
-
-
-def semantic_orders(cfg: GeneratorConfig) -> dict[str, list[str]]:
-    """The semantic orders of occupations and interests that ``cfg`` ranks users by."""
-    (_, occ_order), (_, int_order) = _ranks(cfg)
-    return {"occupation": occ_order, "interest": int_order}
-
-
-def as_config(config: GeneratorConfig | dict | str | Path | None) -> GeneratorConfig:
-    if config is None:
-        return GeneratorConfig()
-    if isinstance(config, GeneratorConfig):
-        return config
-    if isinstance(config, dict):
-        return GeneratorConfig.from_dict(config)
-    if isinstance(config, (str, Path)):
-        return GeneratorConfig.from_file(config)
-    raise ConfigError(
-        f"config of type {type(config).__name__} is not accepted: use a GeneratorConfig, dict or file path"
-    )
+        g = world.to_networkx(lists_as_strings=True)
+        if "graphml" in formats:
+            nx.write_graphml(g, directory / "graph.graphml")
+            written.append("graph.graphml")
+        if "gexf" in formats:
+            nx.write_gexf(g, directory / "graph.gexf")
+            written.append("graph.gexf")
+    man = dict(world.manifest())
+    man["files"] = written + ["manifest.json"]
+    (directory / "manifest.json").write_text(json.dumps(man, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    return man["files"]

@@ -119,8 +119,8 @@ def _calibrate(
         "best": {k: best[k] for k in ("key", "params", "metrics", "ned", "ned_fixed")},
     }
     if validate:
+        from ..generation import generate
         from ..metrics import EvaluateOptions, profile
-        from ..world import generate
 
         w = generate(10 * nodes, seed=seed, config=cfg)
         m = profile(w.to_graph(), EvaluateOptions(seed=seed, homophily=False))["metrics"]

@@ -47,8 +47,8 @@ def _evaluate(task: tuple[dict, int, int, dict, int]) -> dict:
     """Worker: generate and measure one parameter combination, averaging the metrics over
     ``replicates`` worlds with seeds seed, seed + 1, ..."""
     params, nodes, seed, base, replicates = task
+    from ..generation import generate
     from ..metrics import EvaluateOptions, profile
-    from ..world import generate
 
     t = time.perf_counter()
     cfg = config_for(params, GeneratorConfig.from_dict(base))

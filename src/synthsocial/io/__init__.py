@@ -1,5 +1,5 @@
 """Readers and writers."""
 
-from .writers import atomic_directory, write_world
+from .writers import atomic_directory
 
-__all__ = ["atomic_directory", "write_world"]
+__all__ = ["atomic_directory"]

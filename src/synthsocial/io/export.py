@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from .. import convert
 from ..errors import ConfigError, InputError
 from .atomic import atomic_file
 from .lock import locked
@@ -41,18 +42,14 @@ def read_world_tables(directory: str | Path) -> tuple[pa.Table, np.ndarray, np.n
 
 def to_networkx(directory: str | Path, lists_as_strings: bool = False):
     """The world as a ``networkx.DiGraph``, user attributes on the nodes."""
-    from ..world import networkx_graph
-
     users, src, dst = read_world_tables(directory)
-    return networkx_graph(users, src, dst, lists_as_strings)
+    return convert.to_networkx(users, src, dst, lists_as_strings)
 
 
 def to_igraph(directory: str | Path):
     """The world as a directed ``igraph.Graph``; vertex i is user i."""
-    from ..world import igraph_graph
-
     users, src, dst = read_world_tables(directory)
-    return igraph_graph(users, src, dst)
+    return convert.to_igraph(users, src, dst)
 
 
 def _follows(n: int, src: np.ndarray, dst: np.ndarray) -> list[np.ndarray]:

@@ -7,29 +7,18 @@ directory (and any parent it created), so no partial output is left behind.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from ..errors import ConfigError, OutputError
 from .lock import locked, real_path
 from .ownership import MARKER, check_output, record
 
-if TYPE_CHECKING:
-    from ..world import World
-
 FORMATS = ("parquet", "csv", "graphml", "gexf")
-LIST_SEPARATOR = "|"
 
 
 def _describe(exc: OSError) -> str:
@@ -126,38 +115,3 @@ def check_formats(formats: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     if bad:
         raise ConfigError(f"format {bad[0]!r} is not accepted: use one of {', '.join(FORMATS)}")
     return tuple(dict.fromkeys(formats))
-
-
-def flat_users(users: pa.Table) -> pa.Table:
-    """The users table with list columns joined by '|' (for CSV, GraphML, GEXF)."""
-    cols = {}
-    for name in users.column_names:
-        col = users[name]
-        cols[name] = pc.binary_join(col, LIST_SEPARATOR) if pa.types.is_list(col.type) else col
-    return pa.table(cols)
-
-
-def write_world(world: World, directory: Path, formats: tuple[str, ...] = ()) -> list[str]:
-    """Write the world's files into ``directory``; return their names."""
-    formats = check_formats(formats)
-    written = ["users.parquet", "edges.parquet"]
-    pq.write_table(world.users, directory / "users.parquet", compression="zstd")
-    pq.write_table(world.edges, directory / "edges.parquet", compression="zstd")
-    if "csv" in formats:
-        pacsv.write_csv(flat_users(world.users), directory / "users.csv")
-        pacsv.write_csv(world.edges, directory / "edges.csv")
-        written += ["users.csv", "edges.csv"]
-    if "graphml" in formats or "gexf" in formats:
-        import networkx as nx
-
-        g = world.to_networkx(lists_as_strings=True)
-        if "graphml" in formats:
-            nx.write_graphml(g, directory / "graph.graphml")
-            written.append("graph.graphml")
-        if "gexf" in formats:
-            nx.write_gexf(g, directory / "graph.gexf")
-            written.append("graph.gexf")
-    manifest = world.manifest()
-    manifest["files"] = written + ["manifest.json"]
-    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    return manifest["files"]

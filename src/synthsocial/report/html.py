@@ -54,7 +54,7 @@ def _small_network(directory: Path, world_graph: Graph, seed: int):
         g, what = world_graph, f"the whole world ({world_graph.n} users)"
     else:
         from ..config import GeneratorConfig
-        from ..world import generate
+        from ..generation import generate
 
         try:
             manifest = json.loads((directory / "manifest.json").read_text())
