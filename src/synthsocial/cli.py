@@ -1,14 +1,17 @@
-"""The ``synthsocial`` command: a thin layer that parses, calls the library and reports.
+"""The ``synthsocial`` command: parse, call the library, print.
 
-Errors are printed as one line on stderr (``synthsocial: error: ...``), never a traceback, with
-one exit-code convention for every command (errors.py, README "Exit codes"): 2 when the command
-line or a setting is wrong (usage errors, ConfigError), 1 when the work could not be done (an
-input, the output, a lock held by another process, a dependency or a server). A file that
-synthsocial wrote and that changed since is reported as ``synthsocial: warning: ...``.
+Every command is one call of a library function (named in its docstring); options shared by
+several commands are defined once below. Errors are printed as one line on stderr
+(``synthsocial: error: ...``), never a traceback, with one exit-code convention for every command
+(errors.py, README "Exit codes"): 2 when the command line or a setting is wrong (usage errors,
+ConfigError), 1 when the work could not be done (an input, the output, a lock held by another
+process, a dependency or a server). A file that synthsocial wrote and that changed since is
+reported as ``synthsocial: warning: ...``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
@@ -26,7 +29,7 @@ from .errors import ConfigError, DamagedFileWarning, SynthSocialError, exit_code
 
 app = typer.Typer(
     name="synthsocial",
-    help="Synthetic social-media worlds: users, a homophily follower graph, and (soon) posts.",
+    help="Synthetic social-media worlds: users, a homophily follower graph, posts, measured against real data.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -35,7 +38,8 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-def _positive_int(name: str, minimum: int):
+# --------------------------------------------------------------------------- value parsers
+def _int(name: str, minimum: int, maximum: int | None = None):
     def parse(value: str | int) -> int:
         try:
             v = value if isinstance(value, int) else int(value, 10)
@@ -43,22 +47,15 @@ def _positive_int(name: str, minimum: int):
             raise typer.BadParameter(
                 f"{value!r} is not accepted: use an integer >= {minimum}", param_hint=name
             ) from None
-        if v < minimum:
-            raise typer.BadParameter(f"{value} is not accepted: use an integer >= {minimum}", param_hint=name)
+        if v < minimum or (maximum is not None and v > maximum):
+            bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
+            raise typer.BadParameter(f"{value} is not accepted: use an integer {bound}", param_hint=name)
         return v
 
     return parse
 
 
-def _seed(value: str | int) -> int:
-    """--seed: an integer 0 <= S < 2**63 (every random stream derives from it)."""
-    v = _positive_int("--seed", 0)(value)
-    if v >= 2**63:
-        raise typer.BadParameter(f"{value} is not accepted: use an integer from 0 to 2**63 - 1", param_hint="--seed")
-    return v
-
-
-def _finite_float(name: str, lo: float, hi: float):
+def _float(name: str, lo: float, hi: float):
     def parse(value: str | float) -> float:
         try:
             v = float(value)
@@ -71,7 +68,7 @@ def _finite_float(name: str, lo: float, hi: float):
     return parse
 
 
-def _out_path(name: str):
+def _dir(name: str):
     """A directory to write: an empty path (an unset shell variable) is refused before any work."""
 
     def parse(value: str | Path) -> Path:
@@ -80,6 +77,64 @@ def _out_path(name: str):
         return Path(value)
 
     return parse
+
+
+# --------------------------------------------------------------------------- option types
+def Int(name: str, minimum: int, metavar: str, help: str | None = None, maximum: int | None = None, short=()):  # noqa: N802
+    names = (name, *([short] if short else []))
+    return Annotated[int, typer.Option(*names, parser=_int(name, minimum, maximum), metavar=metavar, help=help)]
+
+
+def OptInt(name: str, minimum: int, metavar: str, help: str | None = None, short=()):  # noqa: N802
+    names = (name, *([short] if short else []))
+    return Annotated[int | None, typer.Option(*names, parser=_int(name, minimum), metavar=metavar, help=help)]
+
+
+def Float(name: str, lo: float, hi: float, metavar: str = "X"):  # noqa: N802
+    return Annotated[float, typer.Option(name, parser=_float(name, lo, hi), metavar=metavar)]
+
+
+def Text(*names: str, metavar: str = "NAME", help: str | None = None):  # noqa: N802
+    return Annotated[str, typer.Option(*names, metavar=metavar, help=help)]
+
+
+def OptText(*names: str, metavar: str = "NAME", help: str | None = None):  # noqa: N802
+    return Annotated[str | None, typer.Option(*names, metavar=metavar, help=help)]
+
+
+def OptPath(*names: str, metavar: str = "FILE", help: str | None = None):  # noqa: N802
+    return Annotated[Path | None, typer.Option(*names, metavar=metavar, help=help)]
+
+
+def Out(help: str):  # noqa: N802
+    return Annotated[Path, typer.Option("--out", "-o", parser=_dir("--out"), metavar="DIR", help=help)]
+
+
+def Flag(name: str, help: str):  # noqa: N802
+    return Annotated[bool, typer.Option(name, help=help)]
+
+
+def Column(name: str, help: str):  # noqa: N802
+    return OptText(name, metavar="NAME|INDEX", help=help)
+
+
+# --------------------------------------------------------------------------- shared options
+Nodes = Int("--nodes", 2, "N", "Number of users (>= 2).", short="-n")
+Seed = Int("--seed", 0, "S", "Random seed: same seed, same output.", maximum=2**63 - 1, short="-s")
+ConfigFile = OptPath("--config", "-c", help="Generator settings to change (TOML or JSON; docs/algorithm.md).")
+Reference = Text("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a graph file.")
+Directed = Annotated[bool | None, typer.Option("--directed/--undirected", help="How to read edge lists.")]
+AsJson = Flag("--json", "Print JSON instead of tables.")
+Backend = Text("--backend", help="embedded (offline, default) or openai (an OpenAI-compatible server).")
+Model = OptText("--model", help="embedded: gemma3-270m (default) or smollm2-135m; openai: the server's model.")
+BaseUrl = OptText("--base-url", metavar="URL", help="openai backend: e.g. http://localhost:8000/v1.")
+Engine = Text("--engine", metavar="ENGINE", help="local (one process) or dask (tasks over partitions of users).")
+Scheduler = OptText(
+    "--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster."
+)
+Workers = Int("--workers", 1, "W", "Workers of the local Dask cluster.")
+MemoryLimit = OptText("--memory-limit", metavar="SIZE", help="Memory limit per local Dask worker, e.g. 4GB.")
+PartitionBlocks = Int("--partition-blocks", 1, "B", "Dask engine: blocks of users per task (fewer: less memory).")
 
 
 def _progress() -> Progress:
@@ -92,6 +147,52 @@ def _progress() -> Progress:
         transient=False,
         disable=not err.is_terminal,
     )
+
+
+@contextlib.contextmanager
+def _bars():
+    """A progress callback (stage, done, total) drawing one bar per stage."""
+    with _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int | None, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            if total is not None:
+                bar.update(tasks[stage], completed=done, total=total)
+
+        yield progress
+
+
+def _status(message: str):
+    return err.status(message) if err.is_terminal else contextlib.nullcontext()
+
+
+def _engine(engine: str, scheduler: str | None, workers: int, memory_limit: str | None, blocks: int):
+    """The engine and its Dask options from the command line."""
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"--engine {engine!r} is not accepted: use local or dask")
+    if engine == "local":
+        if scheduler is not None or memory_limit is not None:
+            raise ConfigError("--scheduler and --memory-limit need --engine dask")
+        return None
+    from .dask_engine import DaskOptions
+
+    limit = None
+    if memory_limit is not None:
+        try:
+            from dask.utils import parse_bytes
+        except ImportError:
+            from .errors import MissingDependencyError
+
+            raise MissingDependencyError("--engine dask needs Dask: pip install 'synthsocial[dask]'") from None
+        try:
+            limit = int(parse_bytes(memory_limit))
+        except (ValueError, TypeError):
+            raise ConfigError(f"--memory-limit {memory_limit!r} is not accepted: use a size such as 4GB") from None
+        if limit <= 0:
+            raise ConfigError(f"--memory-limit {memory_limit!r} is not accepted: use a positive size such as 4GB")
+    return DaskOptions(scheduler=scheduler, workers=workers, memory_limit=limit, partition_blocks=blocks)
 
 
 def _version(value: bool) -> None:
@@ -109,116 +210,44 @@ def _main(
     """Synthetic social-media worlds measured against real data."""
 
 
+# --------------------------------------------------------------------------- commands
 @app.command()
 def generate(
-    nodes: Annotated[
-        int,
-        typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 2), metavar="N", help="Number of users (>= 2)."),
-    ],
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out",
-            "-o",
-            parser=_out_path("--out"),
-            metavar="DIR",
-            help="Output directory (created; must not exist or be empty).",
-        ),
-    ],
-    seed: Annotated[
-        int, typer.Option("--seed", "-s", parser=_seed, metavar="S", help="Random seed (integer >= 0).")
-    ] = 0,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", "-c", metavar="FILE", help="TOML or JSON file with settings to change (see docs/algorithm.md)."
-        ),
-    ] = None,
+    nodes: Nodes,
+    out: Out("Output directory (new or empty)."),
+    seed: Seed = 0,
+    config: ConfigFile = None,
     fmt: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="Extra output beside the Parquet files: csv, graphml or gexf (repeatable).",
-        ),
+        list[str] | None, typer.Option("--format", "-f", metavar="FORMAT", help="Also csv, graphml or gexf.")
     ] = None,
-    overwrite: Annotated[
-        bool,
-        typer.Option(
-            "--overwrite",
-            help="Replace an existing output directory that synthsocial wrote and that holds nothing else.",
-        ),
-    ] = False,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine", metavar="ENGINE", help="local (one process) or dask (Dask tasks over partitions of users)."
-        ),
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            metavar="ADDRESS",
-            help="Dask scheduler to use (tcp://host:8786); default: start a local cluster.",
-        ),
-    ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            parser=_positive_int("--workers", 1),
-            metavar="W",
-            help="Workers of the local Dask cluster (one thread each).",
-        ),
-    ] = 2,
-    memory_limit: Annotated[
-        str | None,
-        typer.Option(
-            "--memory-limit", metavar="SIZE", help="Memory limit per worker of the local Dask cluster, e.g. 4GB."
-        ),
-    ] = None,
-    partition_blocks: Annotated[
-        int,
-        typer.Option(
-            "--partition-blocks",
-            parser=_positive_int("--partition-blocks", 1),
-            metavar="B",
-            help="Dask engine: blocks of users (block_size each) per task; fewer need less memory per worker.",
-        ),
-    ] = 2,
+    overwrite: Flag("--overwrite", "Replace an output directory synthsocial wrote that holds nothing else.") = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
+    workers: Workers = 2,
+    memory_limit: MemoryLimit = None,
+    partition_blocks: PartitionBlocks = 2,
 ) -> None:
-    """Generate users and their follower graph (homophily paper, section III).
+    """Generate users and their follower graph (synthsocial.generate; paper, section III).
 
-    Writes OUT/users.parquet, OUT/edges.parquet (source follows target) and OUT/manifest.json
-    (version, seed, sizes, the resolved configuration, phase timings). The directory appears
-    only when complete. With --engine dask the two Parquet outputs are directories of one file
-    per partition (read them with pyarrow.parquet.read_table as they are); the edges are the
-    same as the local engine's for the same seed and config.
+    Writes OUT/users.parquet, OUT/edges.parquet (source follows target) and OUT/manifest.json. The
+    directory appears only when complete. With --engine dask the Parquet outputs are directories of
+    one file per partition, with the same rows as the local engine's for the same seed and config.
     """
-    from .config import GeneratorConfig
-    from .generation import ENGINES
     from .generation import generate as run
 
-    if engine not in ENGINES:
-        raise ConfigError(f"--engine {engine!r} is not accepted: use local or dask")
-    if engine == "local" and (scheduler is not None or memory_limit is not None):
-        raise ConfigError("--scheduler and --memory-limit need --engine dask")
-    cfg = GeneratorConfig.from_file(config) if config is not None else None
-    options = _dask_options(scheduler, workers, memory_limit, partition_blocks) if engine == "dask" else None
+    dask = _engine(engine, scheduler, workers, memory_limit, partition_blocks)
     started = time.perf_counter()
-    with _progress() as bar:
+    with _bars() as progress:
         w = run(
             nodes,
             seed,
-            cfg,
-            _bars(bar),
+            config,
+            progress,
             engine=engine,
             out=out,
             overwrite=overwrite,
             formats=tuple(fmt or ()),
-            dask=options,
+            dask=dask,
         )
     m = w.manifest()["edges"]
     err.print(
@@ -227,193 +256,70 @@ def generate(
     )
 
 
-def _bars(bar: Progress):
-    """A progress callback (phase, done, total) that draws one bar per phase."""
-    tasks: dict[str, int] = {}
-
-    def progress(phase: str, done: int | None, total: int | None) -> None:
-        if phase not in tasks:
-            tasks[phase] = bar.add_task(phase, total=total)
-        if total is not None:
-            bar.update(tasks[phase], completed=done, total=total)
-
-    return progress
-
-
-def _dask_options(scheduler: str | None, workers: int, memory_limit: str | None, partition_blocks: int):
-    from .dask_engine import DaskOptions
-
-    try:
-        from dask.utils import parse_bytes
-    except ImportError:
-        from .errors import MissingDependencyError
-
-        raise MissingDependencyError("--engine dask needs Dask: pip install 'synthsocial[dask]'") from None
-    limit = None
-    if memory_limit is not None:
-        try:
-            limit = int(parse_bytes(memory_limit))
-        except (ValueError, TypeError):
-            raise ConfigError(
-                f"--memory-limit {memory_limit!r} is not accepted: use a size such as 4GB or 512MiB"
-            ) from None
-        if limit <= 0:
-            raise ConfigError(f"--memory-limit {memory_limit!r} is not accepted: use a positive size such as 4GB")
-    return DaskOptions(scheduler=scheduler, workers=workers, memory_limit=limit, partition_blocks=partition_blocks)
-
-
-def _evaluate_options(seed: int, aspl_sources: int | None, homophily: bool = True):
-    from .metrics import EvaluateOptions
-
-    return EvaluateOptions(seed=seed, aspl_sources=aspl_sources, homophily=homophily)
-
-
 @app.command()
 def evaluate(
     targets: Annotated[list[Path], typer.Argument(metavar="TARGET...", help="World directories or graph files.")],
-    reference: Annotated[
-        str, typer.Option("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a graph file.")
-    ] = "bluesky",
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (a list for several targets).")
-    ] = False,
-    directed: Annotated[
-        bool | None,
-        typer.Option(
-            "--directed/--undirected", help="How to read edge lists (default: directed; .mat: from symmetry)."
-        ),
-    ] = None,
-    seed: Annotated[
-        int, typer.Option("--seed", "-s", parser=_seed, metavar="S", help="Seed of Louvain and of sampled estimates.")
-    ] = 0,
-    aspl_sources: Annotated[
-        int | None,
-        typer.Option(
-            "--aspl-sources",
-            parser=_positive_int("--aspl-sources", 1),
-            metavar="K",
-            help="BFS sources for the sampled ASPL (default: 200, 64 or 16 by size).",
-        ),
-    ] = None,
-    homophily: Annotated[
-        bool, typer.Option("--homophily/--no-homophily", help="Analyse communities against attributes.")
-    ] = True,
-    streaming: Annotated[
-        bool,
-        typer.Option(
-            "--streaming",
-            help="Stream a world's edges instead of loading them (automatic when they do not fit in memory).",
-        ),
-    ] = False,
+    reference: Reference = "bluesky",
+    as_json: AsJson = False,
+    directed: Directed = None,
+    seed: Seed = 0,
+    aspl_sources: OptInt("--aspl-sources", 1, "K", "BFS sources of the sampled ASPL (default: by size).") = None,
+    homophily: Flag("--homophily/--no-homophily", "Analyse communities against attributes.") = True,
+    streaming: Flag("--streaming", "Stream a world's edges (automatic when they do not fit in memory).") = False,
 ) -> None:
-    """Measure structure (paper, section IV-A) and compare with a reference.
+    """Measure structure against a reference (metrics.targets.evaluate_paths; paper, section IV-A).
 
-    Prints metric, value, reference value and relative error, the NED in both forms with each
-    metric's share, and the extras (reciprocity, degree distributions, assortativity). With
-    several targets the paper's min-max NED is taken over all of them. A world whose edges do
-    not fit in memory is streamed: clustering and ASPL sampled (standard errors printed),
-    modularity and the community analysis left out (docs/evaluation.md).
+    Prints each metric with the reference value and relative error, both NEDs with each metric's
+    share, reciprocity, degrees, assortativity and the homophily of communities. With several
+    targets the min-max NED is taken over all of them (docs/evaluation.md).
     """
-    from .io.lock import locked
-    from .io.readers import read_graph
-    from .metrics import evaluate as run
-    from .metrics import to_json_ready
-    from .metrics.large import fits_in_memory, profile_streaming, world_size
+    from .metrics import EvaluateOptions, to_json_ready
+    from .metrics.targets import evaluate_paths
 
-    opts = _evaluate_options(seed, aspl_sources, homophily)
-    graphs = []
-    for t in targets:
-        is_world = t.is_dir() and (t / "edges.parquet").exists()
-        with locked(t, write=False) if is_world else _nullcontext():  # refused while a writer works on it
-            if is_world and (streaming or not fits_in_memory(world_size(t)[1])):
-                with err.status(f"streaming {t}...") if err.is_terminal else _nullcontext():
-                    graphs.append(
-                        profile_streaming(t, trials=opts.clustering_trials, sources=opts.sources_for(10**9), seed=seed)
-                    )
-            else:
-                graphs.append(read_graph(t, directed=directed))
-    with err.status("measuring structure...") if err.is_terminal else _nullcontext():
-        results = run(graphs, reference, opts, reference_directed=directed)
+    opts = EvaluateOptions(seed=seed, aspl_sources=aspl_sources, homophily=homophily)
+    with _status("measuring structure..."):
+        results = evaluate_paths(targets, reference, opts, directed=directed, streaming=streaming)
     if as_json:
         payload = [to_json_ready(r) for r in results]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
         return
     from .report.text import print_evaluation
 
-    out = Console()
     for r in results:
-        print_evaluation(r, out)
+        print_evaluation(r, Console())
 
 
 @app.command()
 def world(
-    nodes: Annotated[
-        int,
-        typer.Option("--nodes", "-n", parser=_positive_int("--nodes", 2), metavar="N", help="Number of users (>= 2)."),
-    ],
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out",
-            "-o",
-            parser=_out_path("--out"),
-            metavar="DIR",
-            help="World directory (created; a rerun brings it up to date).",
-        ),
-    ],
-    platforms: Annotated[
-        str, typer.Option("--platforms", "-p", metavar="LIST", help="Platforms to post on, comma-separated.")
-    ] = "twitter,reddit",
-    real_corpus: Annotated[
-        Path | None,
-        typer.Option(
-            "--real-corpus",
-            metavar="PATH",
-            help="Real posts (a corpus file or ../shared/data/posts): grounds the prompts and adds the fidelity stage.",
-        ),
-    ] = None,
-    seed: Annotated[
-        int, typer.Option("--seed", "-s", parser=_seed, metavar="S", help="Random seed of every stage.")
-    ] = 0,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", "-c", metavar="FILE", help="Generator settings (TOML or JSON, as for generate)."),
-    ] = None,
-    writers: Annotated[
-        int,
-        typer.Option(
-            "--writers",
-            parser=_positive_int("--writers", 1),
-            metavar="K",
-            help="Users who write posts (a random sample; at most N).",
-        ),
-    ] = 100,
-    posts_per_user: Annotated[
-        int, typer.Option("--posts-per-user", parser=_positive_int("--posts-per-user", 1), metavar="K")
-    ] = 1,
-    backend: Annotated[
-        str, typer.Option("--backend", metavar="NAME", help="embedded (offline, default) or openai.")
-    ] = "embedded",
-    model: Annotated[str | None, typer.Option("--model", metavar="NAME")] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", metavar="URL", help="openai backend: the server.")
-    ] = None,
-    reference: Annotated[
-        str,
-        typer.Option("--reference", "-r", metavar="NAME|PATH", help="Structural reference for evaluate and report."),
-    ] = "bluesky",
+    nodes: Nodes,
+    out: Out("World directory (a rerun brings it up to date)."),
+    platforms: Text("--platforms", "-p", metavar="LIST", help="Platforms to post on.") = "twitter,reddit",
+    real_corpus: OptPath(
+        "--real-corpus", metavar="PATH", help="Real posts: ground the prompts, measure fidelity."
+    ) = None,
+    seed: Seed = 0,
+    config: ConfigFile = None,
+    writers: Int("--writers", 1, "K", "Users who write posts (a random sample).") = 100,
+    posts_per_user: Int("--posts-per-user", 1, "K") = 1,
+    backend: Backend = "embedded",
+    model: Model = None,
+    base_url: BaseUrl = None,
+    reference: Reference = "bluesky",
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
+    workers: Workers = 2,
+    memory_limit: MemoryLimit = None,
+    partition_blocks: PartitionBlocks = 2,
 ) -> None:
-    """Make a whole world: generate -> evaluate -> posts -> fidelity (with --real-corpus) -> report.
+    """Make a whole world: generate -> evaluate -> posts -> fidelity (with --real-corpus) -> report
+    (pipeline.build_world, a registry of the library functions the other commands call).
 
-    Writes users.parquet, edges.parquet, manifest.json, metrics.json, posts.parquet,
-    interactions.parquet, report.html (+ figures/, and fidelity.json with --real-corpus) and
-    stages.json, which records each stage's settings hash. A rerun skips every stage whose
-    outputs are current and resumes an interrupted posts stage.
+    stages.json records each stage's key and the hash of every output: a rerun skips what is
+    current, repairs what changed and resumes an interrupted posts stage.
     """
     from .config import GeneratorConfig
     from .pipeline import WorldPlan, build_world
 
-    cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
     if real_corpus is not None and not real_corpus.exists():
         from .errors import InputError
 
@@ -422,7 +328,7 @@ def world(
         nodes=nodes,
         platforms=tuple(x.strip() for x in platforms.split(",") if x.strip()),
         seed=seed,
-        config=cfg.to_dict(),
+        config=GeneratorConfig.coerce(config).to_dict(),
         real_corpus=str(real_corpus) if real_corpus else None,
         writers=min(writers, nodes),
         posts_per_user=posts_per_user,
@@ -430,38 +336,28 @@ def world(
         model=model,
         base_url=base_url,
         reference=reference,
+        engine=engine,
+        dask=_engine(engine, scheduler, workers, memory_limit, partition_blocks),
     )
     started = time.perf_counter()
-    with _progress() as bar:
-        what = build_world(plan, out, _bars(bar))
+    with _bars() as progress:
+        what = build_world(plan, out, progress)
+    summary = ", ".join(f"{k} {v}" for k, v in what.items())
     err.print(
-        f"{out}: " + ", ".join(f"{k} {v}" for k, v in what.items()) + f" ({time.perf_counter() - started:.1f} s)",
-        soft_wrap=True,
-        markup=False,
-        highlight=False,
+        f"{out}: {summary} ({time.perf_counter() - started:.1f} s)", soft_wrap=True, markup=False, highlight=False
     )
 
 
 @app.command()
 def export(
-    directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="A world directory written by `synthsocial generate`.")
-    ],
-    to: Annotated[
-        str,
-        typer.Option("--to", "-t", metavar="FORMAT", help="graphml, gexf (Gephi), oasis (OASIS agent CSV) or jsonl."),
-    ],
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory.")],
+    to: Text("--to", "-t", metavar="FORMAT", help="graphml, gexf (Gephi), oasis (OASIS agent CSV) or jsonl."),
     out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", parser=_out_path("--out"), metavar="DIR", help="Where to write (default: DIR itself)."
-        ),
+        Path | None, typer.Option("--out", "-o", parser=_dir("--out"), metavar="DIR", help="Default: DIR.")
     ] = None,
 ) -> None:
-    """Write a world for other tools: GraphML or GEXF with user attributes, the OASIS agent CSV
-    (user_id, name, username, following_agentid_list, previous_tweets, user_char, description),
-    or JSON lines (users.jsonl with each user's follows; posts.jsonl and interactions.jsonl when
-    the world has posts). From Python: synthsocial.io.export.to_networkx(DIR) / to_igraph(DIR)."""
+    """Write a world for other tools (io.export.export): GraphML or GEXF with user attributes, the
+    OASIS agent CSV, or JSON lines (docs/outputs.md)."""
     from .io.export import export as run
 
     for path in run(directory, to, out):
@@ -470,183 +366,56 @@ def export(
 
 @app.command()
 def report(
-    directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="A world directory written by `synthsocial generate`.")
-    ],
-    reference: Annotated[
-        str, typer.Option("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a graph file.")
-    ] = "bluesky",
-    seed: Annotated[
-        int, typer.Option("--seed", "-s", parser=_seed, metavar="S", help="Seed of Louvain and of sampled estimates.")
-    ] = 0,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory.")],
+    reference: Reference = "bluesky",
+    seed: Seed = 0,
 ) -> None:
-    """Write DIR/report.html (self-contained), DIR/figures/*.png and DIR/metrics.json."""
+    """Write DIR/report.html (self-contained), DIR/figures/*.png and DIR/metrics.json
+    (report.html.build_report)."""
     from .report.html import build_report
 
-    with err.status("measuring and drawing...") if err.is_terminal else _nullcontext():
+    with _status("measuring and drawing..."):
         path = build_report(directory, reference, seed)
     err.print(f"wrote {path}")
 
 
 @app.command()
 def posts(
-    world: Annotated[
-        Path, typer.Argument(metavar="WORLD", help="A world directory written by `synthsocial generate`.")
-    ],
-    platforms: Annotated[
-        str,
-        typer.Option(
-            "--platforms",
-            "-p",
-            metavar="LIST",
-            help="Comma-separated: twitter (x), bluesky, reddit, instagram, facebook, youtube, tiktok.",
-        ),
-    ] = "twitter,reddit,instagram",
-    platform_config: Annotated[
-        Path | None,
-        typer.Option(
-            "--platform-config",
-            metavar="FILE",
-            help="TOML overriding platform data, e.g. [reddit] max_chars = 500 (fields: docs/posts.md).",
-        ),
-    ] = None,
-    strategy: Annotated[
-        str,
-        typer.Option(
-            "--strategy",
-            metavar="NAME",
-            help="auto (default: platform-agnostic when real posts are given, else platform-aware), "
-            "platform-aware (names the platform; built-in examples) or platform-agnostic (real examples from "
-            "--corpus).",
-        ),
-    ] = "auto",
-    corpus: Annotated[
-        Path | None,
-        typer.Option(
-            "--corpus", metavar="FILE", help="Real posts (text + platform columns) for platform-agnostic prompts."
-        ),
-    ] = None,
-    text_col: Annotated[
-        str | None, typer.Option("--text-col", metavar="NAME|INDEX", help="Text column of --corpus.")
-    ] = None,
-    platform_col: Annotated[
-        str | None, typer.Option("--platform-col", metavar="NAME|INDEX", help="Platform column of --corpus.")
-    ] = None,
-    corpus_platform: Annotated[
-        str | None, typer.Option("--corpus-platform", metavar="NAME", help="Platform of a single-platform --corpus.")
-    ] = None,
-    topics: Annotated[
-        str | None,
-        typer.Option(
-            "--topics",
-            metavar="LIST|FILE",
-            help="Topics to post about (comma-separated, or a file with one per line). Default: the users' interests.",
-        ),
-    ] = None,
-    topics_from: Annotated[
-        Path | None,
-        typer.Option(
-            "--topics-from",
-            metavar="FILE",
-            help="Extract topics from this corpus (MiniLM + k-means; needs the embed extra). Same column options "
-            "as --corpus.",
-        ),
-    ] = None,
-    n_topics: Annotated[
-        int,
-        typer.Option(
-            "--n-topics",
-            parser=_positive_int("--n-topics", 1),
-            metavar="K",
-            help="Topics to extract with --topics-from.",
-        ),
-    ] = 10,
-    posts_per_user: Annotated[
-        int,
-        typer.Option(
-            "--posts-per-user",
-            parser=_positive_int("--posts-per-user", 1),
-            metavar="K",
-            help="Posts per user per platform they use.",
-        ),
-    ] = 1,
-    max_users: Annotated[
-        int | None,
-        typer.Option(
-            "--max-users",
-            parser=_positive_int("--max-users", 1),
-            metavar="N",
-            help="Writers drawn among the users (default: all).",
-        ),
-    ] = None,
-    backend: Annotated[
-        str,
-        typer.Option(
-            "--backend", metavar="NAME", help="embedded (offline, default) or openai (any OpenAI-compatible server)."
-        ),
-    ] = "embedded",
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model",
-            metavar="NAME",
-            help="embedded: gemma3-270m (default) or smollm2-135m; openai: the server's model name.",
-        ),
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option("--base-url", metavar="URL", help="openai backend: for example http://localhost:8000/v1."),
-    ] = None,
-    api_key_env: Annotated[
-        str, typer.Option("--api-key-env", metavar="VAR", help="Environment variable holding the API key.")
-    ] = "OPENAI_API_KEY",
-    temperature: Annotated[
-        float, typer.Option("--temperature", parser=_finite_float("--temperature", 0.0, 2.0), metavar="T")
-    ] = 0.8,
-    top_p: Annotated[float, typer.Option("--top-p", parser=_finite_float("--top-p", 0.0, 1.0), metavar="P")] = 0.95,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", parser=_positive_int("--max-tokens", 1), metavar="K")] = 96,
-    frequency_penalty: Annotated[
-        float, typer.Option("--frequency-penalty", parser=_finite_float("--frequency-penalty", -2.0, 2.0), metavar="X")
-    ] = 0.0,
-    presence_penalty: Annotated[
-        float, typer.Option("--presence-penalty", parser=_finite_float("--presence-penalty", -2.0, 2.0), metavar="X")
-    ] = 0.0,
-    batch_size: Annotated[
-        int,
-        typer.Option(
-            "--batch-size",
-            parser=_positive_int("--batch-size", 1),
-            metavar="B",
-            help="Posts stored per batch (a crash loses at most one batch).",
-        ),
-    ] = 8,
-    max_attempts: Annotated[
-        int,
-        typer.Option(
-            "--max-attempts",
-            parser=_positive_int("--max-attempts", 1),
-            metavar="A",
-            help="Generations per post before it is recorded as failed.",
-        ),
-    ] = 3,
-    prompts: Annotated[
-        Path | None,
-        typer.Option("--prompts", metavar="DIR", help="Folder with your own prompt templates and exemplars.toml."),
-    ] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", parser=_seed, metavar="S")] = 0,
+    world: Annotated[Path, typer.Argument(metavar="WORLD", help="A world directory.")],
+    platforms: Text(
+        "--platforms", "-p", metavar="LIST", help="twitter (x), bluesky, reddit, instagram, facebook, ..."
+    ) = ("twitter,reddit,instagram"),
+    platform_config: OptPath("--platform-config", help="TOML overriding platform data (docs/posts.md).") = None,
+    strategy: Text("--strategy", help="auto, platform-aware or platform-agnostic (real examples).") = "auto",
+    corpus: OptPath("--corpus", help="Real posts that ground the prompts.") = None,
+    text_col: Column("--text-col", "Text column of the corpus.") = None,
+    platform_col: Column("--platform-col", "Platform column of the corpus.") = None,
+    corpus_platform: OptText("--corpus-platform", help="Platform of a one-platform corpus.") = None,
+    topics: OptText("--topics", metavar="LIST|FILE", help="Topics: comma-separated, or a file (one per line).") = None,
+    topics_from: OptPath("--topics-from", help="Extract topics from this corpus (the embed extra).") = None,
+    n_topics: Int("--n-topics", 1, "K") = 10,
+    posts_per_user: Int("--posts-per-user", 1, "K", "Posts per user per platform they use.") = 1,
+    max_users: OptInt("--max-users", 1, "N", "Writers drawn among the users (default: all).") = None,
+    backend: Backend = "embedded",
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key_env: Text("--api-key-env", metavar="VAR", help="Variable holding the API key.") = "OPENAI_API_KEY",
+    temperature: Float("--temperature", 0.0, 2.0, "T") = 0.8,
+    top_p: Float("--top-p", 0.0, 1.0, "P") = 0.95,
+    max_tokens: Int("--max-tokens", 1, "K") = 96,
+    frequency_penalty: Float("--frequency-penalty", -2.0, 2.0) = 0.0,
+    presence_penalty: Float("--presence-penalty", -2.0, 2.0) = 0.0,
+    batch_size: Int("--batch-size", 1, "B", "Posts stored per batch (a crash loses at most one).") = 8,
+    max_attempts: Int("--max-attempts", 1, "A", "Generations per post before it is recorded as failed.") = 3,
+    prompts: OptPath("--prompts", metavar="DIR", help="Your own prompt templates and exemplars.toml.") = None,
+    seed: Seed = 0,
 ) -> None:
-    """Write posts for the users of WORLD (Tari et al. 2025): WORLD/posts.parquet and WORLD/interactions.parquet.
-
-    A rerun continues where the last one stopped; existing posts are kept.
-    """
-    from .io.atomic import atomic_text
-    from .io.corpus import read_corpus
-    from .io.ownership import output_directory, record
-    from .io.readers import check_world, read_parquet
-    from .posts.backends import Sampling, check_backend, make_backend
-    from .posts.pipeline import PostsConfig, write_posts
-    from .posts.platforms import resolve
-    from .posts.prompts import STRATEGIES
+    """Write posts for the users of WORLD (posts.pipeline.make_posts; Tari et al. 2025):
+    WORLD/posts.parquet and WORLD/interactions.parquet. A rerun continues where the last one
+    stopped."""
+    from .io.corpus import CorpusSource
+    from .posts.backends import Sampling
+    from .posts.pipeline import PostsRequest, make_posts
 
     if not (world / "users.parquet").is_file():
         from .errors import InputError
@@ -654,166 +423,85 @@ def posts(
         raise InputError(
             f"{world}: no users.parquet; `synthsocial posts` needs a world written by `synthsocial generate`"
         )
-    check_backend(backend, model, base_url)
-    with output_directory(world, "world", command="posts", must_exist=True, option="WORLD", check=check_world):
-        overrides = None
-        if platform_config is not None:
-            import tomllib
+    topic_list = None
+    if topics is not None:
+        raw = Path(topics).read_text(encoding="utf-8").splitlines() if Path(topics).is_file() else topics.split(",")
+        topic_list = [t.strip() for t in raw if t.strip()]
+        if not topic_list:
+            raise typer.BadParameter("no topics given", param_hint="--topics")
 
-            try:
-                overrides = tomllib.loads(platform_config.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                from .errors import ConfigError
-
-                raise ConfigError(
-                    f"--platform-config {str(platform_config)!r}: not a readable TOML file: {exc}"
-                ) from None
-        plats = resolve(platforms, overrides)
-        if strategy == "auto":  # grounding in real posts measured better on every fidelity metric (docs/fidelity.md)
-            strategy = "platform-agnostic" if (corpus is not None or topics_from is not None) else "platform-aware"
-        if strategy not in STRATEGIES:
-            raise typer.BadParameter(
-                f"{strategy!r} is not accepted: use auto, {' or '.join(STRATEGIES)}", param_hint="--strategy"
-            )
-        topic_list = None
-        if topics:
-            path = Path(topics)
-            raw = path.read_text(encoding="utf-8").splitlines() if path.is_file() else topics.split(",")
-            topic_list = [t.strip() for t in raw if t.strip()]
-            if not topic_list:
-                raise typer.BadParameter("no topics given", param_hint="--topics")
-        real = None
-        if corpus is not None:
-            real = read_corpus(corpus, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
-        elif strategy == "platform-agnostic" and topics_from is None:
-            raise typer.BadParameter(
-                "the platform-agnostic strategy needs --corpus (real posts to ground the prompts)",
-                param_hint="--strategy",
-            )
-        topic_of = None
-        if topics_from is not None:
-            from .posts.topics import extract_topics, nearest_topics
-
-            source = read_corpus(topics_from, text_col=text_col, platform_col=platform_col, platform=corpus_platform)
-            with err.status("extracting topics...") if err.is_terminal else _nullcontext():
-                found, labelled, centroids = extract_topics(source, n_topics, seed)
-                users = read_parquet(world / "users.parquet", ["interests"])
-                vocab = sorted({x for row in users["interests"].to_pylist() for x in row})
-                topic_of = dict(zip(vocab, (found[i].label for i in nearest_topics(vocab, centroids))))
-            if real is None:
-                real = labelled
-            atomic_text(world / "topics.json", json.dumps([t.__dict__ for t in found], indent=2) + "\n")
-            record(world, ["topics.json"], "world")
-            err.print(f"{len(found)} topics: " + "; ".join(t.label for t in found))
-        cfg = PostsConfig(
-            platforms=plats,
-            strategy=strategy,
-            posts_per_user=posts_per_user,
-            max_users=max_users,
-            topics=topic_list,
-            topic_of=topic_of,
-            seed=seed,
-            batch_size=batch_size,
-            max_attempts=max_attempts,
-            prompts_dir=str(prompts) if prompts else None,
-            sampling=Sampling(
-                temperature=temperature,
-                top_p=top_p,
-                max_tokens=max_tokens,
-                frequency_penalty=frequency_penalty,
-                presence_penalty=presence_penalty,
-            ),
+    def source(path: Path | None) -> CorpusSource | None:
+        return path and CorpusSource(
+            path=str(path), text_col=text_col, platform_col=platform_col, platform=corpus_platform
         )
-        engine = make_backend(backend, model, base_url=base_url, api_key_env=api_key_env)
-        try:
-            with _progress() as bar:
-                task = bar.add_task("posts", total=None)
-                summary = write_posts(
-                    world, cfg, engine, real, progress=lambda done, total: bar.update(task, completed=done, total=total)
-                )
-        finally:
-            engine.close()
-        rate = f", {summary['posts_per_minute']:.0f} posts/min" if summary["posts_per_minute"] else ""
-        err.print(
-            f"wrote {world}/posts.parquet: {summary['generated']} new posts, {summary['failed']} failed, "
-            f"{summary['skipped_existing']} already there{rate}; {summary['posts_total']} posts in all "
-            f"({', '.join(f'{k} {v}' for k, v in summary['by_platform'].items())}); "
-            f"{summary['interactions']} interactions"
-        )
+
+    request = PostsRequest(
+        platforms=platforms,
+        platform_config=str(platform_config) if platform_config else None,
+        strategy=strategy,
+        corpus=source(corpus),
+        topics=topic_list,
+        topics_from=source(topics_from),
+        n_topics=n_topics,
+        posts_per_user=posts_per_user,
+        max_users=max_users,
+        backend=backend,
+        model=model,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        sampling=Sampling(
+            temperature=temperature,
+            top_p=top_p,
+            max_tokens=max_tokens,
+            frequency_penalty=frequency_penalty,
+            presence_penalty=presence_penalty,
+        ),
+        batch_size=batch_size,
+        max_attempts=max_attempts,
+        prompts=str(prompts) if prompts else None,
+        seed=seed,
+    )
+    with _bars() as progress:
+        s = make_posts(world, request, progress=progress)
+    if s["topics"]:
+        err.print(f"{len(s['topics'])} topics: " + "; ".join(s["topics"]))
+    rate = f", {s['posts_per_minute']:.0f} posts/min" if s["posts_per_minute"] else ""
+    by_platform = ", ".join(f"{k} {v}" for k, v in s["by_platform"].items())
+    err.print(
+        f"wrote {world}/posts.parquet: {s['generated']} new posts, {s['failed']} failed, {s['skipped_existing']} "
+        f"already there{rate}; {s['posts_total']} posts in all ({by_platform}); {s['interactions']} interactions"
+    )
 
 
 @app.command()
 def fidelity(
-    synthetic: Annotated[
-        Path, typer.Argument(metavar="SYNTHETIC", help="posts.parquet of a world, or any corpus file.")
-    ],
+    synthetic: Annotated[Path, typer.Argument(metavar="SYNTHETIC", help="posts.parquet of a world, or a corpus file.")],
     real: Annotated[
-        Path,
-        typer.Option("--real", metavar="CORPUS", help="Real posts: a corpus file, or the folder ../shared/data/posts."),
+        Path, typer.Option("--real", metavar="CORPUS", help="Real posts: a file, or ../shared/data/posts.")
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (schema: docs/fidelity.md).")] = False,
-    text_col: Annotated[
-        str | None,
-        typer.Option(
-            "--text-col", metavar="NAME|INDEX", help="Text column of SYNTHETIC (raw_text: before post-processing)."
-        ),
-    ] = None,
-    platform_col: Annotated[
-        str | None, typer.Option("--platform-col", metavar="NAME|INDEX", help="Platform column of SYNTHETIC.")
-    ] = None,
-    platform: Annotated[
-        str | None, typer.Option("--platform", metavar="NAME", help="Platform of a single-platform SYNTHETIC file.")
-    ] = None,
-    real_text_col: Annotated[str | None, typer.Option("--real-text-col", metavar="NAME|INDEX")] = None,
-    real_platform_col: Annotated[str | None, typer.Option("--real-platform-col", metavar="NAME|INDEX")] = None,
-    real_platform: Annotated[str | None, typer.Option("--real-platform", metavar="NAME")] = None,
-    semantic: Annotated[
-        bool, typer.Option("--semantic/--no-semantic", help="Embedding metrics (needs the embed extra).")
-    ] = True,
+    as_json: AsJson = False,
+    text_col: Column("--text-col", "Text column of SYNTHETIC (raw_text: before post-processing).") = None,
+    platform_col: Column("--platform-col", "Platform column of SYNTHETIC.") = None,
+    platform: OptText("--platform", help="Platform of a one-platform SYNTHETIC.") = None,
+    real_text_col: Column("--real-text-col", "Text column of the real corpus.") = None,
+    real_platform_col: Column("--real-platform-col", "Platform column of the real corpus.") = None,
+    real_platform: OptText("--real-platform", help="Platform of a one-platform real corpus.") = None,
+    semantic: Flag("--semantic/--no-semantic", "Embedding metrics (the embed extra).") = True,
     save: Annotated[
-        Path | None,
-        typer.Option(
-            "--save",
-            parser=_out_path("--save"),
-            metavar="DIR",
-            help="Write DIR/fidelity.json and DIR/fidelity_figures/ (shown by `synthsocial report DIR`).",
-        ),
+        Path | None, typer.Option("--save", parser=_dir("--save"), metavar="DIR", help="Write DIR/fidelity.json.")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", parser=_seed, metavar="S")] = 0,
+    seed: Seed = 0,
 ) -> None:
-    """Measure how close synthetic posts are to real ones: lexical, semantic, multi-platform,
-    discriminator and memorization (docs/fidelity.md)."""
-    from .fidelity import measure, synthetic_posts
-    from .io.corpus import read_corpus, read_shared_posts
+    """Measure how close synthetic posts are to real ones (fidelity.measure_files): lexical,
+    semantic, multi-platform, discriminator and memorization (docs/fidelity.md)."""
+    from .fidelity import measure_files
+    from .io.corpus import CorpusSource
     from .metrics import to_json_ready
 
-    if synthetic.suffix == ".parquet" and synthetic.is_file():
-        from .io.lock import locked
-        from .io.ownership import MARKER, warn_if_changed
-        from .io.readers import read_parquet
-
-        ours = (synthetic.parent / MARKER).exists()  # the posts of a world: refused while a writer works on it
-        with locked(synthetic.parent, write=False) if ours else _nullcontext():
-            warn_if_changed(synthetic.parent, [synthetic.name])
-            table = read_parquet(synthetic)
-        syn = (
-            synthetic_posts(table, text_col or "text")
-            if "post_id" in table.column_names
-            else read_corpus(synthetic, text_col=text_col, platform_col=platform_col, platform=platform)
-        )
-    else:
-        syn = read_corpus(synthetic, text_col=text_col, platform_col=platform_col, platform=platform)
-    ref = (
-        read_shared_posts(real)
-        if real.is_dir()
-        else read_corpus(real, text_col=real_text_col, platform_col=real_platform_col, platform=real_platform)
-    )
-    with err.status("measuring fidelity...") if err.is_terminal else _nullcontext():
-        result = measure(syn, ref, semantic=semantic, seed=seed)
-    if save is not None:
-        from .report.html import save_fidelity
-
-        save_fidelity(result, save)
+    syn = CorpusSource(path=str(synthetic), text_col=text_col, platform_col=platform_col, platform=platform)
+    ref = CorpusSource(path=str(real), text_col=real_text_col, platform_col=real_platform_col, platform=real_platform)
+    with _status("measuring fidelity..."):
+        result = measure_files(syn, ref, semantic=semantic, seed=seed, save=save)
     if as_json:
         typer.echo(json.dumps(to_json_ready(result), indent=2))
         return
@@ -824,112 +512,39 @@ def fidelity(
 
 @app.command()
 def calibrate(
-    reference: Annotated[
-        str,
-        typer.Option("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a real graph file."),
-    ] = "bluesky",
-    nodes: Annotated[
-        int,
-        typer.Option(
-            "--nodes",
-            "-n",
-            parser=_positive_int("--nodes", 10),
-            metavar="N",
-            help="Users per evaluated world (the paper: 1,000).",
-        ),
-    ] = 1000,
-    method: Annotated[
-        str, typer.Option("--method", metavar="grid|optuna", help="The paper's grid, or seeded TPE (optuna).")
-    ] = "grid",
-    space: Annotated[
-        str,
-        typer.Option(
-            "--space",
-            metavar="paper|extended",
-            help="optuna: the grid's values, or continuous ranges plus the small-graph factors, gamma, the triadic "
-            "reading, follow-backs and the influence tail.",
-        ),
-    ] = "paper",
-    budget: Annotated[
-        int | None,
-        typer.Option(
-            "--budget",
-            parser=_positive_int("--budget", 1),
-            metavar="K",
-            help="Evaluations (optuna; grid: its first K points). Default: grid all, optuna 100.",
-        ),
-    ] = None,
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out",
-            "-o",
-            parser=_out_path("--out"),
-            metavar="DIR",
-            help="Results directory (resumed when it holds results.jsonl).",
-        ),
-    ] = Path("calibration"),
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", "-c", metavar="FILE", help="Base configuration whose link hyperparameters are fitted."
-        ),
-    ] = None,
-    processes: Annotated[
-        int | None,
-        typer.Option(
-            "--processes",
-            "-j",
-            parser=_positive_int("--processes", 1),
-            metavar="P",
-            help="Parallel processes for the grid (default: all cores).",
-        ),
-    ] = None,
-    directed: Annotated[
-        bool | None, typer.Option("--directed/--undirected", help="How to read an edge-list reference.")
-    ] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", parser=_seed, metavar="S")] = 0,
-    no_validate: Annotated[
-        bool, typer.Option("--no-validate", help="Skip the check of the best point at 10x the size.")
-    ] = False,
-    replicates: Annotated[
-        int,
-        typer.Option(
-            "--replicates",
-            parser=_positive_int("--replicates", 1),
-            metavar="R",
-            help="Worlds per point (seeds S..S+R-1), metrics averaged: less fitting to one draw.",
-        ),
-    ] = 1,
-    rank_by: Annotated[
-        str | None,
-        typer.Option(
-            "--rank-by",
-            metavar="minmax|fixed",
-            help="NED that picks the best point (default: minmax for grid, as the paper; fixed for optuna, what it "
-            "minimises).",
-        ),
-    ] = None,
+    reference: Reference = "bluesky",
+    nodes: Int("--nodes", 10, "N", "Users per evaluated world (the paper: 1,000).", short="-n") = 1000,
+    method: Text("--method", metavar="grid|optuna", help="The paper's grid, or seeded TPE (optuna).") = "grid",
+    space: Text(
+        "--space", metavar="paper|extended", help="optuna: the grid's values, or wider ranges, more knobs."
+    ) = "paper",
+    budget: OptInt("--budget", 1, "K", "Evaluations (default: the whole grid; optuna 100).") = None,
+    out: Out("Results directory (resumed when it holds results).") = Path("calibration"),
+    config: OptPath("--config", "-c", help="Base configuration whose link hyperparameters are fitted.") = None,
+    processes: OptInt(
+        "--processes", 1, "P", "Parallel processes for the grid (default: all cores).", short="-j"
+    ) = None,
+    directed: Directed = None,
+    seed: Seed = 0,
+    no_validate: Flag("--no-validate", "Skip the check of the best point at 10x the size.") = False,
+    replicates: Int("--replicates", 1, "R", "Worlds per point (seeds S..S+R-1), metrics averaged.") = 1,
+    rank_by: OptText(
+        "--rank-by", metavar="minmax|fixed", help="NED that picks the best point (default: by method)."
+    ) = None,
 ) -> None:
-    """Fit the link hyperparameters to a reference (paper, section IV-B).
+    """Fit the link hyperparameters to a reference (calibrate.calibrate; paper, section IV-B).
 
     Writes DIR/results.jsonl (every evaluation, resumable), DIR/top.md (Table III style),
     DIR/best_config.json (for generate --config) and DIR/summary.json.
     """
     from .calibrate import calibrate as run
     from .config import GeneratorConfig
-    from .metrics import EvaluateOptions, reference_profile
 
     base = GeneratorConfig.from_file(config) if config is not None else None
-    ref = reference_profile(reference, EvaluateOptions(seed=seed, homophily=False), directed)
-    if ref["metrics"].get("lcc_fraction") is None:
-        from .errors import InputError
-
-        raise InputError(f"reference {reference!r} has no structural profile")
     with _progress() as bar:
         task = bar.add_task(f"{method} search", total=None)
         summary = run(
-            ref,
+            reference,
             nodes,
             out,
             method=method,
@@ -941,6 +556,7 @@ def calibrate(
             validate=not no_validate,
             rank_by=rank_by,
             replicates=replicates,
+            directed=directed,
             progress=lambda d, t: bar.update(task, completed=d, total=t),
         )
     b = summary["best"]
@@ -948,161 +564,76 @@ def calibrate(
         f"{summary['evaluations']} evaluations; best NED {b['ned']:.3f} (fixed scale {b['ned_fixed']:.3f}): {b['key']}"
     )
     if "validation" in summary:
-        err.print(
-            f"at {summary['validation']['nodes']:,} users the best point scores fixed-scale NED "
-            f"{summary['validation']['ned_fixed']:.3f}"
-        )
+        v = summary["validation"]
+        err.print(f"at {v['nodes']:,} users the best point scores fixed-scale NED {v['ned_fixed']:.3f}")
     err.print(f"wrote {out}/top.md, {out}/best_config.json, {out}/summary.json")
 
 
 @app.command()
 def benchmark(
     reference_graph: Annotated[
-        Path,
-        typer.Option(
-            "--reference-graph",
-            metavar="PATH",
-            help="The real graph the samplers draw from and the generators are matched to.",
-        ),
+        Path, typer.Option("--reference-graph", metavar="PATH", help="The real graph to sample.")
     ],
-    reference: Annotated[
-        str | None,
-        typer.Option(
-            "--reference",
-            "-r",
-            metavar="NAME|PATH",
-            help="Profile to compare with (default: the reference graph itself).",
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            metavar="FILE",
-            help="Configuration of our generator (e.g. best_config.json from calibrate).",
-        ),
-    ] = None,
-    sizes: Annotated[str, typer.Option("--sizes", metavar="LIST", help="Comma-separated sizes.")] = "1000",
-    runs: Annotated[
-        int,
-        typer.Option(
-            "--runs", parser=_positive_int("--runs", 1), metavar="R", help="Runs per method and size (seeds 0..R-1)."
-        ),
-    ] = 10,
-    methods: Annotated[
-        str | None, typer.Option("--methods", metavar="LIST", help="Subset of methods (default: all).")
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", parser=_out_path("--out"), metavar="DIR")] = Path("benchmark"),
-    directed: Annotated[
-        bool | None, typer.Option("--directed/--undirected", help="How to read an edge-list reference graph.")
-    ] = None,
-    ned_scope: Annotated[
-        str,
-        typer.Option(
-            "--ned-scope",
-            metavar="all|size",
-            help="Min-max NED normalised over every graph of the benchmark, or over each size.",
-        ),
-    ] = "all",
+    reference: OptText(
+        "--reference", "-r", metavar="NAME|PATH", help="Profile to compare with (default: the graph's)."
+    ) = None,
+    config: OptPath("--config", "-c", help="Our generator's configuration (e.g. calibrate's best_config.json).") = None,
+    sizes: Text("--sizes", metavar="LIST", help="Comma-separated sizes.") = "1000",
+    runs: Int("--runs", 1, "R", "Runs per method and size (seeds 0..R-1).") = 10,
+    methods: OptText("--methods", metavar="LIST", help="Subset of methods (default: all).") = None,
+    out: Out("Results directory.") = Path("benchmark"),
+    directed: Directed = None,
+    ned_scope: Text("--ned-scope", metavar="all|size", help="Min-max NED over every graph, or per size.") = "all",
 ) -> None:
-    """Compare our generator with graph samplers and classic generators (paper, section IV-C).
-
-    Writes DIR/benchmark.md, DIR/benchmark.json (one row per method and size), DIR/figure2.png
-    and DIR/figure3.png.
-    """
+    """Compare our generator with graph samplers and classic generators (comparison.run_benchmark;
+    paper, section IV-C). Writes DIR/benchmark.md, benchmark.json, figure2.png and figure3.png."""
     from .comparison import parse_sizes, run_benchmark
     from .config import GeneratorConfig
-    from .io.readers import read_graph
-    from .metrics import EvaluateOptions, reference_profile
 
-    size_list = parse_sizes(sizes)
     cfg = GeneratorConfig.from_file(config) if config is not None else None
-    graph = read_graph(reference_graph, directed=directed)
-    if graph.m == 0:
-        from .errors import InputError
-
-        raise InputError(f"{reference_graph}: the reference graph has no edges")
-    ref = reference_profile(reference or str(reference_graph), EvaluateOptions(homophily=False), directed)
+    only = [m.strip() for m in methods.split(",")] if methods else None
     with _progress() as bar:
         task = bar.add_task("benchmark", total=None)
         rows = run_benchmark(
-            graph,
-            ref,
-            size_list,
+            reference_graph,
+            reference,
+            parse_sizes(sizes),
             runs,
             out,
             config=cfg,
+            only=only,
             ned_scope=ned_scope,
-            only=[m.strip() for m in methods.split(",")] if methods else None,
+            directed=directed,
             progress=lambda msg: bar.update(task, description=msg[:40]),
         )
-    best = {}
+    best: dict[int, dict] = {}
     for r in rows:
         if r["size"] not in best or r["ned"] < best[r["size"]]["ned"]:
             best[r["size"]] = r
     for size, r in best.items():
-        err.print(f"{size:,} nodes: closest to {ref['name']} is {r['method']} (NED {r['ned']:.3f})")
+        err.print(f"{size:,} nodes: closest to the reference is {r['method']} (NED {r['ned']:.3f})")
     err.print(f"wrote {out}/benchmark.md, benchmark.json, figure2.png, figure3.png")
-
-
-def _nullcontext(value=None):
-    import contextlib
-
-    return contextlib.nullcontext(value)
 
 
 @app.command("build-maps")
 def build_maps(
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            metavar="FILE",
-            help="Config whose occupations and interests to order (default: built-in lists).",
-        ),
-    ] = None,
+    config: OptPath("--config", "-c", help="Config whose occupations and interests to order.") = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            parser=_out_path("--out"),
-            metavar="DIR",
-            help="Directory for occupation_map.json and interest_map.json (default: the package's own maps).",
-        ),
+        typer.Option("--out", "-o", parser=_dir("--out"), metavar="DIR", help="Default: the package's maps."),
     ] = None,
 ) -> None:
-    """Rebuild the semantic maps (section III-B) from the embedded MiniLM model.
-
-    Needs the embed extra (torch). Set homophily.maps_dir to OUT to use maps built for your own
-    occupation and interest lists.
-    """
+    """Rebuild the semantic maps (homophily.maps.build_maps; section III-B) with the embedded MiniLM
+    model (the embed extra). Set homophily.maps_dir to DIR to use maps of your own vocabularies."""
     from .config import GeneratorConfig
-    from .homophily.maps import build_map, default_maps_dir
-    from .io.atomic import atomic_text
-    from .io.ownership import output_directory, record
+    from .homophily.maps import build_maps as run
 
-    cfg = GeneratorConfig.from_file(config) if config is not None else GeneratorConfig()
-    maps = {
-        "occupation": build_map(cfg.population.occupations),
-        "interest": build_map(cfg.population.interests),
-    }
-    names = [f"{kind}_map.json" for kind in maps]
-    # --out: a new, empty or earlier maps directory, under its lock; default: the package's own maps
-    with (
-        output_directory(out, "maps", command="build-maps")
-        if out is not None
-        else _nullcontext(default_maps_dir()) as target
-    ):
-        for name, m in zip(names, maps.values()):
-            atomic_text(target / name, json.dumps(m, indent=1) + "\n")
-        if out is not None:
-            record(target, names, "maps")
+    cfg = GeneratorConfig.coerce(config)
+    target = run(cfg.population.occupations, cfg.population.interests, out)
     err.print(f"wrote {target}/occupation_map.json and interest_map.json")
 
 
+# --------------------------------------------------------------------------- entry point
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     if issubclass(category, DamagedFileWarning):
         print(f"synthsocial: warning: {message}", file=sys.stderr)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from .baselines import GENERATORS, SAMPLERS
 from .config import GeneratorConfig
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .graph import Graph
 from .io.atomic import atomic_file, atomic_text
 from .io.ownership import output_directory, record
-from .metrics import EvaluateOptions, profile
+from .metrics import EvaluateOptions, profile, reference_profile
 from .metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 
 METRICS = (*NED_METRICS, "avg_out_degree", "reciprocity")
@@ -38,8 +38,8 @@ def methods() -> list[str]:
 
 
 def run_benchmark(
-    reference_graph: Graph,
-    reference: dict,
+    reference_graph: str | Path | Graph,
+    reference: str | dict | None,
     sizes: list[int],
     runs: int,
     out: str | Path,
@@ -48,9 +48,32 @@ def run_benchmark(
     only: list[str] | None = None,
     ned_scope: str = "all",
     progress: Callable[[str], None] | None = None,
+    directed: bool | None = None,
 ) -> list[dict]:
     """Measure every method at every size ``runs`` times and write the results into ``out`` (new,
-    empty, or a benchmark directory it wrote; its lock held); return one row per method and size."""
+    empty, or a benchmark directory it wrote; its lock held); return one row per method and size.
+
+    ``reference_graph``: the real graph the samplers draw from and the classic generators are
+    matched to (a Graph, or a file read with ``directed``); ``reference``: the profile compared
+    with (a built-in name, a graph file, a profile dict; None: the reference graph's own).
+    """
+    if not isinstance(reference_graph, Graph):
+        from .io.readers import read_graph
+
+        path = reference_graph
+        reference_graph = read_graph(path, directed=directed)
+        if reference_graph.m == 0:
+            raise InputError(f"{path}: the reference graph has no edges")
+        reference = str(path) if reference is None else reference
+    if reference is None:
+        m = profile(reference_graph, EvaluateOptions(homophily=False))["metrics"]
+        reference = {
+            "name": reference_graph.name or "reference graph",
+            "source": "measured by synthsocial",
+            "metrics": m,
+        }
+    elif not isinstance(reference, dict):
+        reference = reference_profile(reference, EvaluateOptions(homophily=False), directed)
     names = only or methods()
     unknown = [m for m in names if m not in methods()]
     if unknown:

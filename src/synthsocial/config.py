@@ -51,8 +51,23 @@ _SUM_TOL = 1e-6
 FAKER_GENDERS = ("female", "male", "nonbinary")
 
 
-class _Model(BaseModel):
+class Settings(BaseModel):
+    """Base of the generator's settings: frozen, no unknown keys, finite numbers of their own
+    type. Built from files and dicts by :meth:`GeneratorConfig.from_dict`, which turns an invalid
+    value into a ConfigError naming it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+
+
+class Options(Settings):
+    """Base of the options objects of the library (evaluate, posts, sampling, the Dask engine, the
+    world pipeline): constructing one with an invalid value raises ConfigError with one line."""
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ConfigError(_one_line(exc, type(self).__name__, data, type(self))) from None
 
 
 def _check_distribution(name: str, p: list[float]) -> list[float]:
@@ -63,7 +78,7 @@ def _check_distribution(name: str, p: list[float]) -> list[float]:
     return p
 
 
-class InfluenceConfig(_Model):
+class InfluenceConfig(Settings):
     """Social influence score (section III-A 6).
 
     A raw score is drawn from a power law (Pareto with shape ``exponent`` and minimum
@@ -93,7 +108,7 @@ class InfluenceConfig(_Model):
         return self
 
 
-class PopulationConfig(_Model):
+class PopulationConfig(Settings):
     """User attributes (section III-A)."""
 
     age_bands: list[tuple[IntRange(0, 200), IntRange(0, 200)]] = Field(default_factory=lambda: list(D.AGE_BANDS))
@@ -184,7 +199,7 @@ class PopulationConfig(_Model):
         return list(dict.fromkeys(o for pool in self.occupations_by_band for o in pool))
 
 
-class HomophilyConfig(_Model):
+class HomophilyConfig(Settings):
     """Projection into the homophily space (section III-B, Algorithm 1).
 
     ``weights`` is the vector w of x~ = x * w over [A, O, I_1..I_k, R]; the paper uses uniform
@@ -200,7 +215,7 @@ class HomophilyConfig(_Model):
     interest_order: list[str] | None = None
 
 
-class LinksConfig(_Model):
+class LinksConfig(Settings):
     """Link formation (section III-C, Algorithm 2) and the schedules of section III-C3.
 
     Defaults of alpha, beta, delta0, lambda, delta_cap, eta0, kappa and zeta are the best row of
@@ -253,7 +268,7 @@ class LinksConfig(_Model):
     large_n: IntRange(1, 10**12) = 100_000
 
 
-class GeneratorConfig(_Model):
+class GeneratorConfig(Settings):
     """Everything that determines a generated world besides N and the seed.
 
     ``block_size`` fixes how users are grouped into independent random streams; changing it
@@ -333,13 +348,13 @@ class GeneratorConfig(_Model):
         return self.model_dump(mode="json", by_alias=True)
 
 
-def _one_line(exc: ValidationError, source: str, data: dict[str, Any]) -> str:
+def _one_line(exc: ValidationError, source: str, data: dict[str, Any], model: type[BaseModel] | None = None) -> str:
     """Turn the first pydantic error into 'source: key = value: reason; accepted ...'."""
     err = exc.errors()[0]
     loc = [str(x) for x in err["loc"]]
     key = ".".join(loc) or "(top level)"
     if err["type"] == "extra_forbidden":
-        accepted = _accepted_keys(loc[:-1])
+        accepted = _accepted_keys(loc[:-1], model or GeneratorConfig)
         return f"{source}: unknown key {key!r}; accepted keys here: {', '.join(accepted)}"
     msg = err["msg"]
     if msg.startswith("Value error, "):
@@ -350,8 +365,7 @@ def _one_line(exc: ValidationError, source: str, data: dict[str, Any]) -> str:
     return f"{source}: {key} = {json.dumps(value, default=str)} is not accepted: {msg}"
 
 
-def _accepted_keys(loc: list[str]) -> list[str]:
-    model: type[BaseModel] = GeneratorConfig
+def _accepted_keys(loc: list[str], model: type[BaseModel]) -> list[str]:
     for part in loc:
         field = model.model_fields.get(part)
         ann = getattr(field, "annotation", None)

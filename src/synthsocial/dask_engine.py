@@ -33,7 +33,6 @@ import json
 import operator
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +41,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 
-from .config import GeneratorConfig
-from .errors import ConfigError, SynthSocialError
+from .config import GeneratorConfig, IntRange, Options, Range
+from .errors import SynthSocialError
 from .homophily import points_of, semantic_orders
 from .links import ProgressFn, phases, schedules
 from .links.followback import draw, unreturned
@@ -65,16 +64,16 @@ class EngineError(SynthSocialError, RuntimeError):
     """The Dask cluster cannot be reached or cannot run the job."""
 
 
-@dataclass(frozen=True)
-class DaskOptions:
+class DaskOptions(Options):
     """How to run: on the scheduler at ``scheduler``, or on a LocalCluster of ``workers``
-    single-threaded processes with ``memory_limit`` bytes each (None: an equal share of RAM)."""
+    single-threaded processes with ``memory_limit`` bytes each (None: an equal share of RAM);
+    ``partition_blocks`` blocks of users per task."""
 
     scheduler: str | None = None
-    workers: int = 2
-    memory_limit: int | None = None
-    partition_blocks: int = 2
-    connect_timeout_s: float = 10.0
+    workers: IntRange(1, 4096) = 2
+    memory_limit: IntRange(1, 2**62) | None = None
+    partition_blocks: IntRange(1, 1_000_000) = 2
+    connect_timeout_s: Range(0.0, 3600.0, open_low=True) = 10.0
 
 
 # --- memory model -------------------------------------------------------------------------
@@ -376,10 +375,6 @@ def generate_dask(
     configuration and makes ``out_dir`` appear whole."""
     cfg = GeneratorConfig.coerce(config)
     options = options or DaskOptions()
-    if options.workers < 1 or options.partition_blocks < 1:
-        raise ConfigError(
-            f"workers = {options.workers}, partition_blocks = {options.partition_blocks}: both must be >= 1"
-        )
     need = estimate_worker_memory(n, cfg, options.partition_blocks)
     ram = ram_bytes()
     if options.scheduler is None and options.memory_limit is None and need > ram / options.workers:

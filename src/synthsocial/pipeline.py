@@ -25,13 +25,16 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
 
 from ._version import __version__
-from .config import GeneratorConfig
-from .errors import ConfigError, OutputError
+from .config import GeneratorConfig, IntRange, Options
+from .dask_engine import DaskOptions
+from .errors import OutputError
 from .io.atomic import atomic_text
 from .io.ownership import MARKER, mismatched, output_directory, record
 
@@ -39,21 +42,25 @@ STATE = "stages.json"
 StageProgress = Callable[[str, int | None, int | None], None]  # stage, done, total
 
 
-@dataclass(frozen=True)
-class WorldPlan:
-    """What ``synthsocial world`` makes. ``writers``: users who write posts (None: all)."""
+class WorldPlan(Options):
+    """What ``synthsocial world`` makes: ``nodes`` users generated on ``engine`` (``dask``:
+    options in ``dask``) with ``config``, measured against ``reference``; ``writers`` of them
+    (None: all) post ``posts_per_user`` times on ``platforms`` with ``backend``; with
+    ``real_corpus``, the prompts are grounded in it and fidelity is measured against it."""
 
-    nodes: int
+    nodes: IntRange(2, 10**12)
     platforms: tuple[str, ...] = ("twitter", "reddit")
-    seed: int = 0
-    config: dict = field(default_factory=dict)
+    seed: IntRange(0, 2**63 - 1) = 0
+    config: dict = Field(default_factory=dict)
     real_corpus: str | None = None
-    writers: int | None = 100
-    posts_per_user: int = 1
+    writers: IntRange(1, 10**12) | None = 100
+    posts_per_user: IntRange(1, 10_000) = 1
     backend: str = "embedded"
     model: str | None = None
     base_url: str | None = None
     reference: str = "bluesky"
+    engine: Literal["local", "dask"] = "local"
+    dask: DaskOptions | None = None
 
 
 def _key(obj: Any) -> str:
@@ -122,7 +129,11 @@ def _remove(directory: Path, names: list[str]) -> None:
 
 
 def _move_into(src_dir: Path, directory: Path) -> None:
+    """Move the entries of ``src_dir`` into ``directory``, replacing those of the same name (not
+    the marker: the world's own registers what the stages write)."""
     for p in src_dir.iterdir():
+        if p.name == MARKER:
+            continue
         target = directory / p.name
         if target.is_dir():
             shutil.rmtree(target)
@@ -143,7 +154,7 @@ def recorded_plan(plan: WorldPlan) -> dict[str, Any]:
     """The plan as stages.json records it: credentials in the server URL are redacted."""
     from .posts.backends.openai import redact_url
 
-    return {**asdict(plan), "base_url": redact_url(plan.base_url)}
+    return {**plan.model_dump(mode="json"), "base_url": redact_url(plan.base_url)}
 
 
 def _read_real(path: str | None, platforms: list) -> Any:
@@ -161,154 +172,204 @@ def _read_real(path: str | None, platforms: list) -> Any:
 
 def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress | None = None) -> dict[str, str]:
     """Make (or bring up to date) the world of ``plan`` in ``directory``; return what each stage did:
-    "ran", "resumed", "repaired", "skipped" or "not requested"."""
-    from .generation import check_fits, check_nodes
+    "ran", "resumed", "repaired", "skipped" or "not requested". Every input is checked before the
+    first stage runs, and the world's lock is held throughout."""
+    from .generation import check_fits
     from .metrics.references import BUILTIN, builtin
     from .posts.backends import check_backend
     from .posts.platforms import resolve
 
-    check_fits(check_nodes(plan.nodes))
+    if plan.engine == "local":
+        check_fits(plan.nodes)
     cfg = GeneratorConfig.from_dict(plan.config)
-    plats = resolve(",".join(plan.platforms))
-    if plan.writers is not None and plan.writers < 1:
-        raise ConfigError(f"writers = {plan.writers} is not accepted: use an integer >= 1")
+    resolve(",".join(plan.platforms))
     check_backend(plan.backend, plan.model, plan.base_url)
     if plan.reference.lower() not in BUILTIN and not Path(plan.reference).exists():
         builtin(plan.reference)  # refuses it, naming what is accepted
-    real = _read_real(plan.real_corpus, plats)
+    real = _read_real(plan.real_corpus, resolve(",".join(plan.platforms)))
     with output_directory(directory, "world", command="world", check=check_target) as d:
-        return _build(plan, cfg, plats, real, d, progress or (lambda stage, done, total: None))
+        run = Run(plan, cfg, real, d, Stages(d), progress or (lambda stage, done, total: None))
+        done = {stage.name: run.stage(stage) for stage in STAGES}
+        run.record.data["plan"] = recorded_plan(plan)
+        run.record.save()
+    return done
 
 
-OUTPUTS = {
-    "generate": ["users.parquet", "edges.parquet", "manifest.json"],
-    "evaluate": ["metrics.json"],
-    "posts": ["posts.parquet", "interactions.parquet"],
-    "fidelity": ["fidelity.json", "fidelity_figures"],
-    "report": ["report.html", "figures"],
-}
+@dataclass
+class Run:
+    """One run of the pipeline over the world directory ``d``."""
 
+    plan: WorldPlan
+    cfg: GeneratorConfig
+    real: Any  # the real corpus (a table) or None
+    d: Path
+    record: Stages
+    report: StageProgress
 
-def _build(
-    plan: WorldPlan, cfg: GeneratorConfig, plats: list, real: Any, d: Path, report: StageProgress
-) -> dict[str, str]:
-    stages = Stages(d)
-    done: dict[str, str] = {}
-
-    def run(name: str, settings: dict, body: Callable[[], dict | None], resumable: bool = False) -> None:
-        key = _key(settings)
-        state, changed = stages.state(name, key, OUTPUTS[name])
-        if state == "current":
-            done[name] = "skipped"
-            report(name, 1, 1)
-            return
-        _remove(d, changed + ([".posts-parts"] if state == "stale" and name == "posts" else []))  # the rest is kept
-        stages.start(name, key)
-        report(name, 0, None)
-        t = time.perf_counter()
-        summary = body()
-        stages.finish(name, record(d, OUTPUTS[name], "world"), time.perf_counter() - t, summary)
-        done[name] = {"stale": "ran", "interrupted": "resumed" if resumable else "ran", "damaged": "repaired"}[state]
-        report(name, 1, 1)
-
-    def reads(stage: str, *names: str) -> dict[str, str | None]:
-        """Content hashes of the files a stage reads (as the stage that wrote them recorded them)."""
-        out = stages.outputs(stage)
+    def reads(self, stage: str, *names: str) -> dict[str, str | None]:
+        """Content hashes of files a stage wrote (as it recorded them): what later stages read."""
+        out = self.record.outputs(stage)
         return {n: out.get(n) for n in names}
 
-    def generate() -> dict:
-        from .generation import generate as make
-        from .world import write_world
+    def stage(self, stage: Stage) -> str:
+        if not stage.wanted(self):
+            return "not requested"
+        key = _key(stage.key(self))
+        state, changed = self.record.state(stage.name, key, list(stage.outputs))
+        if state == "current":
+            self.report(stage.name, 1, 1)
+            return "skipped"
+        parts = [".posts-parts"] if state == "stale" and stage.name == "posts" else []
+        _remove(self.d, changed + parts)  # what is intact stays (an interrupted posts stage resumes from it)
+        self.record.start(stage.name, key)
+        self.report(stage.name, 0, None)
+        t = time.perf_counter()
+        summary = stage.run(self)
+        self.record.finish(stage.name, record(self.d, list(stage.outputs), "world"), time.perf_counter() - t, summary)
+        self.report(stage.name, 1, 1)
+        return {"stale": "ran", "interrupted": "resumed" if stage.resumable else "ran", "damaged": "repaired"}[state]
 
-        tmp = Path(tempfile.mkdtemp(prefix=".generate.tmp-", dir=d))
-        try:
-            w = make(
-                plan.nodes, seed=plan.seed, config=cfg, progress=lambda phase, k, total: report("generate", None, None)
-            )
-            write_world(w, tmp)
-            _move_into(tmp, d)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return {"edges": int(w.links.source.size)}
 
-    def evaluate() -> dict:
-        from .io.readers import read_world
-        from .metrics import EvaluateOptions, to_json_ready
-        from .metrics import evaluate as measure
+@dataclass(frozen=True)
+class Stage:
+    """One stage: the files it writes, the settings and inputs its key hashes, and the library
+    function it calls."""
 
-        r = measure([read_world(d)], plan.reference, EvaluateOptions(seed=plan.seed))[0]
-        atomic_text(d / "metrics.json", json.dumps(to_json_ready(r), indent=2) + "\n")
-        return {"ned_fixed": round(r["ned"]["fixed"]["value"], 4)}
+    name: str
+    outputs: tuple[str, ...]
+    key: Callable[[Run], dict]
+    run: Callable[[Run], dict]
+    resumable: bool = False
+    wanted: Callable[[Run], bool] = lambda r: True
 
-    def posts() -> dict:
-        from .posts.backends import make_backend
-        from .posts.pipeline import PostsConfig, write_posts
 
-        strategy = "platform-agnostic" if real is not None else "platform-aware"
-        pcfg = PostsConfig(
-            platforms=plats,
-            strategy=strategy,
-            posts_per_user=plan.posts_per_user,
-            max_users=plan.writers,
-            seed=plan.seed,
-        )
-        engine = make_backend(plan.backend, plan.model, base_url=plan.base_url)
-        try:
-            s = write_posts(d, pcfg, engine, real, progress=lambda k, total: report("posts", k, total))
-        finally:
-            engine.close()
-        return {k: s[k] for k in ("posts_total", "failed", "interactions")}
-
-    def fidelity() -> dict:
-        import pyarrow.parquet as pq
-
-        from .fidelity import measure, synthetic_posts
-        from .report.html import save_fidelity
-
-        semantic = importlib.util.find_spec("sentence_transformers") is not None  # the embed extra
-        result = measure(
-            synthetic_posts(pq.read_table(d / "posts.parquet"), "text"), real, semantic=semantic, seed=plan.seed
-        )
-        save_fidelity(result, d)
-        return {"semantic": semantic}
-
-    def report_stage() -> dict:
-        from .report.html import build_report
-
-        metrics = json.loads((d / "metrics.json").read_text(encoding="utf-8"))  # the evaluate stage's, verified
-        build_report(d, plan.reference, plan.seed, result=metrics)
-        return {}
-
-    corpus = _corpus_fingerprint(plan.real_corpus)
-    generate_settings = {"v": __version__, "nodes": plan.nodes, "seed": plan.seed, "config": cfg.to_dict()}
-    run("generate", generate_settings, generate)
-    graph = reads("generate", "users.parquet", "edges.parquet")
-    run("evaluate", {"reads": graph, "reference": plan.reference, "seed": plan.seed}, evaluate)
-    posts_settings = {
-        "platforms": [p.name for p in plats],
-        "writers": plan.writers,
-        "per_user": plan.posts_per_user,
-        "backend": plan.backend,
-        "model": plan.model,
-        "base_url": recorded_plan(plan)["base_url"],
-        "seed": plan.seed,
-        "corpus": corpus,
+def _generate_key(r: Run) -> dict:
+    return {
+        "v": __version__,
+        "nodes": r.plan.nodes,
+        "seed": r.plan.seed,
+        "config": r.cfg.to_dict(),
+        "engine": r.plan.engine,
     }
-    run("posts", {"reads": graph, **posts_settings}, posts, resumable=True)
-    if real is not None:
-        run("fidelity", {"reads": reads("posts", "posts.parquet"), "corpus": corpus, "seed": plan.seed}, fidelity)
-    else:
-        done["fidelity"] = "not requested"
-    report_reads = {
-        **graph,
-        **reads("evaluate", "metrics.json"),
-        **(reads("fidelity", *OUTPUTS["fidelity"]) if real is not None else {}),
-    }
-    run(
-        "report",
-        {"reads": report_reads, "generate": _key(generate_settings), "reference": plan.reference, "seed": plan.seed},
-        report_stage,
+
+
+def _generate(r: Run) -> dict:
+    """synthsocial.generate into a temporary directory of the world, then moved in."""
+    from .generation import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix=".generate.tmp-", dir=r.d))
+    try:
+        w = generate(
+            r.plan.nodes,
+            r.plan.seed,
+            r.cfg,
+            lambda phase, k, total: r.report("generate", None, None),
+            engine=r.plan.engine,
+            out=tmp / "world",
+            dask=r.plan.dask,
+        )
+        _move_into(tmp / "world", r.d)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"edges": int(w.manifest()["edges"])}
+
+
+def _graph(r: Run) -> dict:
+    return r.reads("generate", "users.parquet", "edges.parquet")
+
+
+def _evaluate(r: Run) -> dict:
+    """metrics.targets.evaluate_paths: in memory, or streamed when the edges do not fit."""
+    from .metrics import EvaluateOptions, to_json_ready
+    from .metrics.targets import evaluate_paths
+
+    result = evaluate_paths([r.d], r.plan.reference, EvaluateOptions(seed=r.plan.seed))[0]
+    atomic_text(r.d / "metrics.json", json.dumps(to_json_ready(result), indent=2) + "\n")
+    return {"ned_fixed": round(result["ned"]["fixed"]["value"], 4)}
+
+
+def _posts_request(r: Run):
+    from .posts.pipeline import PostsRequest
+
+    return PostsRequest(
+        platforms=",".join(r.plan.platforms),
+        posts_per_user=r.plan.posts_per_user,
+        max_users=r.plan.writers,
+        backend=r.plan.backend,
+        model=r.plan.model,
+        base_url=r.plan.base_url,
+        seed=r.plan.seed,
     )
-    stages.data["plan"] = recorded_plan(plan)
-    stages.save()
-    return done
+
+
+def _posts_key(r: Run) -> dict:
+    request = _posts_request(r).model_dump(mode="json")
+    return {
+        "reads": _graph(r),
+        **request,
+        "base_url": recorded_plan(r.plan)["base_url"],
+        "corpus": _corpus_fingerprint(r.plan.real_corpus),
+    }
+
+
+def _posts(r: Run) -> dict:
+    """posts.pipeline.make_posts (grounded in the real corpus when there is one)."""
+    from .posts.pipeline import make_posts
+
+    s = make_posts(r.d, _posts_request(r), real=r.real, progress=r.report)
+    return {k: s[k] for k in ("posts_total", "failed", "interactions")}
+
+
+def _fidelity(r: Run) -> dict:
+    """fidelity.measure on the world's posts against the real corpus; saved into the world."""
+    from .fidelity import measure, read_synthetic
+    from .io.corpus import CorpusSource
+    from .report.html import save_fidelity
+
+    semantic = importlib.util.find_spec("sentence_transformers") is not None  # the embed extra
+    syn = read_synthetic(CorpusSource(path=str(r.d / "posts.parquet")))
+    save_fidelity(measure(syn, r.real, semantic=semantic, seed=r.plan.seed), r.d)
+    return {"semantic": semantic}
+
+
+def _report(r: Run) -> dict:
+    """report.html.build_report from the evaluate stage's metrics.json (verified, not measured again)."""
+    from .report.html import build_report
+
+    metrics = json.loads((r.d / "metrics.json").read_text(encoding="utf-8"))
+    build_report(r.d, r.plan.reference, r.plan.seed, result=metrics)
+    return {}
+
+
+def _report_key(r: Run) -> dict:
+    fidelity = r.reads("fidelity", "fidelity.json", "fidelity_figures") if r.real is not None else {}
+    return {
+        "reads": {**_graph(r), **r.reads("evaluate", "metrics.json"), **fidelity},
+        "generate": _key(_generate_key(r)),
+        "reference": r.plan.reference,
+        "seed": r.plan.seed,
+    }
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("generate", ("users.parquet", "edges.parquet", "manifest.json"), _generate_key, _generate),
+    Stage(
+        "evaluate",
+        ("metrics.json",),
+        lambda r: {"reads": _graph(r), "reference": r.plan.reference, "seed": r.plan.seed},
+        _evaluate,
+    ),
+    Stage("posts", ("posts.parquet", "interactions.parquet"), _posts_key, _posts, resumable=True),
+    Stage(
+        "fidelity",
+        ("fidelity.json", "fidelity_figures"),
+        lambda r: {
+            "reads": r.reads("posts", "posts.parquet"),
+            "corpus": _corpus_fingerprint(r.plan.real_corpus),
+            "seed": r.plan.seed,
+        },
+        _fidelity,
+        wanted=lambda r: r.real is not None,
+    ),
+    Stage("report", ("report.html", "figures"), _report_key, _report),
+)

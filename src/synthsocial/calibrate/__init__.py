@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ..config import GeneratorConfig
-from ..errors import ConfigError
+from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_text
 from ..io.ownership import output_directory, record
 from .run import RANK_BY, fit_metrics, fixed_ned, rank, run_grid, run_optuna
@@ -24,7 +24,7 @@ TOP = 10
 
 
 def calibrate(
-    reference: dict,
+    reference: str | dict,
     nodes: int,
     out: str | Path,
     *,
@@ -38,9 +38,21 @@ def calibrate(
     rank_by: str | None = None,
     replicates: int = 1,
     progress=None,
+    directed: bool | None = None,
 ) -> dict:
     """Fit ``reference`` at ``nodes`` users; ``rank_by`` minmax (default for the grid, the paper's
-    ranking) or fixed (default for optuna, the NED it minimises) picks the best point."""
+    ranking) or fixed (default for optuna, the NED it minimises) picks the best point.
+
+    ``reference``: a built-in profile name, a graph file (measured here; ``directed`` says how to
+    read an edge list), or a profile dict as :func:`synthsocial.metrics.reference_profile` makes.
+    """
+    if isinstance(reference, str):
+        from ..metrics import EvaluateOptions, reference_profile
+
+        name = reference
+        reference = reference_profile(name, EvaluateOptions(seed=seed, homophily=False), directed)
+        if reference["metrics"].get("lcc_fraction") is None:
+            raise InputError(f"reference {name!r} has no structural profile")
     rank_by = rank_by or ("minmax" if method == "grid" else "fixed")
     if rank_by not in RANK_BY:
         raise ConfigError(f"--rank-by {rank_by!r} is not accepted: use minmax or fixed")

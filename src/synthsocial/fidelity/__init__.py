@@ -7,15 +7,18 @@ and returns a JSON-ready dict (private ``_`` keys hold arrays for the report's p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import InputError, MissingDependencyError
+from ..io.corpus import CorpusSource
 from . import lexical, multiplatform, privacy
 from .classify import discriminator
 
-__all__ = ["measure", "synthetic_posts"]
+__all__ = ["measure", "measure_files", "read_synthetic", "synthetic_posts"]
 
 
 def synthetic_posts(table: pa.Table, text_col: str = "text") -> pa.Table:
@@ -130,3 +133,41 @@ def _map(emb_s: np.ndarray, emb_r: np.ndarray, sp: list[str], rp: list[str], see
         "source": ["synthetic"] * si.size + ["real"] * ri.size,
         "platform": [sp[i] for i in si] + [rp[i] for i in ri],
     }
+
+
+def read_synthetic(source: CorpusSource) -> pa.Table:
+    """Synthetic posts to measure: a world's ``posts.parquet`` (read under the world's lock, its
+    usable posts only, ``text_col`` default ``text``: ``raw_text`` measures before
+    post-processing), or any corpus file."""
+    from contextlib import nullcontext
+
+    from ..io.lock import locked
+    from ..io.ownership import MARKER, warn_if_changed
+    from ..io.readers import read_parquet
+
+    p = Path(source.path)
+    if p.suffix == ".parquet" and p.is_file():
+        ours = (p.parent / MARKER).exists()
+        with locked(p.parent, write=False) if ours else nullcontext():
+            warn_if_changed(p.parent, [p.name])
+            table = read_parquet(p)
+        if "post_id" in table.column_names:
+            return synthetic_posts(table, source.text_col or "text")
+    return source.read()
+
+
+def measure_files(
+    synthetic: CorpusSource,
+    real: CorpusSource,
+    semantic: bool = True,
+    seed: int = 0,
+    save: str | Path | None = None,
+) -> dict:
+    """:func:`measure` on files: the synthetic posts (:func:`read_synthetic`) against the real
+    corpus; with ``save``, write ``save/fidelity.json`` and ``save/fidelity_figures/``."""
+    result = measure(read_synthetic(synthetic), real.read(), semantic=semantic, seed=seed)
+    if save is not None:
+        from ..report.html import save_fidelity
+
+        save_fidelity(result, save)
+    return result

@@ -122,3 +122,23 @@ def build_map(terms: list[str]) -> dict:
 def default_maps_dir() -> Path:
     """The package data directory that holds the shipped maps."""
     return _map_file("occupation", None).parent
+
+
+def build_maps(occupations: list[str], interests: list[str], out: str | Path | None = None) -> Path:
+    """Order ``occupations`` and ``interests`` by their MiniLM embeddings and write
+    ``occupation_map.json`` and ``interest_map.json`` into ``out`` (a new, empty or earlier maps
+    directory, under its lock; default: the package's own maps); return the directory. Set
+    ``homophily.maps_dir`` to it to use them."""
+    from ..io.atomic import atomic_text
+    from ..io.ownership import output_directory, record
+
+    maps = {"occupation_map.json": build_map(occupations), "interest_map.json": build_map(interests)}
+    if out is None:
+        for name, m in maps.items():
+            atomic_text(default_maps_dir() / name, json.dumps(m, indent=1) + "\n")
+        return default_maps_dir()
+    with output_directory(out, "maps", command="build-maps") as d:
+        for name, m in maps.items():
+            atomic_text(d / name, json.dumps(m, indent=1) + "\n")
+        record(d, list(maps), "maps")
+    return d

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..config import Options
 from ..errors import InputError
 
 TEXT_CANDIDATES = ("text", "body", "content", "caption", "orig_caption", "post", "message", "tweet")
@@ -156,3 +157,19 @@ def read_shared_posts(posts_dir: str | Path) -> pa.Table:
     insta = read_corpus(d / "instagram_mdid.json", text_col="orig_caption", platform="instagram")
     parts.append(insta.append_column("topic", pa.array([""] * insta.num_rows)))
     return pa.concat_tables(parts)
+
+
+class CorpusSource(Options):
+    """Where real posts come from: a corpus file and its columns (names or 0-based indices; see
+    :func:`read_corpus`), or the folder of the shared corpora (``../shared/data/posts``)."""
+
+    path: str
+    text_col: str | None = None
+    platform_col: str | None = None
+    platform: str | None = None
+
+    def read(self) -> pa.Table:
+        p = Path(self.path)
+        if p.is_dir():
+            return read_shared_posts(p)
+        return read_corpus(p, text_col=self.text_col, platform_col=self.platform_col, platform=self.platform)

@@ -12,13 +12,12 @@ import math
 import os
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import networkit as nk
 import numpy as np
 
-from ..errors import ConfigError
+from ..config import IntRange, Options
 from ..graph import Graph
 from . import structure
 from .assortativity import degree_assortativity
@@ -30,8 +29,7 @@ from .references import BUILTIN, builtin
 __all__ = ["EvaluateOptions", "NED_METRICS", "evaluate", "profile"]
 
 
-@dataclass(frozen=True)
-class EvaluateOptions:
+class EvaluateOptions(Options):
     """How exact the measurement is.
 
     ``aspl_sources`` BFS sources estimate the ASPL when the LCC has more than
@@ -40,20 +38,13 @@ class EvaluateOptions:
     ``clustering_trials`` sampled wedges. ``seed`` fixes Louvain, the BFS sources and the samples.
     """
 
-    seed: int = 0
-    aspl_exact_max_nodes: int = 5_000
-    aspl_sources: int | None = None
-    clustering_exact_max_edges: int = 20_000_000
-    clustering_trials: int = 1_000_000
+    seed: IntRange(0, 2**63 - 1) = 0
+    aspl_exact_max_nodes: IntRange(0, 10**12) = 5_000
+    aspl_sources: IntRange(1, 10**9) | None = None
+    clustering_exact_max_edges: IntRange(0, 10**15) = 20_000_000
+    clustering_trials: IntRange(0, 10**12) = 1_000_000
     homophily: bool = True
-    threads: int | None = None  # cores networkit may use outside Louvain (None: all)
-
-    def __post_init__(self) -> None:
-        for name in ("aspl_exact_max_nodes", "clustering_exact_max_edges", "clustering_trials"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"{name} = {getattr(self, name)} is not accepted: use a non-negative integer")
-        if self.aspl_sources is not None and self.aspl_sources < 1:
-            raise ConfigError(f"aspl_sources = {self.aspl_sources} is not accepted: use an integer >= 1")
+    threads: IntRange(1, 4096) | None = None  # cores networkit may use outside Louvain (None: all)
 
     def sources_for(self, undirected_edges: int) -> int:
         if self.aspl_sources is not None:

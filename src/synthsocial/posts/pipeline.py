@@ -12,21 +12,24 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import Field
 
-from ..errors import InputError
-from ..io.atomic import atomic_file
+from ..config import IntRange, Options, Range
+from ..errors import ConfigError, InputError
+from ..io.atomic import atomic_file, atomic_text
+from ..io.corpus import CorpusSource
 from ..io.ownership import output_directory, record
-from ..io.readers import check_world, world_tables
+from ..io.readers import check_world, read_parquet, world_tables
 from .assign import Task, plan, task_seed
-from .backends import Backend, Request, Sampling
+from .backends import Backend, Request, Sampling, check_backend, make_backend
 from .interactions import interactions
-from .platforms import Platform
+from .platforms import Platform, load_overrides, resolve
 from .postprocess import clean, problem
 from .prompts import ExamplePool, Templates, build_prompt, load_templates
 from .store import PostStore
@@ -34,20 +37,122 @@ from .store import PostStore
 ProgressFn = Callable[[int, int], None]
 
 
-@dataclass
-class PostsConfig:
+class PostsConfig(Options):
+    """The resolved settings of one posts run (what :func:`write_posts` follows)."""
+
     platforms: list[Platform]
-    strategy: str = "platform-aware"
-    posts_per_user: int = 1
-    max_users: int | None = None
+    strategy: Literal["platform-aware", "platform-agnostic"] = "platform-aware"
+    posts_per_user: IntRange(1, 10_000) = 1
+    max_users: IntRange(1, 10**12) | None = None
     topics: list[str] | None = None
     topic_of: dict[str, str] | None = None
-    seed: int = 0
-    batch_size: int = 8
-    max_attempts: int = 3
-    interaction_p: float = 0.02
-    sampling: Sampling = field(default_factory=Sampling)
+    seed: IntRange(0, 2**63 - 1) = 0
+    batch_size: IntRange(1, 100_000) = 8
+    max_attempts: IntRange(1, 100) = 3
+    interaction_p: Range(0.0, 1.0) = 0.02
+    sampling: Sampling = Field(default_factory=Sampling)
     prompts_dir: str | None = None
+
+
+class PostsRequest(Options):
+    """What ``synthsocial posts`` (and the posts stage of ``synthsocial world``) asks for.
+
+    ``strategy`` ``auto`` grounds the prompts in real posts when there are any (``corpus`` or
+    ``topics_from``; it measured better on every fidelity metric, docs/fidelity.md), else names
+    the platform. ``topics``: what to post about (default: the users' interests);
+    ``topics_from``: a corpus to extract ``n_topics`` topics from (MiniLM + k-means).
+    """
+
+    platforms: str = "twitter,reddit,instagram"
+    platform_config: str | None = None
+    strategy: Literal["auto", "platform-aware", "platform-agnostic"] = "auto"
+    corpus: CorpusSource | None = None
+    topics: list[str] | None = Field(default=None, min_length=1)
+    topics_from: CorpusSource | None = None
+    n_topics: IntRange(1, 1000) = 10
+    posts_per_user: IntRange(1, 10_000) = 1
+    max_users: IntRange(1, 10**12) | None = None
+    backend: str = "embedded"
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    sampling: Sampling = Field(default_factory=Sampling)
+    batch_size: IntRange(1, 100_000) = 8
+    max_attempts: IntRange(1, 100) = 3
+    prompts: str | None = None
+    seed: IntRange(0, 2**63 - 1) = 0
+
+
+StageProgress = Callable[[str, int | None, int | None], None]  # stage, done, total
+
+
+def make_posts(
+    world: str | Path,
+    request: PostsRequest,
+    real: pa.Table | None = None,
+    progress: StageProgress | None = None,
+) -> dict:
+    """Write the posts of ``request`` for the users of ``world`` (holding its lock); return the
+    run's summary (see :func:`write_posts`) with the labels of any extracted topics.
+
+    ``real``: real posts already read (the world pipeline reads its corpus once); otherwise
+    ``request.corpus`` is read. Backend and settings are checked before anything is written.
+    """
+    check_backend(request.backend, request.model, request.base_url)
+    report = progress or (lambda stage, done, total: None)
+    if not Path(world).is_dir():
+        raise InputError(f"world {str(world)!r} is not a directory written by `synthsocial generate`")
+    with output_directory(world, "world", command="posts", must_exist=True, option="WORLD", check=check_world) as d:
+        overrides = load_overrides(request.platform_config) if request.platform_config else None
+        plats = resolve(request.platforms, overrides)
+        strategy = request.strategy
+        if strategy == "auto":
+            grounded = real is not None or request.corpus is not None or request.topics_from is not None
+            strategy = "platform-agnostic" if grounded else "platform-aware"
+        if real is None and request.corpus is not None:
+            real = request.corpus.read()
+        if strategy == "platform-agnostic" and real is None and request.topics_from is None:
+            raise ConfigError("the platform-agnostic strategy needs --corpus (real posts to ground the prompts)")
+        topic_of, labels = None, []
+        if request.topics_from is not None:
+            report("topics", None, None)
+            topic_of, labels, labelled = _topics(d, request)
+            real = labelled if real is None else real
+        cfg = PostsConfig(
+            platforms=plats,
+            strategy=strategy,
+            posts_per_user=request.posts_per_user,
+            max_users=request.max_users,
+            topics=request.topics,
+            topic_of=topic_of,
+            seed=request.seed,
+            batch_size=request.batch_size,
+            max_attempts=request.max_attempts,
+            prompts_dir=request.prompts,
+            sampling=request.sampling,
+        )
+        engine = make_backend(
+            request.backend, request.model, base_url=request.base_url, api_key_env=request.api_key_env
+        )
+        try:
+            summary = write_posts(d, cfg, engine, real, progress=lambda k, total: report("posts", k, total))
+        finally:
+            engine.close()
+    return {**summary, "topics": labels}
+
+
+def _topics(d: Path, request: PostsRequest) -> tuple[dict[str, str], list[str], pa.Table]:
+    """Topics extracted from ``request.topics_from`` (written to topics.json), each interest of
+    the world mapped to its nearest topic, and the corpus labelled with its topics."""
+    from .topics import extract_topics, nearest_topics
+
+    found, labelled, centroids = extract_topics(request.topics_from.read(), request.n_topics, request.seed)
+    interests = read_parquet(d / "users.parquet", ["interests"])["interests"].to_pylist()
+    vocab = sorted({x for row in interests for x in row})
+    topic_of = dict(zip(vocab, (found[i].label for i in nearest_topics(vocab, centroids))))
+    atomic_text(d / "topics.json", json.dumps([t.__dict__ for t in found], indent=2) + "\n")
+    record(d, ["topics.json"], "world")
+    return topic_of, [t.label for t in found], labelled
 
 
 def _norm(text: str) -> str:

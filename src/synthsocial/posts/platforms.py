@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, fields, replace
 from importlib import resources
+from pathlib import Path
 
 from ..errors import ConfigError
 
@@ -68,3 +69,11 @@ def resolve(names: str | list[str], overrides: dict[str, dict] | None = None) ->
                 )
             out[i] = replace(p, **{k: tuple(v) if isinstance(v, list) else v for k, v in o.items()})
     return out
+
+
+def load_overrides(path: str | Path) -> dict[str, dict]:
+    """Platform overrides from a TOML file (``[reddit] max_chars = 500``; fields: docs/posts.md)."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--platform-config {str(path)!r}: not a readable TOML file: {exc}") from None

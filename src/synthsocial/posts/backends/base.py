@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ...config import IntRange, Options, Range
 from ...errors import SynthSocialError
 
 
@@ -12,18 +13,17 @@ class BackendError(SynthSocialError):
     """A backend cannot serve requests (unreachable, refused, misconfigured)."""
 
 
-@dataclass(frozen=True)
-class Sampling:
+class Sampling(Options):
     """Decoding settings shared by the backends (defaults: the InstaSynth settings where known,
     temperature 0.7, frequency penalty 2.0 is too strong for 100M-scale models: see docs/posts.md)."""
 
-    temperature: float = 0.8
-    top_p: float = 0.95
-    top_k: int = 64
-    max_tokens: int = 96
-    frequency_penalty: float = 0.0
-    presence_penalty: float = 0.0
-    repeat_penalty: float = 1.1
+    temperature: Range(0.0, 2.0) = 0.8
+    top_p: Range(0.0, 1.0) = 0.95
+    top_k: IntRange(0, 100_000) = 64
+    max_tokens: IntRange(1, 100_000) = 96
+    frequency_penalty: Range(-2.0, 2.0) = 0.0
+    presence_penalty: Range(-2.0, 2.0) = 0.0
+    repeat_penalty: Range(0.0, 10.0, open_low=True) = 1.1
 
 
 @dataclass(frozen=True)
