@@ -179,3 +179,19 @@ def test_one_interface_for_both_engines(tmp_path, cluster):
     assert on_dask.manifest()["edges"] == local.manifest()["edges"] == on_dask.to_graph().m
     with pytest.raises(ConfigError, match="give out = DIR"):
         generate(100, engine="dask")
+
+
+def test_world_runs_on_the_dask_engine(tmp_path, cluster, capsys):
+    from .fake_openai import FakeServer
+
+    with FakeServer() as srv:
+        args = ["world", "-n", "2500", "-s", "6", "--writers", "5", "--backend", "openai", "--model", "fake"]
+        args += ["--base-url", srv.url, "--engine", "dask", "--scheduler", cluster.scheduler_address]
+        assert main([*args, "--out", str(tmp_path / "w")]) == 0, capsys.readouterr().err
+        assert (tmp_path / "w" / "edges.parquet").is_dir()  # partitioned, as the Dask engine writes
+        assert pq.read_table(tmp_path / "w" / "edges.parquet").equals(generate(2500, seed=6).edges)
+        for name in ("metrics.json", "posts.parquet", "interactions.parquet", "report.html"):
+            assert (tmp_path / "w" / name).exists(), name
+        capsys.readouterr()
+        assert main([*args, "--out", str(tmp_path / "w")]) == 0
+    assert "generate skipped, evaluate skipped, posts skipped" in capsys.readouterr().err

@@ -108,9 +108,10 @@ def test_problems(text, why):
 
 # ---------------------------------------------------------------- planning
 def test_plan_is_deterministic_and_follows_usage(world):
-    from synthsocial.posts.pipeline import _read_world
+    from synthsocial.posts.pipeline import _neighbours, _read_world
 
-    age, band, occ, interests, follows, followers = _read_world(world)
+    age, band, occ, interests = _read_world(world)
+    follows, _ = _neighbours(world, np.arange(age.size))
     plats = resolve("twitter,reddit,instagram")
     kw = dict(
         age=age,

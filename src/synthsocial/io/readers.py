@@ -314,3 +314,30 @@ def _read_whitespace(p: Path, skip: int) -> np.ndarray:
                 raise InputError(_first_bad_line(p, None, skip))
             rows.append((int(f[0]), int(f[1])))
     return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
+
+def edge_files(directory: Path) -> list[Path]:
+    """The edge Parquet files of a world: edges.parquet, or the parts of a partitioned one."""
+    p = directory / "edges.parquet"
+    files = sorted(p.glob("*.parquet")) if p.is_dir() else [p] if p.exists() else []
+    if not files:
+        raise InputError(
+            f"{directory}: not a synthsocial world (no edges.parquet); expected the output directory of "
+            "`synthsocial generate`"
+        )
+    return files
+
+
+def stream_edges(files: list[Path]):
+    """(source, target) arrays of a world's edge files, batch by batch, in file order (sorted by
+    source, then target): what a reader too large for memory, or one that needs few users, scans."""
+    for f in files:
+        try:
+            pf = pq.ParquetFile(f)
+            check_integer_columns(f, pf.schema_arrow, ("source", "target"))
+            for batch in pf.iter_batches(batch_size=1 << 22, columns=["source", "target"]):
+                if batch.column(0).null_count or batch.column(1).null_count:
+                    raise InputError(f"{f}: source and target must not be null")
+                yield batch.column(0).to_numpy(), batch.column(1).to_numpy()
+        except (pa.ArrowException, OSError) as exc:
+            raise damaged(f, exc) from None

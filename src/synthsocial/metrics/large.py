@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from ..errors import InputError
 from ..io.ownership import warn_if_changed
-from ..io.readers import check_integer_columns, damaged
+from ..io.readers import damaged, edge_files, stream_edges
 from ..resources import ram_bytes
 from .degrees import summary
 from .structure import wedge_clustering
@@ -34,18 +34,6 @@ from .structure import wedge_clustering
 BYTES_PER_EDGE_IN_MEMORY = 120  # profile(): measured at 10^6 users (7 GB for 6 x 10^7 edges)
 _CHUNK_ENTRIES = 100_000_000  # adjacency entries built per pass over the edge files
 _GATHER = 1 << 24  # neighbour entries gathered at once in a BFS level
-
-
-def edge_files(directory: Path) -> list[Path]:
-    """The edge Parquet files of a world: edges.parquet, or the parts of a partitioned one."""
-    p = directory / "edges.parquet"
-    files = sorted(p.glob("*.parquet")) if p.is_dir() else [p] if p.exists() else []
-    if not files:
-        raise InputError(
-            f"{directory}: not a synthsocial world (no edges.parquet); expected the output directory of "
-            "`synthsocial generate`"
-        )
-    return files
 
 
 def _rows(f: Path) -> int:
@@ -63,6 +51,15 @@ def world_size(directory: Path) -> tuple[int, int]:
     if not all(f.exists() for f in files) or not files:
         raise InputError(f"{directory}: no users.parquet beside the edges")
     return sum(_rows(f) for f in files), edges
+
+
+def stream_degrees(directory: Path, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Out- and in-degree of every user of a world, from one pass over its edge files."""
+    out, into = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    for s, t in stream_edges(edge_files(directory)):
+        out += np.bincount(s, minlength=n)
+        into += np.bincount(t, minlength=n)
+    return out, into
 
 
 def fits_in_memory(edges: int) -> bool:
@@ -87,19 +84,6 @@ def check_streaming_fits(directory: Path, users: int, edges: int) -> None:
         )
 
 
-def _stream(files: list[Path]):
-    for f in files:
-        try:
-            pf = pq.ParquetFile(f)
-            check_integer_columns(f, pf.schema_arrow, ("source", "target"))
-            for batch in pf.iter_batches(batch_size=1 << 22, columns=["source", "target"]):
-                if batch.column(0).null_count or batch.column(1).null_count:
-                    raise InputError(f"{f}: source and target must not be null")
-                yield batch.column(0).to_numpy(), batch.column(1).to_numpy()
-        except (pa.ArrowException, OSError) as exc:
-            raise damaged(f, exc) from None
-
-
 class Adjacency:
     """Undirected neighbour lists (sorted, int32) of n users built from streamed directed edges."""
 
@@ -108,7 +92,7 @@ class Adjacency:
         out_deg = np.zeros(n, dtype=np.int64)
         in_deg = np.zeros(n, dtype=np.int64)
         m = 0
-        for s, t in _stream(files):
+        for s, t in stream_edges(files):
             out_deg += np.bincount(s, minlength=n)
             in_deg += np.bincount(t, minlength=n)
             m += s.size
@@ -122,7 +106,7 @@ class Adjacency:
             stop = max(start + 1, int(np.searchsorted(both, base + _CHUNK_ENTRIES, side="right")))
             stop = min(stop, n)
             rows, cols = [], []
-            for s, t in _stream(files):
+            for s, t in stream_edges(files):
                 for a, b in ((s, t), (t, s)):  # who i follows, who follows i
                     k = (a >= start) & (a < stop)
                     rows.append((a[k] - start).astype(np.int32))
@@ -218,7 +202,7 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
     m, m_u = adj.m, adj.undirected_edges
     lap("build")
     sx = sy = sxx = syy = sxy = 0.0
-    for s, tt in _stream(files):
+    for s, tt in stream_edges(files):
         x = adj.out_degree[s].astype(np.float64)
         y = adj.in_degree[tt].astype(np.float64)
         sx, sy, sxx, syy, sxy = sx + x.sum(), sy + y.sum(), sxx + x @ x, syy + y @ y, sxy + x @ y

@@ -17,6 +17,7 @@ Every draw is keyed by (seed, user, platform, index), so a task is the same whic
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -54,6 +55,22 @@ def usage(n: int, band: np.ndarray, platforms: list[Platform], seed: int) -> np.
     return u[:, cols] < share[:, b].T
 
 
+def _writers(
+    band: np.ndarray, platforms: list[Platform], max_users: int | None, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    uses = usage(band.size, band, platforms, seed)
+    eligible = np.flatnonzero(uses.any(axis=1))
+    if max_users is not None and max_users < eligible.size:
+        return np.sort(np.random.default_rng([seed, 12]).choice(eligible, size=max_users, replace=False)), uses
+    return eligible, uses
+
+
+def writers(band: np.ndarray, platforms: list[Platform], max_users: int | None, seed: int) -> np.ndarray:
+    """Who writes: ``max_users`` users drawn among those who use a requested platform (all of
+    them without a limit), ascending; what :func:`plan` draws, known before the edges are read."""
+    return _writers(band, platforms, max_users, seed)[0]
+
+
 def task_seed(seed: int, user: int, platform: str, index: int, attempt: int = 0) -> int:
     """A 31-bit seed for one generation, stable across runs and subsets."""
     ss = np.random.SeedSequence([seed, 23, user, _ALL.index(platform), index, attempt])
@@ -64,9 +81,9 @@ def plan(
     *,
     age: np.ndarray,
     band: np.ndarray,
-    occupation: list[str],
-    interests: list[list[str]],
-    follows: list[np.ndarray],
+    occupation: Sequence[str],
+    interests: Sequence[list[str]],
+    follows: Mapping[int, np.ndarray] | Sequence[np.ndarray],
     platforms: list[Platform],
     posts_per_user: int,
     max_users: int | None,
@@ -79,18 +96,14 @@ def plan(
         datetime(2025, 4, 1, tzinfo=UTC),
     ),
 ) -> tuple[list[Task], np.ndarray]:
-    """The tasks (in key order) and the usage matrix of all users."""
-    n = age.size
-    uses = usage(n, band, platforms, seed)
-    eligible = np.flatnonzero(uses.any(axis=1))
-    if max_users is not None and max_users < eligible.size:
-        writers = np.sort(np.random.default_rng([seed, 12]).choice(eligible, size=max_users, replace=False))
-    else:
-        writers = eligible
+    """The tasks (in key order) and the usage matrix of all users. ``occupation``, ``interests``
+    and ``follows`` are indexed by user id (lists, or lazy columns and a mapping that hold at
+    least the writers and, for interests, the accounts they follow)."""
+    chosen, uses = _writers(band, platforms, max_users, seed)
     t0, t1 = (int(w.timestamp()) for w in window)
     wanted = {t.lower(): t for t in topics} if topics else None
     tasks = []
-    for u in writers.tolist():
+    for u in chosen.tolist():
         author = f"{int(age[u])}, {occupation[u].lower()}"
         for j, p in enumerate(platforms):
             if not uses[u, j]:

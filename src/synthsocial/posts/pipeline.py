@@ -25,8 +25,8 @@ from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_file, atomic_text
 from ..io.corpus import CorpusSource
 from ..io.ownership import output_directory, record
-from ..io.readers import check_world, read_parquet, world_tables
-from .assign import Task, plan, task_seed
+from ..io.readers import check_world, edge_files, read_parquet, stream_edges
+from .assign import Task, plan, task_seed, writers
 from .backends import Backend, Request, Sampling, check_backend, make_backend
 from .interactions import interactions
 from .platforms import Platform, load_overrides, resolve
@@ -159,11 +159,26 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def _read_world(d: Path):
+class _Column:
+    """One user attribute read from its Arrow column when asked for (``col[u]``): a world of 10^7
+    users is not turned into Python objects for the few hundred that write."""
 
-    users, edges = world_tables(d, users_columns=["age", "occupation", "interests"])
-    n = users.num_rows
-    if n == 0:
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        self.column = column.combine_chunks()
+
+    def __getitem__(self, u: int):
+        return self.column[int(u)].as_py()
+
+
+def _read_world(d: Path) -> tuple[np.ndarray, np.ndarray, _Column, _Column]:
+    """Ages, age bands, occupations and interests of a world's users (the last two read lazily);
+    the edges are read later, for the users who need them (:func:`_neighbours`)."""
+    from ..io.ownership import warn_if_changed
+
+    check_world(d)
+    warn_if_changed(d, ["users.parquet", "edges.parquet"])
+    users = read_parquet(d / "users.parquet", ["user_id", "age", "occupation", "interests"], integer=("user_id", "age"))
+    if users.num_rows == 0:
         raise InputError(f"{d}: the world has no users")
     try:
         bands = json.loads((d / "manifest.json").read_text())["config"]["population"]["age_bands"]
@@ -173,11 +188,40 @@ def _read_world(d: Path):
         bands = GeneratorConfig().population.age_bands
     age = users["age"].to_numpy()
     band = np.clip(np.searchsorted(np.array([b[0] for b in bands]), age, side="right") - 1, 0, len(bands) - 1)
-    src, dst = edges["source"].to_numpy(), edges["target"].to_numpy()
-    follows = np.split(dst, np.searchsorted(src, np.arange(1, n)))  # edges are sorted by source
-    order = np.argsort(dst, kind="stable")
-    followers = np.split(src[order], np.searchsorted(dst[order], np.arange(1, n)))
-    return age, band, users["occupation"].to_pylist(), users["interests"].to_pylist(), follows, followers
+    return age, band, _Column(users["occupation"]), _Column(users["interests"])
+
+
+def _neighbours(d: Path, who: np.ndarray) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Whom each user of ``who`` follows and who follows them, ascending, from one pass over the
+    edge files (sorted by source, then target)."""
+    who = np.unique(np.asarray(who, dtype=np.int64))
+    out_s, out_t, in_s, in_t = [], [], [], []
+    for src, dst in stream_edges(edge_files(d)):
+        src, dst = src.astype(np.int64, copy=False), dst.astype(np.int64, copy=False)
+        k = _member(src, who)
+        out_s.append(src[k])
+        out_t.append(dst[k])
+        k = _member(dst, who)
+        in_s.append(src[k])
+        in_t.append(dst[k])
+    empty = np.empty(0, dtype=np.int64)
+
+    def group(keys: list[np.ndarray], values: list[np.ndarray]) -> dict[int, np.ndarray]:
+        k, v = (np.concatenate(keys), np.concatenate(values)) if keys else (empty, empty)
+        order = np.argsort(k, kind="stable")
+        k, v = k[order], v[order]
+        cuts = np.searchsorted(k, who)
+        ends = np.searchsorted(k, who, side="right")
+        return {int(u): v[a:b] for u, a, b in zip(who, cuts, ends)}
+
+    return group(out_s, out_t), group(in_t, in_s)
+
+
+def _member(a: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    if sorted_set.size == 0:
+        return np.zeros(a.size, dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_set, a), sorted_set.size - 1)
+    return sorted_set[pos] == a
 
 
 def check_corpus_platforms(corpus: pa.Table, platforms: list[Platform], what: str = "the corpus") -> None:
@@ -215,7 +259,8 @@ def write_posts(
 def _write_posts(
     d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table | None, progress: ProgressFn | None
 ) -> dict:
-    age, band, occupation, interests, follows, followers = _read_world(d)
+    age, band, occupation, interests = _read_world(d)
+    follows, followers = _neighbours(d, writers(band, cfg.platforms, cfg.max_users, cfg.seed))
     templates: Templates = load_templates(cfg.prompts_dir)
     pools: dict[str, ExamplePool] = {}
     if corpus is not None:

@@ -24,10 +24,9 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError, OutputError
-from ..graph import Graph
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, read_world
-from ..metrics import EvaluateOptions, evaluate, profile, to_json_ready
+from ..metrics import EvaluateOptions, profile, to_json_ready
 from . import plots
 from .text import LABELS
 from .text import fmt as _f
@@ -45,13 +44,13 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _small_network(directory: Path, world_graph: Graph, seed: int):
+def _small_network(directory: Path, n: int, seed: int):
     """The graph to draw, its Louvain communities, user names and a caption."""
     import pyarrow.parquet as pq
 
-    if world_graph.n <= DRAW_MAX:
+    if n <= DRAW_MAX:
         names = pq.read_table(directory / "users.parquet", columns=["name"])["name"].to_pylist()
-        g, what = world_graph, f"the whole world ({world_graph.n} users)"
+        g, what = read_world(directory), f"the whole world ({n} users)"
     else:
         from ..config import GeneratorConfig
         from ..generation import generate
@@ -228,25 +227,25 @@ def build_report(
 
 
 def _build_report(d: Path, reference: str, seed: int, result: dict | None) -> Path:
-    g = read_world(d)
+    from ..metrics.large import stream_degrees, world_size
+    from ..metrics.targets import evaluate_paths
+
+    n, m_edges = world_size(d)
     files = {}
-    if result is None:
-        result = to_json_ready(evaluate([g], reference, EvaluateOptions(seed=seed))[0])
+    if result is None:  # measured here: in memory, or streamed when the edges do not fit
+        result = to_json_ready(evaluate_paths([d], reference, EvaluateOptions(seed=seed))[0])
         files["metrics.json"] = json.dumps(result, indent=2) + "\n"
     m = result["metrics"]
+    out_degree, in_degree = stream_degrees(d, n)
     figures: dict[str, bytes] = {
         "metrics_vs_reference": _png(plots.metrics_vs_reference(result)),
-        "degree_distributions": _png(
-            plots.degree_distributions(
-                g.out_degree() if g.directed else g.degree(), g.in_degree() if g.directed else None, g.directed
-            )
-        ),
+        "degree_distributions": _png(plots.degree_distributions(out_degree, in_degree, True)),
         "ned_contributions": _png(plots.ned_contributions(result)),
     }
     hom_fig = plots.homophily_ratios(result)
     if hom_fig is not None:
         figures["homophily"] = _png(hom_fig)
-    small, small_comm, names, drawn = _small_network(d, g, seed)
+    small, small_comm, names, drawn = _small_network(d, n, seed)
     figures["community_network"] = _png(
         plots.community_network(
             small, small_comm, names, seed, f"Follower network of {small.n} users, coloured by Louvain community"
@@ -263,8 +262,8 @@ def _build_report(d: Path, reference: str, seed: int, result: dict | None) -> Pa
     profile_header, profile_rows = _profile_rows(hom.get("communities", []))
     page = _template().render(
         name=d.name,
-        n=g.n,
-        m=g.m,
+        n=n,
+        m=m_edges,
         avg_out_degree=m["avg_out_degree"],
         reference={"name": result["reference"]["name"], "source": result["reference"].get("source", "")},
         comparison=[
