@@ -38,6 +38,8 @@ def test_grid_resumes_without_recomputing(tmp_path, monkeypatch):
     with (tmp_path / "results.jsonl").open("a") as fh:
         fh.write('{"key": "trunc')
     assert len(ResultLog(tmp_path / "results.jsonl").load()) == 9
+    ResultLog(tmp_path / "results.jsonl").append({"key": "after a crash"})  # starts a line of its own
+    assert [r["key"] for r in ResultLog(tmp_path / "results.jsonl").load()][-1] == "after a crash"
     best = json.loads((tmp_path / "best_config.json").read_text())
     assert GeneratorConfig.from_dict(best).links.alpha == summary["best"]["params"]["alpha"]
     assert "| rank |" in (tmp_path / "top.md").read_text()

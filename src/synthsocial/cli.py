@@ -81,40 +81,50 @@ def _dir(name: str):
 
 # --------------------------------------------------------------------------- option types
 def Int(name: str, minimum: int, metavar: str, help: str | None = None, maximum: int | None = None, short=()):  # noqa: N802
+    """An ``int`` option type (``name``, optional ``short``): base-10 integers only, refused below ``minimum`` or
+    above ``maximum``."""
     names = (name, *([short] if short else []))
     return Annotated[int, typer.Option(*names, parser=_int(name, minimum, maximum), metavar=metavar, help=help)]
 
 
 def OptInt(name: str, minimum: int, metavar: str, help: str | None = None, short=()):  # noqa: N802
+    """An ``int | None`` option type (``name``, optional ``short``): base-10 integers, refused below ``minimum``."""
     names = (name, *([short] if short else []))
     return Annotated[int | None, typer.Option(*names, parser=_int(name, minimum), metavar=metavar, help=help)]
 
 
 def Float(name: str, lo: float, hi: float, metavar: str = "X"):  # noqa: N802
+    """A ``float`` option type accepting only numbers in [lo, hi] (nan refused)."""
     return Annotated[float, typer.Option(name, parser=_float(name, lo, hi), metavar=metavar)]
 
 
 def Text(*names: str, metavar: str = "NAME", help: str | None = None):  # noqa: N802
+    """A ``str`` option type with the given option names."""
     return Annotated[str, typer.Option(*names, metavar=metavar, help=help)]
 
 
 def OptText(*names: str, metavar: str = "NAME", help: str | None = None):  # noqa: N802
+    """A ``str | None`` option type with the given option names."""
     return Annotated[str | None, typer.Option(*names, metavar=metavar, help=help)]
 
 
 def OptPath(*names: str, metavar: str = "FILE", help: str | None = None):  # noqa: N802
+    """A ``Path | None`` option type with the given option names."""
     return Annotated[Path | None, typer.Option(*names, metavar=metavar, help=help)]
 
 
 def Out(help: str):  # noqa: N802
+    """The ``--out`` / ``-o`` directory option type (``Path``); an empty value is refused before any work."""
     return Annotated[Path, typer.Option("--out", "-o", parser=_dir("--out"), metavar="DIR", help=help)]
 
 
 def Flag(name: str, help: str):  # noqa: N802
+    """A ``bool`` flag option type named ``name``."""
     return Annotated[bool, typer.Option(name, help=help)]
 
 
 def Column(name: str, help: str):  # noqa: N802
+    """A ``str | None`` option type naming a column by name or 0-based index."""
     return OptText(name, metavar="NAME|INDEX", help=help)
 
 

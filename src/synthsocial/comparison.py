@@ -34,6 +34,7 @@ NED_SCOPES = ("all", "size")
 
 
 def methods() -> list[str]:
+    """Names of every benchmark method: ``synthsocial``, then the samplers, then the classic generators."""
     return [OURS, *SAMPLERS, *GENERATORS]
 
 
@@ -205,6 +206,8 @@ def _write(
 
 
 def parse_sizes(text: str) -> list[int]:
+    """The sizes of a comma-separated ``--sizes`` value, in the order given (empty items skipped); ConfigError unless
+    every item is an integer and every size is >= 10."""
     try:
         sizes = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:

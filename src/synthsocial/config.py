@@ -42,6 +42,7 @@ def Range(lo: float, hi: float, open_low: bool = False) -> Any:  # noqa: N802 (a
 
 
 def IntRange(lo: int, hi: int) -> Any:  # noqa: N802
+    """A strict integer type bounded to [lo, hi] (neither a bool nor a float such as 2.0 is accepted)."""
     return Annotated[int, Field(strict=True, ge=lo, le=hi)]
 
 
@@ -191,6 +192,7 @@ class PopulationConfig(Settings):
 
     @property
     def age_range(self) -> tuple[int, int]:
+        """(youngest, oldest) age in years, inclusive: the low end of the first age band, the high end of the last."""
         return self.age_bands[0][0], self.age_bands[-1][1]
 
     @property
@@ -293,6 +295,7 @@ class GeneratorConfig(Settings):
 
     @property
     def dimensions(self) -> int:
+        """Number of dimensions of the homophily space [A, O, I_1..I_k, R]: 3 plus the most interests per user."""
         return 3 + self.population.interests_per_user[1]
 
     # ------------------------------------------------------------------ loading

@@ -39,4 +39,5 @@ EXIT_FAILED = 1  # the work could not be done: an input, the output, a dependenc
 
 
 def exit_code(exc: SynthSocialError) -> int:
+    """The exit code of the ``synthsocial`` command for ``exc``: EXIT_USAGE (2) for a ConfigError, else EXIT_FAILED."""
     return EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILED

@@ -131,6 +131,7 @@ def _generate_local(n: int, seed: int, cfg: GeneratorConfig, progress: ProgressF
 
 
 def check_nodes(n: object) -> int:
+    """``n`` as an int; ConfigError unless it is an integer (not a bool) >= MIN_NODES."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < MIN_NODES:
         raise ConfigError(f"nodes = {n!r} is not accepted: use an integer >= {MIN_NODES}")
     return int(n)

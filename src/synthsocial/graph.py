@@ -49,6 +49,10 @@ def _strictly_sorted(src: np.ndarray, dst: np.ndarray) -> bool:
 
 @dataclass
 class Graph:
+    """A graph on nodes 0..n-1 as parallel int64 ``source`` / ``target`` arrays (conventions in the module docstring);
+    build it with :meth:`from_edges`. ``nodes``: optional attribute table, one row per node; ``labels``: original
+    node ids, if any; ``notes``: what construction dropped."""
+
     n: int
     source: np.ndarray
     target: np.ndarray
@@ -113,9 +117,13 @@ class Graph:
         return symmetric_adjacency(self.n, *self.undirected_pairs)
 
     def out_degree(self) -> np.ndarray:
+        """Number of arcs leaving each node (in a follower graph, how many accounts it follows), shape (n,). For an
+        undirected graph it counts only the edges where the node is the lower endpoint: use :meth:`degree`."""
         return np.bincount(self.source, minlength=self.n)
 
     def in_degree(self) -> np.ndarray:
+        """Number of arcs entering each node (in a follower graph, its followers), shape (n,). For an undirected graph
+        it counts only the edges where the node is the higher endpoint: use :meth:`degree`."""
         return np.bincount(self.target, minlength=self.n)
 
     def degree(self) -> np.ndarray:

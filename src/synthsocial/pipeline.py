@@ -91,6 +91,7 @@ class Stages:
         )
 
     def save(self) -> None:
+        """Write the record to DIR/stages.json, atomically."""
         atomic_text(self.path, json.dumps(self.data, indent=2) + "\n")
 
     def state(self, name: str, key: str, outputs: list[str]) -> tuple[str, list[str]]:
@@ -108,13 +109,17 @@ class Stages:
         return ("damaged" if bad else "current"), bad
 
     def outputs(self, name: str) -> dict[str, str]:
+        """{output name: SHA-256} recorded when stage ``name`` finished; empty if it never did, and from
+        :meth:`start` until it finishes again."""
         return dict(self.data.get(name, {}).get("outputs") or {})
 
     def start(self, name: str, key: str) -> None:
+        """Record that stage ``name`` started (UTC time) with ``key``, not finished, replacing its old record; save."""
         self.data[name] = {"key": key, "finished": False, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         self.save()
 
     def finish(self, name: str, outputs: dict[str, str], seconds: float, summary: dict | None = None) -> None:
+        """Mark stage ``name`` finished with its output hashes, wall time (seconds, 2 decimals) and summary; save."""
         self.data[name].update(finished=True, outputs=outputs, seconds=round(seconds, 2), summary=summary or {})
         self.save()
 
@@ -212,6 +217,8 @@ class Run:
         return {n: out.get(n) for n in names}
 
     def stage(self, stage: Stage) -> str:
+        """Run ``stage`` when it is wanted and not current; return "not requested", "skipped", "ran", "resumed" or
+        "repaired". Outputs of another key, or outputs that changed, are removed first."""
         if not stage.wanted(self):
             return "not requested"
         key = _key(stage.key(self))

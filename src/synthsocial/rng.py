@@ -18,6 +18,9 @@ MAX_SEED = 2**63 - 1
 
 
 class Phase(enum.IntEnum):
+    """The phases of generation that draw random numbers. Each value is part of its streams' seed: changing one changes
+    every world."""
+
     POPULATION = 1
     PROJECTION = 2
     LOCAL = 3

@@ -41,9 +41,12 @@ def _mean_out(reference: Graph) -> float:
 
 
 class ErdosRenyi:
+    """Directed G(n, p) baseline, p set so that the expected out-degree is the reference's mean out-degree (m / n)."""
+
     name = "erdos_renyi"
 
     def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        """A directed G(n, p) graph on ``n`` nodes (seeded), p = (m / n of ``reference``) / (n - 1), capped at 1."""
         _seeded(seed)
         p = min(1.0, _mean_out(reference) / max(n - 1, 1))
         g = nk.generators.ErdosRenyiGenerator(n, p, directed=True).generate()
@@ -51,9 +54,14 @@ class ErdosRenyi:
 
 
 class BarabasiAlbert:
+    """Preferential-attachment baseline: each new node brings k = max(1, round(m / n of the reference)) edges; edges are
+    then oriented at random."""
+
     name = "barabasi_albert"
 
     def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        """A Barabási-Albert graph on ``n`` nodes (networkit, sequential, seeded) with k edges per new node matched to
+        ``reference``'s mean out-degree, each edge oriented at random."""
         _seeded(seed)
         k = max(1, round(_mean_out(reference)))
         g = nk.generators.BarabasiAlbertGenerator(k, n, n0=0, sequential=True).generate()
@@ -61,9 +69,14 @@ class BarabasiAlbert:
 
 
 class WattsStrogatz:
+    """Small-world baseline: a ring lattice with k = round(m / n of the reference) neighbours on each side (clipped to
+    1..(n - 1) // 2), every edge rewired with probability 0.1, then oriented at random."""
+
     name = "watts_strogatz"
 
     def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        """A Watts-Strogatz graph on ``n`` nodes (seeded) with n k edges, k matched to ``reference``'s mean out-degree,
+        each edge oriented at random."""
         _seeded(seed)
         k = max(1, min(round(_mean_out(reference)), (n - 1) // 2))  # neighbours on each side: degree 2k = 2 m / n
         g = nk.generators.WattsStrogatzGenerator(n, k, 0.1).generate()
@@ -71,11 +84,16 @@ class WattsStrogatz:
 
 
 class StochasticBlockModel:
+    """Planted-partition baseline: ``blocks`` blocks (networkit assigns nodes to them at random, about n / blocks each),
+    edge probabilities set so that a share ``inside`` of each node's expected degree lies inside its block."""
+
     name = "sbm"
     blocks = 10
     inside = 0.8
 
     def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        """A planted-partition graph on ``n`` nodes with min(blocks, n) blocks and expected degree 2 m / n (m and n of
+        ``reference``; probabilities capped at 1; seeded), each edge oriented at random."""
         _seeded(seed)
         k = min(self.blocks, n)
         degree = 2 * _mean_out(reference)
@@ -87,9 +105,14 @@ class StochasticBlockModel:
 
 
 class ChungLu:
+    """Expected-degree baseline: the reference's undirected degree sequence, resampled with replacement to n nodes,
+    given to the Chung-Lu model; edges are then oriented at random."""
+
     name = "chung_lu"
 
     def generate(self, n: int, seed: int, reference: Graph) -> Graph:
+        """A Chung-Lu graph on ``n`` nodes whose expected degrees are ``n`` seeded draws, with replacement, from
+        ``reference``'s undirected degrees; each edge oriented at random."""
         _seeded(seed)
         deg = reference.degree()
         seq = np.random.default_rng([seed, 6]).choice(deg, size=n, replace=True)

@@ -60,9 +60,13 @@ def induced(graph: Graph, nodes: np.ndarray) -> Graph:
 
 
 class RandomNode:
+    """Uniform node sampling: n distinct nodes drawn uniformly at random, and the subgraph they induce."""
+
     name = "random_node"
 
     def sample(self, graph: Graph, n: int, seed: int = 0) -> Graph:
+        """The subgraph of ``graph`` induced by ``n`` nodes drawn uniformly without replacement (seeded), relabelled
+        0..n-1 in node order."""
         _check(graph, n)
         return induced(graph, np.random.default_rng(seed).choice(graph.n, size=n, replace=False))
 
@@ -100,15 +104,24 @@ class _Walk:
 
 
 class RandomWalk(_Walk):
+    """Simple random walk over the undirected projection from a random node: the subgraph induced by the first n
+    distinct nodes visited (jumping to a random unvisited node when stuck)."""
+
     name = "random_walk"
 
 
 class MetropolisHastingsRandomWalk(_Walk):
+    """Random walk that accepts a move u -> v with probability min(1, d(u) / d(v)) and otherwise stays at u (uniform
+    stationary distribution): the subgraph induced by the first n distinct nodes visited."""
+
     name = "mhrw"
     metropolis = True
 
 
 class ForestFire:
+    """Forest-fire sampling with burning probability ``p`` (0 < p < 1): each burning node ignites a geometric number
+    (mean p / (1 - p)) of its unburnt neighbours, breadth first; a dead fire restarts from a random unburnt node."""
+
     name = "forest_fire"
 
     def __init__(self, p: float = 0.7) -> None:
@@ -117,6 +130,7 @@ class ForestFire:
         self.p = p
 
     def sample(self, graph: Graph, n: int, seed: int = 0) -> Graph:
+        """The subgraph of ``graph`` induced by exactly ``n`` burnt nodes (seeded), relabelled 0..n-1 in node order."""
         _check(graph, n)
         rng = np.random.default_rng(seed)
         adj = graph.neighbours
@@ -145,9 +159,14 @@ class ForestFire:
 
 
 class PageRankNode:
+    """PageRank node sampling: n distinct nodes drawn with probability proportional to their PageRank (damping 0.85),
+    and the subgraph they induce."""
+
     name = "pagerank_node"
 
     def sample(self, graph: Graph, n: int, seed: int = 0) -> Graph:
+        """The subgraph of ``graph`` induced by ``n`` nodes drawn without replacement with probability proportional to
+        PageRank (Gumbel top-n, seeded), relabelled 0..n-1 in node order."""
         _check(graph, n)
         pr = pagerank(graph)
         # Gumbel-top-n: n draws without replacement, probability proportional to PageRank

@@ -68,6 +68,8 @@ class ResultLog:
         self.path = path
 
     def load(self) -> list[dict]:
+        """The rows logged so far, in file order; [] without a file. Lines that are not valid JSON (cut short by a
+        crash) are skipped, so those points are evaluated again."""
         if not self.path.exists():
             return []
         out = []
@@ -78,8 +80,15 @@ class ResultLog:
         return out
 
     def append(self, row: dict) -> None:
+        """Append one evaluation as a JSON line and fsync it, so that it survives a crash (after a
+        line a crash cut short, the new one starts on a line of its own)."""
+        cut = False
+        if self.path.exists() and self.path.stat().st_size > 0:
+            with self.path.open("rb") as fh:
+                fh.seek(-1, os.SEEK_END)
+                cut = fh.read(1) != b"\n"
         with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row) + "\n")
+            fh.write(("\n" if cut else "") + json.dumps(row) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
 

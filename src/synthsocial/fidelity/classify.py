@@ -11,6 +11,12 @@ import numpy as np
 
 
 def pipeline(seed: int = 0, n_docs: int = 1_000):
+    """An unfitted scikit-learn text classifier: TF-IDF of word 1-2-grams and character 2-5-grams (at most 100,000
+    character features), sublinear term frequencies, then a logistic regression (C = 4, seeded by ``seed``).
+
+    ``n_docs`` is the number of training texts: from 200 up, terms seen in only one text are dropped (min_df = 2);
+    below, every term is kept.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union

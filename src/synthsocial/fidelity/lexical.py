@@ -57,6 +57,8 @@ def _tools():
 
 
 def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens of ``text`` with URLs removed; hashtags and mentions keep their ``#`` / ``@``, and one
+    inner apostrophe is kept (``don't``)."""
     return [t.lower() for t in TOKEN.findall(URL.sub(" ", text))]
 
 

@@ -27,6 +27,14 @@ def separability(
     seed: int = 0,
     cap: int = 3_000,
 ) -> dict:
+    """Platform separability: how well a classifier trained on real posts predicts the platform.
+
+    Only platforms present in both sets count (``platforms``, sorted); with fewer than two, the accuracies and the
+    confusion matrix are None. Real posts are balanced (at most ``cap`` per platform) and split 80/20, stratified.
+    Returns the accuracy on the held-out real posts (``real_accuracy``) and on every synthetic post of those
+    platforms (``synthetic_accuracy``), the synthetic ``confusion[true][predicted]`` counts and ``trained_on``, the
+    number of training posts.
+    """
     from sklearn.model_selection import train_test_split
 
     platforms = sorted(set(real_platform) & set(syn_platform))
@@ -83,6 +91,13 @@ def cross_platform_differences(real_means: dict[str, dict], syn_means: dict[str,
 def topic_consistency(
     emb: np.ndarray, topics: list[str], platforms: list[str], seed: int = 0, pairs: int = 20_000
 ) -> dict:
+    """Mean similarity of synthetic posts on the same topic against different topics, over pairs on different platforms.
+
+    ``emb`` holds one unit-norm embedding per post (dot product = cosine similarity), in the order of ``topics`` and
+    ``platforms``. ``pairs`` random pairs are drawn (seeded, with replacement) and those on different platforms are
+    kept. Returns ``same_topic``, ``different_topic``, their ``difference`` and ``pairs_same``; only the first three,
+    all None, with fewer than two platforms or topics, or when no kept pair has the same (or a different) topic.
+    """
     t = np.array(topics, dtype=object)
     p = np.array(platforms, dtype=object)
     if len(set(platforms)) < 2 or len(set(topics)) < 2:

@@ -22,6 +22,14 @@ def _grams(toks: list[str], n: int) -> set[tuple[str, ...]]:
 
 
 def memorization(real: list[str], synthetic: list[str], nearest_similarity: np.ndarray | None = None) -> dict:
+    """Memorization of ``real`` by ``synthetic``: longest shared substring (max, mean, 95th percentile, in characters),
+    share of synthetic posts sharing a word 8-gram with the real corpus, and near-duplicate counts.
+
+    Substrings and difflib ratios are taken on lower-cased text, against at most 50 real posts that share a word
+    4-gram with the synthetic post (a post sharing none scores 0 and is not a text near-duplicate).
+    ``nearest_similarity``: each synthetic post's cosine similarity to its nearest real post; when given,
+    ``near_duplicates_embedding`` counts those >= 0.95.
+    """
     real_toks = [tokens(t) for t in real]
     index: dict[tuple, list[int]] = defaultdict(list)
     eight: set[tuple] = set()

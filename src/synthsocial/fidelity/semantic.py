@@ -23,6 +23,7 @@ N_CLUSTERS = 10
 
 
 def embeddings(texts: list[str]) -> np.ndarray:
+    """Unit-norm MiniLM sentence embeddings of ``texts``, one float32 row per text (needs the ``embed`` extra)."""
     return embed(texts).astype(np.float32)
 
 
@@ -51,6 +52,8 @@ def _within(x: np.ndarray, rng: np.random.Generator) -> float:
 
 
 def frechet(a: np.ndarray, b: np.ndarray) -> float:
+    """Fréchet distance between Gaussians fitted to the rows of ``a`` and ``b`` (as FID):
+    |mu_a - mu_b|^2 + Tr(C_a + C_b - 2 (C_a C_b)^(1/2)), any imaginary part of the matrix root dropped."""
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     ca, cb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     covmean = sqrtm(ca @ cb)
@@ -60,6 +63,13 @@ def frechet(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def compare(syn: np.ndarray, real: np.ndarray, seed: int = 0) -> dict:
+    """Semantic comparison of synthetic and real embeddings (rows, unit norm), as listed in the module docstring.
+
+    Returns ``nearest_real_similarity`` (mean, median, q1, q3), ``top_k_recall`` (keys "1", "10", "100"),
+    ``within_similarity`` of each set, ``frechet_distance`` (None unless both sets have more than 2 rows),
+    ``topic_jsd`` (Jensen-Shannon divergence, in bits, of the two sets' shares of up to 10 joint k-means clusters) and
+    ``_nearest``, the array of nearest-real similarities per synthetic post (for :func:`.privacy.memorization`).
+    """
     from scipy.cluster.vq import kmeans2
 
     rng = np.random.default_rng(seed)

@@ -25,4 +25,5 @@ def atomic_file(target: Path, write: Callable[[Path], None]) -> None:
 
 
 def atomic_text(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` as UTF-8, atomically (see :func:`atomic_file`)."""
     atomic_file(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -169,6 +169,8 @@ class CorpusSource(Options):
     platform: str | None = None
 
     def read(self) -> pa.Table:
+        """The posts as a table (``text``, ``platform``, and ``topic`` when known): the shared corpora when ``path`` is
+        a directory, else the file read by :func:`read_corpus` with these columns."""
         p = Path(self.path)
         if p.is_dir():
             return read_shared_posts(p)

@@ -102,6 +102,9 @@ def _usernames(names: list[str]) -> list[str]:
 
 
 def write_oasis(directory: Path, target: Path) -> None:
+    """Write the world in ``directory`` as an OASIS agent CSV at ``target`` (atomically): one row per user in
+    users.parquet order, columns ``OASIS_COLUMNS``, the follows and previous tweets as JSON lists. User ids are
+    taken to be row numbers, as in a generated world."""
     users, src, dst = read_world_tables(directory)
     n = users.num_rows
     rows = users.to_pylist()
@@ -131,6 +134,9 @@ def write_oasis(directory: Path, target: Path) -> None:
 
 
 def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
+    """Write ``users.jsonl`` (each user's attributes plus ``following``, the ids it follows in ascending order) and,
+    when the world has them, ``posts.jsonl`` and ``interactions.jsonl`` into ``out_dir``, each atomically; return
+    the paths written."""
     users, src, dst = read_world_tables(directory)
     follows = _follows(users.num_rows, src, dst)
 

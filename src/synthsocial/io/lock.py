@@ -14,7 +14,7 @@ resolved, so ``w``, ``./w/`` and a symbolic link to ``w`` share one lock). It is
 
 Locks are re-entrant within a process (a world's posts stage reads the world it is writing). The
 file is removed on release, under the lock, so a clean run leaves nothing behind; a killed run
-leaves an empty lock file that the next run takes and removes.
+leaves its lock file (with its dead process id) that the next run takes and removes.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def real_path(path: str | Path) -> Path:
 
 
 def lock_path(target: str | Path) -> Path:
+    """The lock file of ``target``: ``.NAME.synthsocial-lock`` in its parent directory, after resolving symlinks."""
     t = real_path(target)
     return t.parent / f".{t.name}{SUFFIX}"
 

@@ -209,6 +209,8 @@ def record(d: Path, names: Iterable[str], kind: str) -> dict[str, str]:
 
 
 def write_marker(d: Path, kind: str, files: dict[str, dict] | None = None) -> None:
+    """Write the marker ``d/.synthsocial`` (atomically): written by synthsocial, this version, the directory's ``kind``
+    and ``files`` ({name: {"bytes": ..., "sha256": ...}}, sorted by name; none by default)."""
     data = {
         "written_by": "synthsocial",
         "version": __version__,

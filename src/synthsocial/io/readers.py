@@ -78,6 +78,7 @@ def read_parquet(path: Path, columns: list[str] | None = None, integer: tuple[st
 
 
 def check_integer_columns(path: Path, schema: pa.Schema, names: tuple[str, ...]) -> None:
+    """Raise InputError naming ``path`` unless every column of ``names`` is in ``schema`` with an integer type."""
     for name in names:
         i = schema.get_field_index(name)
         if i < 0:
@@ -231,6 +232,9 @@ def read_fb100(p: Path, directed: bool | None = None) -> Graph:
 
 
 def read_parquet_edges(p: Path, directed: bool = True) -> Graph:
+    """A Parquet edge table as a Graph: columns ``source`` and ``target`` when both exist, else the first two; integer
+    ids without nulls, relabelled 0..n-1 in sorted order (originals in ``labels``). InputError for an empty or
+    malformed table."""
     t = read_parquet(p)
     cols = ["source", "target"] if {"source", "target"} <= set(t.column_names) else t.column_names[:2]
     if len(cols) < 2:

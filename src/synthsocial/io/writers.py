@@ -111,6 +111,7 @@ def atomic_directory(
 
 
 def check_formats(formats: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """``formats`` without repeats, in first-seen order; ConfigError naming the first one not in ``FORMATS``."""
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ConfigError(f"format {bad[0]!r} is not accepted: use one of {', '.join(FORMATS)}")

@@ -21,6 +21,8 @@ _QUERY_BLOCK = 1 << 16
 
 
 def build_tree(points: np.ndarray) -> cKDTree:
+    """A scipy cKDTree over the rows of ``points`` (leaves of 32 points, midpoint rather than median splits, compact
+    nodes); ``tree.indices`` is its leaf order."""
     return cKDTree(points, leafsize=32, balanced_tree=False, compact_nodes=True)
 
 

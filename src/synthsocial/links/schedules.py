@@ -66,10 +66,13 @@ class Schedule:
     presample: int
 
     def to_dict(self) -> dict:
+        """The schedule as a plain dict of its fields (n, k, delta, eta, c, presample)."""
         return asdict(self)
 
 
 def resolve(n: int, cfg: LinksConfig) -> Schedule:
+    """The size-adapted values for N = ``n``: k (Eq. 1), delta(N), eta(N), c(N), and the presample size
+    c * presample_factor, capped at n - 1."""
     c = candidates(n, cfg)
     return Schedule(
         n=n,

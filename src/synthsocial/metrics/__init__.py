@@ -47,6 +47,8 @@ class EvaluateOptions(Options):
     threads: IntRange(1, 4096) | None = None  # cores networkit may use outside Louvain (None: all)
 
     def sources_for(self, undirected_edges: int) -> int:
+        """Number of BFS sources for a sampled ASPL on a graph of ``undirected_edges`` edges: ``aspl_sources`` when set,
+        else 200 up to 10^6 edges, 64 up to 10^7, 16 beyond."""
         if self.aspl_sources is not None:
             return self.aspl_sources
         return 200 if undirected_edges <= 1_000_000 else 64 if undirected_edges <= 10_000_000 else 16

@@ -30,6 +30,8 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
 
 
 def degree_assortativity(g: Graph) -> float | None:
+    """Degree assortativity: the Pearson correlation over edges of the source's out-degree and the target's in-degree
+    (directed), or of the two ends' degrees with every edge counted both ways (undirected); None when undefined."""
     s, t = _edge_ends(g)
     if g.directed:
         return _pearson(g.out_degree()[s], g.in_degree()[t])
@@ -54,6 +56,8 @@ def categorical_assortativity(g: Graph, codes: np.ndarray) -> float | None:
 
 
 def numeric_assortativity(g: Graph, values: np.ndarray) -> float | None:
+    """The Pearson correlation over edges of ``values`` (one number per node) at the two ends, with every edge counted
+    both ways in an undirected graph; edges touching a non-finite value are skipped; None when undefined."""
     s, t = _edge_ends(g)
     a, b = values[s], values[t]
     keep = np.isfinite(a) & np.isfinite(b)

@@ -75,6 +75,8 @@ def streaming_memory(users: int, edges: int) -> int:
 
 
 def check_streaming_fits(directory: Path, users: int, edges: int) -> None:
+    """Raise InputError, before any work, when streaming the evaluation of ``users`` users and ``edges`` edges would
+    need more than 80% of this machine's RAM (:func:`streaming_memory`)."""
     ram = ram_bytes()
     need = streaming_memory(users, edges)
     if need > 0.8 * ram:
@@ -126,6 +128,7 @@ class Adjacency:
 
     @property
     def undirected_edges(self) -> int:
+        """Number of connected pairs in the undirected projection (each pair appears in two neighbour lists)."""
         return int(self.indices.size // 2)
 
     def gather(self, nodes: np.ndarray) -> np.ndarray:

@@ -44,6 +44,13 @@ def _available(*profiles: dict, keys: tuple[str, ...] = NED_METRICS) -> list[str
 
 
 def ned_fixed(metrics: dict, reference: dict) -> dict:
+    """The fixed-scale NED between a graph's metric values and the reference's (both dicts by metric name), over the
+    NED metrics both have.
+
+    Returns ``value``, ``contributions`` (each metric's share of the squared distance), ``differences`` (per metric),
+    ``form`` ("fixed") and, when a metric is left out, ``metrics_used``. A density <= 0 on either side is 1 apart
+    from any other value.
+    """
     diffs = {}
     for k in _available(metrics, reference):
         x, r = metrics[k], reference[k]

@@ -31,6 +31,8 @@ BUILTIN: dict[str, dict] = {
 
 
 def builtin(name: str) -> dict:
+    """The built-in reference profile ``name`` (case-insensitive): the shared dict itself, not a copy. ConfigError for
+    an unknown name."""
     try:
         return BUILTIN[name.lower()]
     except KeyError:

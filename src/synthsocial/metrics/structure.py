@@ -39,6 +39,7 @@ def to_networkit(g: Graph, order: np.ndarray | None = None) -> nk.Graph:
 
 
 def density(g: Graph) -> float:
+    """m / (n (n - 1)) for a directed graph, 2m / (n (n - 1)) for an undirected one; 0 below two nodes."""
     if g.n < 2:
         return 0.0
     pairs = g.n * (g.n - 1) / (1 if g.directed else 2)
@@ -108,12 +109,16 @@ def wedge_clustering(
 
 @dataclass
 class Components:
+    """Connected components: ``ids`` (component id of each node), ``lcc`` (id of the largest) and ``lcc_size``."""
+
     ids: np.ndarray  # component id per node
     lcc: int  # id of the largest component
     lcc_size: int
 
 
 def components(u: nk.Graph) -> Components:
+    """The connected components of the networkit graph ``u`` (ids per networkit node); ties for the largest go to the
+    lowest component id."""
     cc = nk.components.ConnectedComponents(u)
     cc.run()
     ids = np.asarray(cc.getPartition().getVector(), dtype=np.int64)

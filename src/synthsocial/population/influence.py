@@ -20,6 +20,24 @@ if TYPE_CHECKING:
 def sample_influence(
     age: np.ndarray, extravert: np.ndarray, cfg: InfluenceConfig, rng: np.random.Generator
 ) -> np.ndarray:
+    """The social influence score of each user (section III-A 6; the recipe is in the module docstring).
+
+    Parameters
+    ----------
+    age : np.ndarray
+        Age of each user, in years.
+    extravert : np.ndarray
+        Boolean mask of the Extraversion+ users, the same length as ``age``.
+    cfg : InfluenceConfig
+        Pareto shape and minimum, top-quintile probability, age ranges and factors, and the cap.
+    rng : np.random.Generator
+        The stream the draws come from.
+
+    Returns
+    -------
+    np.ndarray
+        One float score per user, at most ``cfg.cap``.
+    """
     n = age.size
     u = rng.random(n)
     boost = extravert & (rng.random(n) < cfg.extraversion_top_quintile_p)

@@ -46,11 +46,14 @@ def name_vocabulary(locale: str, gender: str) -> tuple[tuple[str, ...], np.ndarr
 
 @functools.lru_cache(maxsize=8)
 def last_name_vocabulary(locale: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """The last names of Faker's ``locale`` and their sampling probabilities (Faker's weights normalised, uniform
+    without weights); cached."""
     names, w = _vocabulary(_provider(locale).last_names)
     return tuple(names), w
 
 
 def check_locale(locale: str) -> None:
+    """Raise ConfigError unless ``locale`` is a Faker locale with a person provider."""
     _provider(locale)
 
 

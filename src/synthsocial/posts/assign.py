@@ -30,6 +30,9 @@ _ALL = list(PLATFORMS)
 
 @dataclass(frozen=True)
 class Task:
+    """One post to write: user ``user_id``'s ``index``-th post on ``platform``, about ``topic``, dated ``created_at``;
+    ``author`` is the "<age>, <occupation>" persona shown in the prompt."""
+
     user_id: int
     platform: str
     index: int
@@ -39,10 +42,12 @@ class Task:
 
     @property
     def key(self) -> tuple[int, str, int]:
+        """(user_id, platform, index): what identifies the post."""
         return (self.user_id, self.platform, self.index)
 
     @property
     def post_id(self) -> str:
+        """The post's id, "<user_id>-<platform>-<index>"."""
         return f"{self.user_id}-{self.platform}-{self.index}"
 
 

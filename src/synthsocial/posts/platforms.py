@@ -17,6 +17,11 @@ from ..errors import ConfigError
 
 @dataclass(frozen=True)
 class Platform:
+    """One platform of data/platforms.toml: ``name``, ``display`` name and ``aliases``; ``kind`` of text (post, comment
+    or caption); the length limit ``max_chars`` and ``typical_chars``; the writing ``register``; mean hashtags,
+    mentions, emoji and URLs per post; ``age_share``, the share of each age band that uses it; and the ``source`` of
+    these figures."""
+
     name: str
     display: str
     aliases: tuple[str, ...]

@@ -33,6 +33,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 @dataclass(frozen=True)
 class Templates:
+    """The prompt templates: ``aware`` and ``agnostic`` prompts (with ``{examples}`` and ``{topic}`` placeholders),
+    the ``*_example`` template of one example line, and ``exemplars``: per platform, (author, topic, text) posts."""
+
     aware: str
     aware_example: str
     agnostic: str
@@ -74,6 +77,7 @@ def load_templates(directory: str | Path | None = None) -> Templates:
 
 
 def persona(age: int, occupation: str) -> str:
+    """The author persona shown in prompts: "<age>, <occupation in lower case>"."""
     return f"{age}, {occupation.lower()}"
 
 
@@ -90,6 +94,9 @@ class ExamplePool:
         self.words = [_words(t) for t in texts]
 
     def choose(self, topic: str, k: int, rng: np.random.Generator) -> list[str]:
+        """``k`` example posts for ``topic``: every post when there are at most ``k``; else ``k`` at random among the
+        posts labelled with the topic (case-insensitive) if there are that many; else ``k`` at random among the best
+        posts by words shared with the topic (k to 4k candidates, ties broken at random); else ``k`` at random."""
         n = len(self.texts)
         if n <= k:
             return list(self.texts)

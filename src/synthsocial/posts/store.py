@@ -40,6 +40,9 @@ SCHEMA = pa.schema(
 
 
 class PostStore:
+    """The posts stored in the world ``directory``: batches as Parquet parts in ``.posts-parts/``, merged into
+    ``posts.parquet`` by :meth:`consolidate`."""
+
     def __init__(self, directory: Path) -> None:
         self.dir = Path(directory)
         self.parts = self.dir / ".posts-parts"
@@ -61,10 +64,13 @@ class PostStore:
         return tables
 
     def existing(self) -> pa.Table:
+        """Every stored post as one table of ``SCHEMA``: posts.parquet first, then the parts by file name; an empty
+        table when nothing is stored. InputError for a file that cannot be read."""
         tables = self._tables()
         return pa.concat_tables(tables) if tables else SCHEMA.empty_table()
 
     def append(self, rows: list[dict]) -> None:
+        """Store ``rows`` (dicts with the columns of ``SCHEMA``) as a new part file, atomically; nothing for []."""
         if not rows:
             return
         try:
@@ -75,6 +81,8 @@ class PostStore:
         atomic_file(self.parts / f"part-{uuid.uuid4().hex}.parquet", lambda tmp: pq.write_table(table, tmp))
 
     def consolidate(self) -> pa.Table:
+        """Merge everything stored into posts.parquet (zstd), sorted by (user_id, platform, index) with one row per
+        post_id (the first read wins), remove the parts and return the table."""
         table = self.existing()
         if table.num_rows:
             order = pc.sort_indices(

@@ -32,6 +32,9 @@ _WORD = re.compile(r"[a-z][a-z']{2,}")
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic found in a corpus: ``label`` (its top three keywords, or "topic N"), up to 8 ``keywords`` best first,
+    ``examples`` (up to 5 sampled posts closest to the centroid) and ``size`` (sampled posts in its cluster)."""
+
     label: str
     keywords: list[str]
     examples: list[str]

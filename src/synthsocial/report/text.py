@@ -17,6 +17,8 @@ LABELS = {
 
 
 def fmt(x, digits: int = 4) -> str:
+    """A value for a table cell: "-" for None; a float with ``digits`` decimals (3 significant digits when non-zero and
+    below 1e-3 in magnitude); an int with thousands separators; anything else as ``str``."""
     if x is None:
         return "-"
     if isinstance(x, float):
@@ -25,6 +27,8 @@ def fmt(x, digits: int = 4) -> str:
 
 
 def print_evaluation(r: dict, console: Console) -> None:
+    """Print one graph's evaluation result on ``console``: its metrics against the reference, both NED forms, degree
+    statistics, assortativity, and the homophily table when there is one."""
     g, m, se = r["graph"], r["metrics"], r["standard_errors"]
     ref = r["reference"]
     console.print(

@@ -38,10 +38,14 @@ class Request:
 
     @property
     def mode(self) -> str:
+        """The generation mode: "chat" when the request carries ``messages``, otherwise "completion"."""
         return "chat" if self.messages is not None else "completion"
 
 
 class Backend(Protocol):
+    """The interface of a language-model backend: its ``name``, the ``model`` it runs, :meth:`generate` and
+    :meth:`close`."""
+
     name: str
     model: str
 
@@ -49,4 +53,6 @@ class Backend(Protocol):
         """Texts for the requests, in order. Raises BackendError when it cannot go on."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release what the backend holds (model, connections); it is not used afterwards."""
+        ...

@@ -28,6 +28,7 @@ INSTALL = (
 
 
 def cache_dir() -> Path:
+    """The cache directory of synthsocial: ``$SYNTHSOCIAL_CACHE`` if set, else ``~/.cache/synthsocial``."""
     return Path(os.environ.get("SYNTHSOCIAL_CACHE", Path.home() / ".cache" / "synthsocial"))
 
 
@@ -74,6 +75,9 @@ def _quiet_stderr():
 
 
 class EmbeddedBackend:
+    """A backend running an embedded GGUF model (``gemma3-270m`` or ``smollm2-135m``) in this process with llama.cpp;
+    the model is loaded when the backend is created."""
+
     name = "embedded"
 
     def __init__(self, model: str = "gemma3-270m", threads: int | None = None, n_ctx: int = 2048) -> None:
@@ -89,6 +93,8 @@ class EmbeddedBackend:
             )
 
     def generate(self, requests: list[Request]) -> list[str]:
+        """Texts for the requests, in order, generated one at a time with each request's sampling settings, stop strings
+        and seed; a prompt that does not fit the context window gives ""."""
         out = []
         for r in requests:
             s = r.sampling
@@ -117,4 +123,5 @@ class EmbeddedBackend:
         return out
 
     def close(self) -> None:
+        """Free the llama.cpp model (when the installed llama-cpp-python can)."""
         self.llm.close() if hasattr(self.llm, "close") else None

@@ -60,6 +60,10 @@ def redact_url(url: str | None) -> str | None:
 
 
 class OpenAIBackend:
+    """A backend for the OpenAI-compatible server at ``base_url``; the API key is read from the environment variable
+    ``api_key_env``. Up to ``concurrency`` requests run at once, each retried up to ``max_retries`` times; top_k and
+    repeat_penalty are not sent."""
+
     name = "openai"
 
     def __init__(
@@ -152,7 +156,7 @@ class OpenAIBackend:
         if resp.status_code == 200:
             try:
                 choice = resp.json()["choices"][0]
-                return choice["message"]["content"] if mode == "chat" else choice["text"]
+                return (choice["message"]["content"] if mode == "chat" else choice["text"]) or ""
             except (json.JSONDecodeError, KeyError, IndexError, TypeError) as exc:
                 raise _Transient(f"malformed response ({type(exc).__name__})") from None
         if resp.status_code in RETRYABLE_STATUS:
@@ -167,8 +171,11 @@ class OpenAIBackend:
         raise BackendError(f"the server at {self.shown_url} answered HTTP {resp.status_code}: {resp.text[:200]!r}")
 
     def generate(self, requests: list[Request]) -> list[str]:
+        """Texts for the requests, in order, sent concurrently (at most ``concurrency`` at once); raises BackendError
+        when a request fails for good."""
         with ThreadPoolExecutor(min(self.concurrency, max(1, len(requests)))) as pool:
             return list(pool.map(self._one, requests))
 
     def close(self) -> None:
+        """Close the HTTP client."""
         self.client.close()
