@@ -64,7 +64,6 @@ def main() -> None:
         "platform acc. on synthetic | cross-platform r | discriminator | 8-gram share |"
     )
     lines = [header, "|---" * (header.count("|") - 1) + "|"]
-    results = {}
     for strategy in ("platform-aware", "platform-agnostic"):
         d = work / strategy
         shutil.copytree(base, d)
@@ -92,8 +91,7 @@ def main() -> None:
         elapsed = time.perf_counter() - t
         table = pq.read_table(d / "posts.parquet")
         for col, label in (("text", "processed"), ("raw_text", "raw")):
-            r = measure(synthetic_posts(table, col), real, seed=0)
-            results[f"{strategy} / {label}"] = r
+            r = measure(synthetic_posts(table, col), real, seed=0).metrics
             lines.append(row(f"{strategy}, {label}", r))
             print(lines[-1], flush=True)
         print(f"  ({strategy}: {table.num_rows} posts in {elapsed:.0f} s)", flush=True)

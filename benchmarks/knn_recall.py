@@ -84,7 +84,7 @@ def main() -> None:
     world = ["| eps | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for e in [0.0, *epss]:
         w = generate(args.world_size, seed=1, config={"links": {"knn_eps": e}})
-        m = profile(w.to_graph(), EvaluateOptions(seed=1, homophily=False))["metrics"]
+        m = profile(w.to_graph(), EvaluateOptions(seed=1, homophily=False)).metrics
         world.append(f"| {e:g} | " + " | ".join(f"{m[k]:.3f}" for k in keys) + " |")
     block = (
         f"### `python benchmarks/knn_recall.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; {platform.machine()}, "

@@ -39,7 +39,7 @@ def main() -> None:
             for seed in map(int, args.seeds.split(",")):
                 w = synthsocial.generate(n, seed=seed, config={"links": {"triadic_scope": scope}})
                 g = w.to_graph()
-                m = profile(g, EvaluateOptions(seed=seed, homophily=False, aspl_sources=200))["metrics"]
+                m = profile(g, EvaluateOptions(seed=seed, homophily=False, aspl_sources=200)).metrics
                 runs.append(m)
             med = {k: statistics.median(r[k] for r in runs) for k in keys}
             print(

@@ -36,7 +36,8 @@ def test_features_count_what_they_should():
 def test_identical_corpora_have_zero_distance():
     texts = ["hello world #a", "another post here", "third one 🎉"] * 5
     sf, rf = lexical.features(texts), lexical.features(texts)
-    d = lexical.compare(lexical.profile(texts, sf), lexical.profile(texts, rf), sf, rf)
+    counts = lexical.unigrams(texts)
+    d = lexical.compare(lexical.profile(texts, sf), lexical.profile(texts, rf), sf, rf, counts, counts)
     assert d["unigram_jsd"] == pytest.approx(0.0, abs=1e-12) and d["chars_ks"] == 0.0 and d["vocabulary_jaccard"] == 1.0
     x = np.random.default_rng(0).normal(size=(200, 8))
     assert frechet(x, x) == pytest.approx(0.0, abs=1e-6)
@@ -96,7 +97,7 @@ def test_measure_on_a_split_with_semantics(real_posts):
     rng = np.random.default_rng(2)
     small_a = a.take(pa.array(np.sort(rng.choice(a.num_rows, 900, replace=False))))
     small_b = b.take(pa.array(np.sort(rng.choice(b.num_rows, 2000, replace=False))))
-    r = measure(small_a, small_b, seed=0, max_per_platform=500)
+    r = measure(small_a, small_b, seed=0, max_per_platform=500).metrics
     s = r["semantic"]
     assert 0 < s["nearest_real_similarity"]["mean"] < 1 and s["topic_jsd"] < 0.1
     assert abs(s["within_similarity"]["synthetic"] - s["within_similarity"]["real"]) < 0.05

@@ -29,16 +29,16 @@ def test_exact_metrics_equal_the_in_memory_profile_and_estimates_are_within_thei
 
     exact = profile(read_world(d), EvaluateOptions(seed=0, homophily=False, aspl_exact_max_nodes=10_000))
     got = profile_streaming(d, trials=400_000, sources=64, seed=3)
-    a, b = got["metrics"], exact["metrics"]
-    assert got["graph"]["undirected_edges"] == exact["graph"]["undirected_edges"]
+    a, b = got.metrics, exact.metrics
+    assert got.graph["undirected_edges"] == exact.graph["undirected_edges"]
     for k in ("density", "lcc_fraction", "reciprocity", "avg_out_degree"):
         assert a[k] == pytest.approx(b[k], rel=1e-12), k
     assert a["degree_assortativity"] == pytest.approx(b["degree_assortativity"], rel=1e-9)
     assert a["out_degree"] == b["out_degree"] and a["in_degree"] == b["in_degree"]
-    se = got["standard_errors"]
+    se = got.standard_errors
     assert abs(a["clustering"] - b["clustering"]) < 4 * se["clustering"]
     assert abs(a["aspl"] - b["aspl"]) < 4 * se["aspl"] + 1e-9  # the in-memory ASPL is exact here
-    assert a["modularity"] is None and "not computed" in got["methods"]["modularity"]
+    assert a["modularity"] is None and "not computed" in got.methods["modularity"]
 
 
 def test_adjacency_is_the_undirected_projection(world, monkeypatch):
@@ -73,8 +73,8 @@ def test_lcc_is_found_among_several_components(tmp_path):
     pq.write_table(pa.table({"user_id": np.arange(10)}), tmp_path / "users.parquet")
     for seed in range(5):
         r = profile_streaming(tmp_path, trials=1000, sources=5, seed=seed)  # every LCC node: exact
-        assert r["metrics"]["lcc_fraction"] == 0.5
-        assert r["metrics"]["aspl"] == pytest.approx(2.0) and r["standard_errors"]["aspl"] == 0  # path of 5
+        assert r.metrics["lcc_fraction"] == 0.5
+        assert r.metrics["aspl"] == pytest.approx(2.0) and r.standard_errors["aspl"] == 0  # path of 5
 
 
 def test_cli_streams_a_partitioned_world_on_request(world, capsys):

@@ -65,7 +65,7 @@ def sparse_random():
 def test_five_metrics_and_reciprocity_match_networkx(which, request):
     g = request.getfixturevalue(which)
     r = profile(g, EvaluateOptions(homophily=False))
-    m = r["metrics"]
+    m = r.metrics
     h, d = nx_undirected(g), nx_directed(g)
     assert m["density"] == pytest.approx(nx.density(d))
     assert m["clustering"] == pytest.approx(nx.average_clustering(h), abs=1e-9)
@@ -74,7 +74,7 @@ def test_five_metrics_and_reciprocity_match_networkx(which, request):
     assert m["aspl"] == pytest.approx(nx.average_shortest_path_length(h.subgraph(lcc)))
     assert m["normalized_aspl"] == pytest.approx(m["aspl"] / math.log(len(lcc)))
     parts = {}
-    for v, c in enumerate(r["_communities"]):
+    for v, c in enumerate(r.communities):
         parts.setdefault(c, set()).add(v)
     assert m["modularity"] == pytest.approx(nx.community.modularity(h, parts.values()), abs=1e-6)
     assert m["reciprocity"] == pytest.approx(nx.reciprocity(d))
@@ -83,7 +83,7 @@ def test_five_metrics_and_reciprocity_match_networkx(which, request):
 
 def test_undirected_graph_density_and_no_reciprocity():
     g = Graph.from_edges(np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3]), directed=False)
-    m = profile(g, EvaluateOptions(homophily=False))["metrics"]
+    m = profile(g, EvaluateOptions(homophily=False)).metrics
     assert m["density"] == pytest.approx(4 / 6) and m["reciprocity"] is None and m["avg_out_degree"] == 1.0
 
 
@@ -103,10 +103,10 @@ def test_sampled_clustering_and_aspl_are_within_their_errors():
         ),
     )
     for key in ("clustering", "normalized_aspl"):
-        se = est["standard_errors"][key]
+        se = est.standard_errors[key]
         assert 0 < se < 0.01
-        assert abs(est["metrics"][key] - exact["metrics"][key]) <= 4 * se, key
-    assert "estimated" in est["methods"]["aspl"] and "sampled wedges" in est["methods"]["clustering"]
+        assert abs(est.metrics[key] - exact.metrics[key]) <= 4 * se, key
+    assert "estimated" in est.methods["aspl"] and "sampled wedges" in est.methods["clustering"]
 
 
 def test_profile_is_deterministic_for_a_seed():
@@ -116,8 +116,8 @@ def test_profile_is_deterministic_for_a_seed():
         homophily=False, aspl_exact_max_nodes=0, aspl_sources=20, clustering_exact_max_edges=0, seed=5
     )
     a, b = profile(g, opt), profile(g, opt)
-    assert a["metrics"] == b["metrics"]
-    assert np.array_equal(a["_communities"], b["_communities"])
+    assert a.metrics == b.metrics
+    assert np.array_equal(a.communities, b.communities)
 
 
 def test_attribute_assortativity_matches_networkx():

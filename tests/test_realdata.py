@@ -41,22 +41,22 @@ def test_reads_the_published_sizes(measured, name):
     g, r = measured[name]
     n, m, avg_out, *_ = PUBLISHED[name]
     assert (g.n, g.m) == (n, m)
-    assert r["metrics"]["avg_out_degree"] == pytest.approx(avg_out, abs=0.005)
+    assert r.metrics["avg_out_degree"] == pytest.approx(avg_out, abs=0.005)
 
 
 @pytest.mark.parametrize("name", list(PUBLISHED))
 def test_agrees_with_networkx(measured, name):
     g, r = measured[name]
-    m = r["metrics"]
+    m = r.metrics
     h = nx_undirected(g)
     assert abs(m["clustering"] - nx.average_clustering(h)) <= 0.01
     lcc = max(nx.connected_components(h), key=len)
     assert abs(m["lcc_fraction"] - len(lcc) / g.n) <= 0.01
     parts = {}
-    for v, c in enumerate(r["_communities"]):
+    for v, c in enumerate(r.communities):
         parts.setdefault(c, set()).add(v)
     assert abs(m["modularity"] - nx.community.modularity(h, parts.values())) <= 0.01
-    se = r["standard_errors"]["normalized_aspl"]
+    se = r.standard_errors["normalized_aspl"]
     truth = exact_aspl(g) / math.log(len(lcc))
     assert abs(m["normalized_aspl"] - truth) <= max(3 * se, 1e-9), (m["normalized_aspl"], truth, se)
 
@@ -64,7 +64,7 @@ def test_agrees_with_networkx(measured, name):
 @pytest.mark.parametrize("name", list(PUBLISHED))
 def test_reproduces_the_published_table(measured, name):
     g, r = measured[name]
-    m, se = r["metrics"], r["standard_errors"]
+    m, se = r.metrics, r.standard_errors
     _, _, _, clus, lcc, naspl, mod, rec = PUBLISHED[name]
     assert m["clustering"] == pytest.approx(clus, abs=0.0015)
     assert m["lcc_fraction"] == pytest.approx(lcc, abs=0.0015)
@@ -83,7 +83,7 @@ def test_attributes_are_read(measured):
     assert g.nodes.column_names == ["label"] and set(g.nodes["label"].to_pylist()) <= {"m", "f", None}
     g, r = measured["fb100_Reed98.mat"]
     assert g.nodes.column_names == ["status", "gender", "major", "second_major", "dorm", "year", "high_school"]
-    hom = r["homophily"]["attributes"]
+    hom = r.homophily["attributes"]
     # dorm and year are known homophilous attributes in Facebook100 (Traud et al. 2012)
     assert hom["year"]["ratio"] > 1.2 and hom["dorm"]["ratio"] > 1.2
     assert np.isfinite(hom["dorm"]["nmi"])

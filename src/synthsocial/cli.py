@@ -283,14 +283,14 @@ def evaluate(
     share, reciprocity, degrees, assortativity and the homophily of communities. With several
     targets the min-max NED is taken over all of them (docs/evaluation.md).
     """
-    from .metrics import EvaluateOptions, to_json_ready
+    from .metrics import EvaluateOptions
     from .metrics.targets import evaluate_paths
 
     opts = EvaluateOptions(seed=seed, aspl_sources=aspl_sources, homophily=homophily)
     with _status("measuring structure..."):
         results = evaluate_paths(targets, reference, opts, directed=directed, streaming=streaming)
     if as_json:
-        payload = [to_json_ready(r) for r in results]
+        payload = [r.to_dict() for r in results]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
         return
     from .report.text import print_evaluation
@@ -506,18 +506,17 @@ def fidelity(
     semantic, multi-platform, discriminator and memorization (docs/fidelity.md)."""
     from .fidelity import measure_files
     from .io.corpus import CorpusSource
-    from .metrics import to_json_ready
 
     syn = CorpusSource(path=str(synthetic), text_col=text_col, platform_col=platform_col, platform=platform)
     ref = CorpusSource(path=str(real), text_col=real_text_col, platform_col=real_platform_col, platform=real_platform)
     with _status("measuring fidelity..."):
         result = measure_files(syn, ref, semantic=semantic, seed=seed, save=save)
     if as_json:
-        typer.echo(json.dumps(to_json_ready(result), indent=2))
+        typer.echo(json.dumps(result.to_dict(), indent=2))
         return
     from .report.fidelity_text import print_fidelity
 
-    print_fidelity(result, Console())
+    print_fidelity(result.metrics, Console())
 
 
 @app.command()

@@ -67,7 +67,7 @@ def run_benchmark(
             raise InputError(f"{path}: the reference graph has no edges")
         reference = str(path) if reference is None else reference
     if reference is None:
-        m = profile(reference_graph, EvaluateOptions(homophily=False))["metrics"]
+        m = profile(reference_graph, EvaluateOptions(homophily=False)).metrics
         reference = {
             "name": reference_graph.name or "reference graph",
             "source": "measured by synthsocial",
@@ -125,7 +125,7 @@ def _run(
                     g = SAMPLERS[name]().sample(reference_graph, size, seed=run)
                 else:
                     g = GENERATORS[name]().generate(size, run, reference_graph)
-                m = profile(g, EvaluateOptions(seed=run, homophily=False))["metrics"]
+                m = profile(g, EvaluateOptions(seed=run, homophily=False)).metrics
                 measured.append({"method": name, "size": size, "run": run, "metrics": {k: m[k] for k in METRICS}})
     rows = _aggregate(measured, reference, ned_scope)
     _write(out, rows, measured, reference, sizes, ned_scope)

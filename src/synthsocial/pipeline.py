@@ -287,12 +287,12 @@ def _graph(r: Run) -> dict:
 
 def _evaluate(r: Run) -> dict:
     """metrics.targets.evaluate_paths: in memory, or streamed when the edges do not fit."""
-    from .metrics import EvaluateOptions, to_json_ready
+    from .metrics import EvaluateOptions
     from .metrics.targets import evaluate_paths
 
     result = evaluate_paths([r.d], r.plan.reference, EvaluateOptions(seed=r.plan.seed))[0]
-    atomic_text(r.d / "metrics.json", json.dumps(to_json_ready(result), indent=2) + "\n")
-    return {"ned_fixed": round(result["ned"]["fixed"]["value"], 4)}
+    atomic_text(r.d / "metrics.json", json.dumps(result.to_dict(), indent=2) + "\n")
+    return {"ned_fixed": round(result.ned["fixed"]["value"], 4)}
 
 
 def _posts_request(r: Run):
@@ -341,10 +341,11 @@ def _fidelity(r: Run) -> dict:
 
 def _report(r: Run) -> dict:
     """report.html.build_report from the evaluate stage's metrics.json (verified, not measured again)."""
+    from .metrics import Profile
     from .report.html import build_report
 
     metrics = json.loads((r.d / "metrics.json").read_text(encoding="utf-8"))
-    build_report(r.d, r.plan.reference, r.plan.seed, result=metrics)
+    build_report(r.d, r.plan.reference, r.plan.seed, result=Profile.from_dict(metrics))
     return {}
 
 

@@ -135,7 +135,7 @@ def _calibrate(
         from ..metrics import EvaluateOptions, profile
 
         w = generate(10 * nodes, seed=seed, config=cfg)
-        m = profile(w.to_graph(), EvaluateOptions(seed=seed, homophily=False))["metrics"]
+        m = profile(w.to_graph(), EvaluateOptions(seed=seed, homophily=False)).metrics
         summary["validation"] = {
             "nodes": 10 * nodes,
             "metrics": {k: m[k] for k in (*metrics, "avg_out_degree")},

@@ -55,7 +55,7 @@ def _evaluate(task: tuple[dict, int, int, dict, int]) -> dict:
     runs = []
     for s in range(seed, seed + replicates):
         w = generate(nodes, seed=s, config=cfg)
-        m = profile(w.to_graph(), EvaluateOptions(seed=s, homophily=False, threads=1))["metrics"]
+        m = profile(w.to_graph(), EvaluateOptions(seed=s, homophily=False, threads=1)).metrics
         runs.append(m)
     keep = {k: (None if any(m[k] is None for m in runs) else sum(m[k] for m in runs) / replicates) for k in KEPT}
     return {"key": key(params), "params": params, "metrics": keep, "seconds": round(time.perf_counter() - t, 3)}

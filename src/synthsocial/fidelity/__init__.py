@@ -2,11 +2,13 @@
 discriminator and memorization (docs/fidelity.md).
 
 :func:`measure` takes two tables with ``text`` and ``platform`` (and optionally ``topic``) columns
-and returns a JSON-ready dict (private ``_`` keys hold arrays for the report's plots).
+and returns a :class:`Fidelity`: the metrics (written as fidelity.json) and the data of the
+report's plots.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +17,50 @@ import pyarrow.compute as pc
 
 from ..errors import InputError, MissingDependencyError
 from ..io.corpus import CorpusSource
+from ..metrics.result import to_json_ready
 from . import lexical, multiplatform, privacy
 from .classify import discriminator
 
-__all__ = ["measure", "measure_files", "read_synthetic", "synthetic_posts"]
+__all__ = ["Fidelity", "FidelityPlots", "measure", "measure_files", "read_synthetic", "synthetic_posts"]
+
+
+@dataclass(frozen=True)
+class FidelityPlots:
+    """What the report's fidelity figures draw.
+
+    Attributes
+    ----------
+    chars : dict
+        Post lengths in characters, ``{"synthetic": array, "real": array}``.
+    platform_means : dict
+        Mean lexical features per platform, ``{"synthetic": {platform: means}, "real": ...}``.
+    embedding_map : dict or None
+        2-D PCA coordinates of sampled embeddings with their source and platform (None without embeddings).
+    """
+
+    chars: dict
+    platform_means: dict
+    embedding_map: dict | None = None
+
+
+@dataclass(frozen=True)
+class Fidelity:
+    """The result of :func:`measure`.
+
+    Attributes
+    ----------
+    metrics : dict
+        Every fidelity metric, overall and per platform (the schema of docs/fidelity.md).
+    plots : FidelityPlots
+        The data of the report's figures.
+    """
+
+    metrics: dict
+    plots: FidelityPlots
+
+    def to_dict(self) -> dict:
+        """The JSON-ready metrics written to fidelity.json."""
+        return to_json_ready(self.metrics)
 
 
 def synthetic_posts(table: pa.Table, text_col: str = "text") -> pa.Table:
@@ -50,12 +92,13 @@ def _sample(table: pa.Table, cap: int, rng: np.random.Generator) -> pa.Table:
 def _lexical_block(syn_texts, real_texts, seed) -> tuple[dict, dict, dict]:
     sf, rf = lexical.features(syn_texts), lexical.features(real_texts)
     sp, rp = lexical.profile(syn_texts, sf, seed), lexical.profile(real_texts, rf, seed)
-    return {"synthetic": sp, "real": rp, "distances": lexical.compare(sp, rp, sf, rf)}, sf, rf
+    dist = lexical.compare(sp, rp, sf, rf, lexical.unigrams(syn_texts), lexical.unigrams(real_texts))
+    return {"synthetic": sp, "real": rp, "distances": dist}, sf, rf
 
 
 def measure(
     synthetic: pa.Table, real: pa.Table, *, semantic: bool = True, seed: int = 0, max_per_platform: int = 3_000
-) -> dict:
+) -> Fidelity:
     """Every fidelity metric of ``synthetic`` against ``real``, overall and per platform."""
     if synthetic.num_rows == 0:
         raise InputError("no usable synthetic posts (every post failed or the file is empty)")
@@ -86,7 +129,7 @@ def measure(
         block, psf, prf = _lexical_block([st[i] for i in si], [rt[i] for i in ri], seed)
         out["per_platform"][p] = {"lexical": block}
         syn_means[p], real_means[p] = block["synthetic"]["means"], block["real"]["means"]
-    emb_s = emb_r = None
+    emb_s = emb_r = near = None
     if semantic:
         from . import semantic as sem
 
@@ -96,6 +139,7 @@ def measure(
             out["semantic"] = {"skipped": str(exc)}
         else:
             out["semantic"] = sem.compare(emb_s, emb_r, seed)
+            near = sem.nearest_similarity(emb_s, emb_r)
             for p in platforms:
                 si, ri = np.flatnonzero(sp_arr == p), np.flatnonzero(rp_arr == p)
                 if si.size and ri.size:
@@ -109,14 +153,13 @@ def measure(
             emb_s, syn["topic"].to_pylist(), sp, seed
         )
     out["discriminator"] = discriminator(rt, st, seed)
-    near = out.get("semantic", {}).get("_nearest")
     out["privacy"] = privacy.memorization(real["text"].to_pylist(), st, near)
-    out["_plots"] = {
-        "chars": {"synthetic": sf["chars"], "real": rf["chars"]},
-        "platform_means": {"synthetic": syn_means, "real": real_means},
-        "embedding_map": _map(emb_s, emb_r, sp, rp, seed) if emb_s is not None else None,
-    }
-    return out
+    plots = FidelityPlots(
+        chars={"synthetic": sf["chars"], "real": rf["chars"]},
+        platform_means={"synthetic": syn_means, "real": real_means},
+        embedding_map=_map(emb_s, emb_r, sp, rp, seed) if emb_s is not None else None,
+    )
+    return Fidelity(out, plots)
 
 
 def _map(emb_s: np.ndarray, emb_r: np.ndarray, sp: list[str], rp: list[str], seed: int, cap: int = 2_000) -> dict:
@@ -162,7 +205,7 @@ def measure_files(
     semantic: bool = True,
     seed: int = 0,
     save: str | Path | None = None,
-) -> dict:
+) -> Fidelity:
     """:func:`measure` on files: the synthetic posts (:func:`read_synthetic`) against the real
     corpus; with ``save``, write ``save/fidelity.json`` and ``save/fidelity_figures/``."""
     result = measure(read_synthetic(synthetic), real.read(), semantic=semantic, seed=seed)

@@ -128,12 +128,19 @@ def profile(texts: list[str], feats: dict[str, np.ndarray] | None = None, seed: 
             n: [" ".join(g) for g, _ in Counter(g for ts in toks for g in _ngrams(ts, n)).most_common(TOP_NGRAMS)]
             for n in (1, 2, 3)
         },
-        "_unigrams": Counter(flat),
     }
 
 
-def compare(syn: dict, real: dict, syn_feats: dict, real_feats: dict) -> dict:
-    """Distances between a synthetic and a real lexical profile."""
+def unigrams(texts: list[str]) -> Counter:
+    """Word counts of a corpus (the tokens of :func:`tokens`)."""
+    return Counter(w for t in texts for w in tokens(t))
+
+
+def compare(
+    syn: dict, real: dict, syn_feats: dict, real_feats: dict, syn_unigrams: Counter, real_unigrams: Counter
+) -> dict:
+    """Distances between a synthetic and a real lexical profile (with their :func:`features` and
+    :func:`unigrams`)."""
     out = {}
     for k in ("chars", "words"):
         a, b = syn_feats[k], real_feats[k]
@@ -141,11 +148,11 @@ def compare(syn: dict, real: dict, syn_feats: dict, real_feats: dict) -> dict:
         out[f"{k}_wasserstein"] = float(wasserstein_distance(a, b)) if a.size and b.size else None
     s_a, s_b = syn_feats["sentiment"], real_feats["sentiment"]
     out["sentiment_ks"] = float(ks_2samp(s_a, s_b).statistic) if s_a.size and s_b.size else None
-    vocab = sorted(set(syn["_unigrams"]) | set(real["_unigrams"]))
-    p = np.array([syn["_unigrams"].get(w, 0) for w in vocab], dtype=float)
-    q = np.array([real["_unigrams"].get(w, 0) for w in vocab], dtype=float)
+    vocab = sorted(set(syn_unigrams) | set(real_unigrams))
+    p = np.array([syn_unigrams.get(w, 0) for w in vocab], dtype=float)
+    q = np.array([real_unigrams.get(w, 0) for w in vocab], dtype=float)
     out["unigram_jsd"] = float(jensenshannon(p / p.sum(), q / q.sum(), base=2) ** 2) if p.sum() and q.sum() else None
-    a, b = set(syn["_unigrams"]), set(real["_unigrams"])
+    a, b = set(syn_unigrams), set(real_unigrams)
     out["vocabulary_jaccard"] = len(a & b) / len(a | b) if a | b else None
     out["synthetic_vocabulary_in_real"] = len(a & b) / len(a) if a else None
     out["top_ngram_overlap"] = {

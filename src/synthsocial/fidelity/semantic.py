@@ -67,14 +67,12 @@ def compare(syn: np.ndarray, real: np.ndarray, seed: int = 0) -> dict:
 
     Returns ``nearest_real_similarity`` (mean, median, q1, q3), ``top_k_recall`` (keys "1", "10", "100"),
     ``within_similarity`` of each set, ``frechet_distance`` (None unless both sets have more than 2 rows),
-    ``topic_jsd`` (Jensen-Shannon divergence, in bits, of the two sets' shares of up to 10 joint k-means clusters) and
-    ``_nearest``, the array of nearest-real similarities per synthetic post (for :func:`.privacy.memorization`).
+    ``topic_jsd`` (Jensen-Shannon divergence, in bits, of the two sets' shares of up to 10 joint k-means clusters).
     """
     from scipy.cluster.vq import kmeans2
 
     rng = np.random.default_rng(seed)
-    _, sim = _nearest(syn, real, 1)
-    near = sim[:, 0]
+    near = nearest_similarity(syn, real)
     recall = {}
     for k in (1, 10, 100):
         idx, _ = _nearest(syn, real, k)
@@ -97,5 +95,9 @@ def compare(syn: np.ndarray, real: np.ndarray, seed: int = 0) -> dict:
         if min(syn.shape[0], real.shape[0]) > 2
         else None,
         "topic_jsd": float(jensenshannon(ps, pr, base=2) ** 2),
-        "_nearest": near,
     }
+
+
+def nearest_similarity(syn: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each synthetic embedding to its nearest real one (for :func:`.privacy.memorization`)."""
+    return _nearest(syn, real, 1)[1][:, 0]

@@ -25,8 +25,9 @@ from .degrees import summary
 from .homophily import analyse
 from .ned import NED_METRICS, ned_fixed, ned_minmax
 from .references import BUILTIN, builtin
+from .result import Profile, to_json_ready
 
-__all__ = ["EvaluateOptions", "NED_METRICS", "evaluate", "profile"]
+__all__ = ["EvaluateOptions", "NED_METRICS", "Profile", "evaluate", "profile", "to_json_ready"]
 
 
 class EvaluateOptions(Options):
@@ -68,8 +69,8 @@ class Laps:
         self._t = now
 
 
-def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
-    """Measure one graph; return a JSON-ready dict (see docs/evaluation.md for the schema)."""
+def profile(g: Graph, options: EvaluateOptions | None = None) -> Profile:
+    """Measure one graph (its :meth:`Profile.to_dict` is the schema of docs/evaluation.md)."""
     opt = options or EvaluateOptions()
     lap = Laps()
     timings = lap.timings
@@ -123,8 +124,8 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
     metrics["modularity"] = modularity
     metrics["communities"] = int(communities.max() + 1) if communities.size else 0
     lap("louvain (rest)")
-    result = {
-        "graph": {
+    result = Profile(
+        graph={
             "name": g.name,
             "nodes": g.n,
             "edges": g.m,
@@ -132,13 +133,13 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
             "directed": g.directed,
             "notes": g.notes,
         },
-        "metrics": metrics,
-        "standard_errors": {
+        metrics=metrics,
+        standard_errors={
             "clustering": clus_se,
             "aspl": aspl_se,
             "normalized_aspl": aspl_se / log_lcc if comp.lcc_size > 1 else 0.0,
         },
-        "methods": {
+        methods={
             "density": "m / (n (n - 1)) over ordered pairs" if g.directed else "2m / (n (n - 1)) over unordered pairs",
             "clustering": "exact" if exact_clustering else f"estimated from {opt.clustering_trials:,} sampled wedges",
             "aspl": "exact (BFS from every LCC node)"
@@ -148,16 +149,15 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> dict:
                 f"Louvain (networkit PLM, sequential moves in a random node order drawn from seed {opt.seed})"
             ),
         },
-    }
+        timings_s=timings,
+        communities=communities,
+    )
     if opt.homophily:
-        result["homophily"] = analyse(g, communities, opt.seed)
+        result.homophily = analyse(g, communities, opt.seed)
         metrics["attribute_assortativity"] = {
-            k: v.get("numeric_assortativity", v.get("assortativity"))
-            for k, v in result["homophily"]["attributes"].items()
+            k: v.get("numeric_assortativity", v.get("assortativity")) for k, v in result.homophily["attributes"].items()
         }
         lap("homophily")
-    result["timings_s"] = timings
-    result["_communities"] = communities  # for the report; dropped from JSON output
     return result
 
 
@@ -171,7 +171,7 @@ def reference_profile(reference: str, options: EvaluateOptions | None = None, di
     from ..io.readers import read_graph
 
     prof = profile(read_graph(path, directed=directed), options)
-    return {"name": str(path), "source": "measured by synthsocial", "metrics": prof["metrics"]}
+    return {"name": str(path), "source": "measured by synthsocial", "metrics": prof.metrics}
 
 
 def compare(metrics: dict, reference: dict) -> dict:
@@ -185,45 +185,28 @@ def compare(metrics: dict, reference: dict) -> dict:
 
 
 def evaluate(
-    graphs: list[Graph | dict],
+    graphs: list[Graph | Profile],
     reference: str = "bluesky",
     options: EvaluateOptions | None = None,
     reference_directed: bool | None = None,
-) -> list[dict]:
+) -> list[Profile]:
     """Profile each graph, compare with the reference, and add both NED forms.
 
-    ``graphs`` may hold profiles already measured (dicts, e.g. from
+    ``graphs`` may hold profiles already measured (e.g. from
     :func:`synthsocial.metrics.large.profile_streaming`). The paper's min-max NED is taken over
     all of them plus the reference.
     """
     opt = options or EvaluateOptions()
     ref = reference_profile(reference, opt, reference_directed)
-    return compare_all([g if isinstance(g, dict) else profile(g, opt) for g in graphs], ref)
+    return compare_all([g if isinstance(g, Profile) else profile(g, opt) for g in graphs], ref)
 
 
-def compare_all(results: list[dict], ref: dict) -> list[dict]:
+def compare_all(results: list[Profile], ref: dict) -> list[Profile]:
     """Add the comparison with the reference profile ``ref`` and both NEDs to each profile."""
-    minmax = ned_minmax([r["metrics"] for r in results], ref["metrics"])
+    minmax = ned_minmax([r.metrics for r in results], ref["metrics"])
     for r, mm in zip(results, minmax):
-        r["reference"] = ref
-        r["comparison"] = compare(r["metrics"], ref)
-        r["ned"] = {"fixed": ned_fixed(r["metrics"], ref["metrics"]), "minmax": mm}
-        r["ned"]["minmax"]["set"] = [q["graph"]["name"] for q in results] + [ref["name"]]
+        r.reference = ref
+        r.comparison = compare(r.metrics, ref)
+        r.ned = {"fixed": ned_fixed(r.metrics, ref["metrics"]), "minmax": mm}
+        r.ned["minmax"]["set"] = [q.graph["name"] for q in results] + [ref["name"]]
     return results
-
-
-def to_json_ready(result: dict) -> dict:
-    """Drop private arrays and turn NaN into None."""
-
-    def clean(v):
-        if isinstance(v, dict):
-            return {k: clean(x) for k, x in v.items() if not str(k).startswith("_")}
-        if isinstance(v, (list, tuple)):
-            return [clean(x) for x in v]
-        if isinstance(v, float) and not math.isfinite(v):
-            return None
-        if isinstance(v, np.generic):
-            return clean(v.item())
-        return v
-
-    return clean(result)

@@ -29,6 +29,7 @@ from ..io.ownership import warn_if_changed
 from ..io.readers import damaged, edge_files, stream_edges
 from ..resources import ram_bytes
 from .degrees import summary
+from .result import Profile
 from .structure import wedge_clustering
 
 BYTES_PER_EDGE_IN_MEMORY = 120  # profile(): measured at 10^6 users (7 GB for 6 x 10^7 edges)
@@ -191,8 +192,8 @@ def _components(adj: Adjacency, rng: np.random.Generator) -> tuple[np.ndarray, i
             best = comp, source, dist
 
 
-def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: int = 16, seed: int = 0) -> dict:
-    """A profile of the world in ``directory`` with the same keys as :func:`profile`'s."""
+def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: int = 16, seed: int = 0) -> Profile:
+    """A profile of the world in ``directory`` with the fields of :func:`profile`'s (no communities, no homophily)."""
     from . import Laps
 
     directory = Path(directory)
@@ -244,8 +245,8 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
         "in_degree": summary(adj.in_degree),
     }
     lap("summaries")
-    return {
-        "graph": {
+    return Profile(
+        graph={
             "name": str(directory),
             "nodes": n,
             "edges": m,
@@ -253,13 +254,13 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
             "directed": True,
             "notes": [],
         },
-        "metrics": metrics,
-        "standard_errors": {
+        metrics=metrics,
+        standard_errors={
             "clustering": clus_se,
             "aspl": aspl_se,
             "normalized_aspl": aspl_se / log_lcc if size > 1 else 0.0,
         },
-        "methods": {
+        methods={
             "evaluation": "streamed (edges read in passes, not loaded; metrics/large.py)",
             "density": "m / (n (n - 1)) over ordered pairs",
             "clustering": f"estimated from {trials:,} sampled wedges",
@@ -267,5 +268,5 @@ def profile_streaming(directory: str | Path, trials: int = 1_000_000, sources: i
             "aspl": f"estimated from {kk} BFS sources" if kk < size else "exact (BFS from every LCC node)",
             "modularity": "not computed: Louvain needs the whole graph in memory; the NED uses the other four metrics",
         },
-        "timings_s": lap.timings,
-    }
+        timings_s=lap.timings,
+    )

@@ -9,13 +9,13 @@ from pathlib import Path
 from ..graph import Graph
 from ..io.lock import locked
 from ..io.readers import read_graph
-from . import EvaluateOptions, evaluate
+from . import EvaluateOptions, Profile, evaluate
 from .large import fits_in_memory, profile_streaming, world_size
 
 
 def load_target(
     target: str | Path, options: EvaluateOptions, directed: bool | None = None, streaming: bool = False
-) -> Graph | dict:
+) -> Graph | Profile:
     """A graph to measure, or, for a world streamed from disk, its profile already measured."""
     t = Path(target)
     if not (t.is_dir() and (t / "edges.parquet").exists()):
@@ -34,10 +34,10 @@ def evaluate_paths(
     options: EvaluateOptions | None = None,
     directed: bool | None = None,
     streaming: bool = False,
-) -> list[dict]:
+) -> list[Profile]:
     """Measure every target and compare it with ``reference`` (a built-in profile name or a graph
-    file); the min-max NED is taken over all targets. Returns one result per target (the JSON
-    schema of docs/evaluation.md)."""
+    file); the min-max NED is taken over all targets. Returns one :class:`Profile` per target
+    (its ``to_dict()`` is the JSON schema of docs/evaluation.md)."""
     opts = options or EvaluateOptions()
     graphs = [load_target(t, opts, directed, streaming) for t in targets]
     return evaluate(graphs, reference, opts, reference_directed=directed)

@@ -11,8 +11,8 @@ LEX = ("chars", "words", "hashtags", "mentions", "urls", "emoji", "pronoun_first
 
 
 def print_fidelity(r: dict, console: Console) -> None:
-    """Print a fidelity result (from :func:`synthsocial.fidelity.measure`) on ``console``: lexical means overall and per
-    platform, distances, semantic, multi-platform, discriminator and memorization summaries."""
+    """Print fidelity metrics (``Fidelity.metrics`` from :func:`synthsocial.fidelity.measure`) on ``console``: lexical
+    means overall and per platform, distances, semantic, multi-platform, discriminator and memorization summaries."""
     lex = r["lexical"]
     console.print(
         f"[bold]fidelity[/]: {r['sizes']['synthetic']:,} synthetic posts against {r['sizes']['real']:,} real posts"

@@ -22,14 +22,18 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, OutputError
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, read_world
-from ..metrics import EvaluateOptions, profile, to_json_ready
+from ..metrics import EvaluateOptions, Profile, profile
 from . import plots
 from .text import LABELS
 from .text import fmt as _f
+
+if TYPE_CHECKING:
+    from ..fidelity import Fidelity
 
 DRAW_MAX = 100
 DRAW_USERS = 40
@@ -64,7 +68,7 @@ def _small_network(directory: Path, n: int, seed: int):
         g = small.to_graph()
         names = small.users["name"].to_pylist()
         what = f"a {DRAW_USERS}-user world generated with the same configuration and seed"
-    communities = profile(g, EvaluateOptions(seed=seed, homophily=False))["_communities"]
+    communities = profile(g, EvaluateOptions(seed=seed, homophily=False)).communities
     return g, communities, [n.split(" ")[0] for n in names], what
 
 
@@ -120,7 +124,7 @@ def _publish(d: Path, figures_dir: str, figures: dict[str, bytes], files: dict[s
 FIDELITY_OUTPUTS = ["fidelity.json", "fidelity_figures"]
 
 
-def save_fidelity(result: dict, directory: str | Path) -> None:
+def save_fidelity(result: Fidelity, directory: str | Path) -> None:
     """Write ``fidelity.json`` and ``fidelity_figures/*.png`` into ``directory`` (atomically, under
     its lock; a new directory, an empty one, a world, or one an earlier save wrote)."""
     with output_directory(
@@ -130,19 +134,18 @@ def save_fidelity(result: dict, directory: str | Path) -> None:
         record(d, FIDELITY_OUTPUTS, "fidelity")
 
 
-def _save_fidelity(result: dict, d: Path) -> None:
-    plots_data = result.get("_plots", {})
+def _save_fidelity(result: Fidelity, d: Path) -> None:
     figs = {
-        "lengths": plots.length_histograms(plots_data["chars"]),
-        "platform_rates": plots.platform_rates(plots_data["platform_means"]),
+        "lengths": plots.length_histograms(result.plots.chars),
+        "platform_rates": plots.platform_rates(result.plots.platform_means),
     }
-    if plots_data.get("embedding_map"):
-        figs["embedding_map"] = plots.embedding_map(plots_data["embedding_map"])
+    if result.plots.embedding_map:
+        figs["embedding_map"] = plots.embedding_map(result.plots.embedding_map)
     _publish(
         d,
         "fidelity_figures",
         {name: _png(fig) for name, fig in figs.items()},
-        {"fidelity.json": json.dumps(to_json_ready(result), indent=2) + "\n"},
+        {"fidelity.json": json.dumps(result.to_dict(), indent=2) + "\n"},
         "the fidelity results",
     )
 
@@ -197,7 +200,7 @@ def build_report(
     directory: str | Path,
     reference: str = "bluesky",
     seed: int = 0,
-    result: dict | None = None,
+    result: Profile | None = None,
 ) -> Path:
     """Write the report of the world in ``directory``; return the HTML path. Holds the world's lock.
 
@@ -209,9 +212,9 @@ def build_report(
         Built-in profile name or graph path to compare with (when the structure is measured here).
     seed : int
         Seed of Louvain and of the sampled estimates.
-    result : dict, optional
-        The structure of this world as ``synthsocial evaluate --json`` reports it (metrics.json),
-        measured already against ``reference``; then the structure is not measured again and
+    result : Profile, optional
+        The structure of this world (e.g. ``Profile.from_dict`` of its metrics.json), measured
+        already against ``reference``; then the structure is not measured again and
         metrics.json is left as it is. Without it, the structure is measured and metrics.json
         written.
     """
@@ -226,16 +229,17 @@ def build_report(
     return path
 
 
-def _build_report(d: Path, reference: str, seed: int, result: dict | None) -> Path:
+def _build_report(d: Path, reference: str, seed: int, result: Profile | None) -> Path:
     from ..metrics.large import stream_degrees, world_size
     from ..metrics.targets import evaluate_paths
 
     n, m_edges = world_size(d)
     files = {}
     if result is None:  # measured here: in memory, or streamed when the edges do not fit
-        result = to_json_ready(evaluate_paths([d], reference, EvaluateOptions(seed=seed))[0])
-        files["metrics.json"] = json.dumps(result, indent=2) + "\n"
-    m = result["metrics"]
+        data = evaluate_paths([d], reference, EvaluateOptions(seed=seed))[0].to_dict()
+        files["metrics.json"] = json.dumps(data, indent=2) + "\n"
+        result = Profile.from_dict(data)  # the report shows what metrics.json holds
+    m = result.metrics
     out_degree, in_degree = stream_degrees(d, n)
     figures: dict[str, bytes] = {
         "metrics_vs_reference": _png(plots.metrics_vs_reference(result)),
@@ -258,33 +262,33 @@ def _build_report(d: Path, reference: str, seed: int, result: dict | None) -> Pa
             png = d / "fidelity_figures" / f"{name}.png"
             if png.exists():
                 embedded[name] = base64.b64encode(png.read_bytes()).decode("ascii")
-    hom = result.get("homophily") or {}
+    hom = result.homophily or {}
     profile_header, profile_rows = _profile_rows(hom.get("communities", []))
     page = _template().render(
         name=d.name,
         n=n,
         m=m_edges,
         avg_out_degree=m["avg_out_degree"],
-        reference={"name": result["reference"]["name"], "source": result["reference"].get("source", "")},
+        reference={"name": result.reference["name"], "source": result.reference.get("source", "")},
         comparison=[
             [
                 LABELS.get(k, k),
-                _f(c["value"]) + (f" ± {result['standard_errors'][k]:.4f}" if result["standard_errors"].get(k) else ""),
+                _f(c["value"]) + (f" ± {result.standard_errors[k]:.4f}" if result.standard_errors.get(k) else ""),
                 _f(c["reference"]),
                 f"{c['relative_error']:+.1%}" if c["relative_error"] is not None else "-",
             ]
-            for k, c in result["comparison"].items()
+            for k, c in result.comparison.items()
         ],
-        methods=result["methods"],
+        methods=result.methods,
         ned_rows=[
             [
                 form,
-                f"{result['ned'][form]['value']:.3f}",
-                ", ".join(f"{LABELS[k]} {v:.0%}" for k, v in result["ned"][form]["contributions"].items()),
+                f"{result.ned[form]['value']:.3f}",
+                ", ".join(f"{LABELS[k]} {v:.0%}" for k, v in result.ned[form]["contributions"].items()),
             ]
             for form in ("fixed", "minmax")
         ],
-        minmax_set=result["ned"]["minmax"]["set"],
+        minmax_set=result.ned["minmax"]["set"],
         degrees=[[label, _f(m["out_degree"][key], 3), _f(m["in_degree"][key], 3)] for key, label in DEGREE_ROWS],
         reciprocity=_f(m["reciprocity"], 3),
         assortativity=_f(m["degree_assortativity"], 3),

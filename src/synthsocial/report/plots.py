@@ -11,14 +11,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..metrics.ned import NED_METRICS  # noqa: E402
+from ..metrics.result import Profile  # noqa: E402
 from .text import LABELS  # noqa: E402
 
 OURS, REF = "#3b6fb6", "#b0b0b0"
 
 
-def metrics_vs_reference(result: dict) -> plt.Figure:
+def metrics_vs_reference(result: Profile) -> plt.Figure:
     """One panel per metric of the paper: value (with standard error) against the reference."""
-    m, se, ref = result["metrics"], result["standard_errors"], result["reference"]
+    m, se, ref = result.metrics, result.standard_errors, result.reference
     keys = [k for k in (*NED_METRICS, "avg_out_degree") if k in ref["metrics"]]
     fig, axes = plt.subplots(1, len(keys), figsize=(2.3 * len(keys), 3.4), constrained_layout=True)
     for ax, k in zip(np.atleast_1d(axes), keys):
@@ -57,14 +58,14 @@ def degree_distributions(out_deg: np.ndarray, in_deg: np.ndarray | None, directe
     return fig
 
 
-def ned_contributions(result: dict) -> plt.Figure:
+def ned_contributions(result: Profile) -> plt.Figure:
     """Each metric's share of the squared NED, for both forms."""
     fig, ax = plt.subplots(figsize=(6.5, 3.4), constrained_layout=True)
     forms = [("fixed", "fixed scale"), ("minmax", "paper (min-max)")]
     y = np.arange(len(NED_METRICS))
     h = 0.38
     for i, (form, label) in enumerate(forms):
-        ned = result["ned"][form]
+        ned = result.ned[form]
         shares = [ned["contributions"][k] for k in NED_METRICS]
         ax.barh(
             y + (i - 0.5) * h, shares, height=h, label=f"{label}: NED {ned['value']:.3f}", color=[OURS, "#d9822b"][i]
@@ -73,18 +74,14 @@ def ned_contributions(result: dict) -> plt.Figure:
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the squared distance")
-    ax.set_title(f"What the NED to {result['reference']['name']} is made of")
+    ax.set_title(f"What the NED to {result.reference['name']} is made of")
     ax.legend(loc="lower right", fontsize=8)
     return fig
 
 
-def homophily_ratios(result: dict) -> plt.Figure | None:
+def homophily_ratios(result: Profile) -> plt.Figure | None:
     """Edges joining equal values against random pairs, per attribute."""
-    attrs = {
-        k: v
-        for k, v in (result.get("homophily") or {}).get("attributes", {}).items()
-        if v.get("edge_share") is not None
-    }
+    attrs = {k: v for k, v in (result.homophily or {}).get("attributes", {}).items() if v.get("edge_share") is not None}
     if not attrs:
         return None
     names = list(attrs)

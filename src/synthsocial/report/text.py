@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from ..metrics import Profile
 
 LABELS = {
     "density": "density",
@@ -26,11 +31,11 @@ def fmt(x, digits: int = 4) -> str:
     return f"{x:,}" if isinstance(x, int) else str(x)
 
 
-def print_evaluation(r: dict, console: Console) -> None:
+def print_evaluation(r: Profile, console: Console) -> None:
     """Print one graph's evaluation result on ``console``: its metrics against the reference, both NED forms, degree
     statistics, assortativity, and the homophily table when there is one."""
-    g, m, se = r["graph"], r["metrics"], r["standard_errors"]
-    ref = r["reference"]
+    g, m, se = r.graph, r.metrics, r.standard_errors
+    ref = r.reference
     console.print(
         f"[bold]{g['name']}[/]: {g['nodes']:,} nodes, "
         f"{g['edges']:,} {'directed' if g['directed'] else 'undirected'} edges"
@@ -43,7 +48,7 @@ def print_evaluation(r: dict, console: Console) -> None:
         val = m.get(key)
         err = se.get(key)
         shown = fmt(val) + (f" ± {err:.4f}" if err else "")
-        cmp_ = r["comparison"].get(key)
+        cmp_ = r.comparison.get(key)
         t.add_row(
             label,
             shown,
@@ -56,7 +61,7 @@ def print_evaluation(r: dict, console: Console) -> None:
     ned.add_column("value", justify="right")
     ned.add_column("share of squared distance by metric")
     for form in ("fixed", "minmax"):
-        n = r["ned"][form]
+        n = r.ned[form]
         shares = ", ".join(
             f"{LABELS[k].split(' (')[0]} {v:.0%}"
             for k, v in sorted(n["contributions"].items(), key=lambda kv: -kv[1])
@@ -67,8 +72,8 @@ def print_evaluation(r: dict, console: Console) -> None:
             label += f" ({len(n['metrics_used'])} metrics)"
         ned.add_row(label, f"{n['value']:.3f}", shares or "-")
     console.print(ned)
-    if "evaluation" in r["methods"]:
-        console.print(f"{r['methods']['evaluation']}; modularity {r['methods']['modularity']}")
+    if "evaluation" in r.methods:
+        console.print(f"{r.methods['evaluation']}; modularity {r.methods['modularity']}")
     ex = Table(title="more structure", title_justify="left")
     ex.add_column("measure")
     ex.add_column("out-degree" if g["directed"] else "degree", justify="right")
@@ -89,9 +94,9 @@ def print_evaluation(r: dict, console: Console) -> None:
     console.print(ex)
     console.print(
         f"degree assortativity {fmt(m['degree_assortativity'], 3)}; communities {fmt(m['communities'])}; "
-        f"ASPL {fmt(m['aspl'], 3)} ({r['methods']['aspl']}); clustering {r['methods']['clustering']}"
+        f"ASPL {fmt(m['aspl'], 3)} ({r.methods['aspl']}); clustering {r.methods['clustering']}"
     )
-    hom = r.get("homophily", {}).get("attributes") or {}
+    hom = (r.homophily or {}).get("attributes") or {}
     if hom:
         h = Table(title="homophily by attribute (edges joining equal values vs random pairs)", title_justify="left")
         for col in ("attribute", "edges", "random", "ratio", "assortativity", "NMI", "purity"):
