@@ -42,3 +42,20 @@ def test_small_world_is_drawn_whole_and_bad_directory(tmp_path, capsys):
     assert main(["report", str(tmp_path / "nothing")]) == 1
     err = capsys.readouterr().err
     assert "not a directory" in err and err.count("\n") == 1
+
+
+def test_report_of_a_streamed_profile(tmp_path):
+    """A world too large for memory is measured streamed: no modularity, no communities, no
+    homophily; the report draws what was measured and says modularity was not computed."""
+    from synthsocial import generate
+    from synthsocial.metrics import EvaluateOptions, Profile
+    from synthsocial.metrics.targets import evaluate_paths
+    from synthsocial.report.html import build_report
+
+    world = tmp_path / "w"
+    generate(300, seed=2, out=world)
+    streamed = evaluate_paths([world], "bluesky", EvaluateOptions(seed=0), streaming=True)[0]
+    assert streamed.metrics["modularity"] is None and streamed.communities is None
+    page = build_report(world, result=Profile.from_dict(streamed.to_dict())).read_text()
+    assert "not computed" in page and "homophily.png" not in os.listdir(world / "figures")
+    assert "metrics.json" not in os.listdir(world), "a report given a result must not write metrics.json"

@@ -18,9 +18,10 @@ OURS, REF = "#3b6fb6", "#b0b0b0"
 
 
 def metrics_vs_reference(result: Profile) -> plt.Figure:
-    """One panel per metric of the paper: value (with standard error) against the reference."""
+    """One panel per metric of the paper measured (a streamed profile has no modularity): value (with standard error)
+    against the reference."""
     m, se, ref = result.metrics, result.standard_errors, result.reference
-    keys = [k for k in (*NED_METRICS, "avg_out_degree") if k in ref["metrics"]]
+    keys = [k for k in (*NED_METRICS, "avg_out_degree") if m.get(k) is not None and ref["metrics"].get(k) is not None]
     fig, axes = plt.subplots(1, len(keys), figsize=(2.3 * len(keys), 3.4), constrained_layout=True)
     for ax, k in zip(np.atleast_1d(axes), keys):
         vals = [m[k], ref["metrics"][k]]
@@ -59,14 +60,14 @@ def degree_distributions(out_deg: np.ndarray, in_deg: np.ndarray | None, directe
 
 
 def ned_contributions(result: Profile) -> plt.Figure:
-    """Each metric's share of the squared NED, for both forms."""
+    """Each metric's share of the squared NED, for both forms (a metric left out of the NED has no share)."""
     fig, ax = plt.subplots(figsize=(6.5, 3.4), constrained_layout=True)
     forms = [("fixed", "fixed scale"), ("minmax", "paper (min-max)")]
     y = np.arange(len(NED_METRICS))
     h = 0.38
     for i, (form, label) in enumerate(forms):
         ned = result.ned[form]
-        shares = [ned["contributions"][k] for k in NED_METRICS]
+        shares = [ned["contributions"].get(k, 0.0) for k in NED_METRICS]
         ax.barh(
             y + (i - 0.5) * h, shares, height=h, label=f"{label}: NED {ned['value']:.3f}", color=[OURS, "#d9822b"][i]
         )
