@@ -98,6 +98,11 @@ def Float(name: str, lo: float, hi: float, metavar: str = "X"):  # noqa: N802
     return Annotated[float, typer.Option(name, parser=_float(name, lo, hi), metavar=metavar)]
 
 
+def OptFloat(name: str, lo: float, hi: float, metavar: str = "X", help: str | None = None):  # noqa: N802
+    """A ``float | None`` option type accepting only numbers in [lo, hi] (nan refused)."""
+    return Annotated[float | None, typer.Option(name, parser=_float(name, lo, hi), metavar=metavar, help=help)]
+
+
 def Text(*names: str, metavar: str = "NAME", help: str | None = None):  # noqa: N802
     """A ``str`` option type with the given option names."""
     return Annotated[str, typer.Option(*names, metavar=metavar, help=help)]
@@ -144,6 +149,7 @@ Scheduler = OptText(
 )
 Workers = Int("--workers", 1, "W", "Workers of the local Dask cluster.")
 MemoryLimit = OptText("--memory-limit", metavar="SIZE", help="Memory limit per local Dask worker, e.g. 4GB.")
+AdapterDir = OptPath("--adapter", metavar="DIR", help="An adapted model (synthsocial adapt) writes the posts.")
 PartitionBlocks = Int("--partition-blocks", 1, "B", "Dask engine: blocks of users per task (fewer: less memory).")
 
 
@@ -203,6 +209,17 @@ def _engine(engine: str, scheduler: str | None, workers: int, memory_limit: str 
         if limit <= 0:
             raise ConfigError(f"--memory-limit {memory_limit!r} is not accepted: use a positive size such as 4GB")
     return DaskOptions(scheduler=scheduler, workers=workers, memory_limit=limit, partition_blocks=blocks)
+
+
+def _sampling(adapted: bool = False, **given):
+    """The decoding settings from the command line: None when none was given (the library's defaults
+    for the strategy), else those given over the defaults (the adapted ones with ``adapted``)."""
+    from .posts.pipeline import ADAPTED_SAMPLING, Sampling
+
+    given = {k: v for k, v in given.items() if v is not None}
+    if not given:
+        return None
+    return Sampling(**{**(ADAPTED_SAMPLING.model_dump() if adapted else {}), **given})
 
 
 def _version(value: bool) -> None:
@@ -320,6 +337,7 @@ def world(
     workers: Workers = 2,
     memory_limit: MemoryLimit = None,
     partition_blocks: PartitionBlocks = 2,
+    adapter: AdapterDir = None,
 ) -> None:
     """Make a whole world: generate -> evaluate -> posts -> fidelity (with --real-corpus) -> report
     (pipeline.build_world, a registry of the library functions the other commands call).
@@ -348,6 +366,7 @@ def world(
         reference=reference,
         engine=engine,
         dask=_engine(engine, scheduler, workers, memory_limit, partition_blocks),
+        adapter=str(adapter) if adapter else None,
     )
     started = time.perf_counter()
     with _bars() as progress:
@@ -410,11 +429,12 @@ def posts(
     model: Model = None,
     base_url: BaseUrl = None,
     api_key_env: Text("--api-key-env", metavar="VAR", help="Variable holding the API key.") = "OPENAI_API_KEY",
-    temperature: Float("--temperature", 0.0, 2.0, "T") = 0.8,
-    top_p: Float("--top-p", 0.0, 1.0, "P") = 0.95,
-    max_tokens: Int("--max-tokens", 1, "K") = 96,
-    frequency_penalty: Float("--frequency-penalty", -2.0, 2.0) = 0.0,
-    presence_penalty: Float("--presence-penalty", -2.0, 2.0) = 0.0,
+    adapter: AdapterDir = None,
+    temperature: OptFloat("--temperature", 0.0, 2.0, "T", "Default 0.8; 1.0 with --adapter.") = None,
+    top_p: OptFloat("--top-p", 0.0, 1.0, "P", "Default 0.95.") = None,
+    max_tokens: OptInt("--max-tokens", 1, "K", "Default 96.") = None,
+    frequency_penalty: OptFloat("--frequency-penalty", -2.0, 2.0, help="Default 0.") = None,
+    presence_penalty: OptFloat("--presence-penalty", -2.0, 2.0, help="Default 0.") = None,
     batch_size: Int("--batch-size", 1, "B", "Posts stored per batch (a crash loses at most one).") = 8,
     max_attempts: Int("--max-attempts", 1, "A", "Generations per post before it is recorded as failed.") = 3,
     prompts: OptPath("--prompts", metavar="DIR", help="Your own prompt templates and exemplars.toml.") = None,
@@ -424,7 +444,6 @@ def posts(
     WORLD/posts.parquet and WORLD/interactions.parquet. A rerun continues where the last one
     stopped."""
     from .io.corpus import CorpusSource
-    from .posts.backends import Sampling
     from .posts.pipeline import PostsRequest, make_posts
 
     if not (world / "users.parquet").is_file():
@@ -459,16 +478,18 @@ def posts(
         model=model,
         base_url=base_url,
         api_key_env=api_key_env,
-        sampling=Sampling(
+        sampling=_sampling(
             temperature=temperature,
             top_p=top_p,
             max_tokens=max_tokens,
             frequency_penalty=frequency_penalty,
             presence_penalty=presence_penalty,
+            adapted=adapter is not None,
         ),
         batch_size=batch_size,
         max_attempts=max_attempts,
         prompts=str(prompts) if prompts else None,
+        adapter=str(adapter) if adapter else None,
         seed=seed,
     )
     with _bars() as progress:
@@ -480,6 +501,88 @@ def posts(
     err.print(
         f"wrote {world}/posts.parquet: {s['generated']} new posts, {s['failed']} failed, {s['skipped_existing']} "
         f"already there{rate}; {s['posts_total']} posts in all ({by_platform}); {s['interactions']} interactions"
+    )
+
+
+@app.command()
+def adapt(
+    corpus: Annotated[Path, typer.Option("--corpus", metavar="FILE", help="Real posts to learn from.")],
+    out: Out("Adapter directory to write (a rerun resumes it)."),
+    text_col: Column("--text-col", "Text column of the corpus.") = None,
+    platform_col: Column("--platform-col", "Platform column of the corpus.") = None,
+    corpus_platform: OptText("--platform", help="Platform of a one-platform corpus.") = None,
+    id_col: Column("--id-col", "Post id column (with --parent-col: replies learn their parent).") = None,
+    parent_col: Column("--parent-col", "Parent post id column.") = None,
+    epochs: Float("--epochs", 0.001, 1000.0, "E") = 1.0,
+    steps: OptInt("--steps", 1, "S", "Training steps (replaces --epochs).") = None,
+    max_posts: OptInt("--max-posts", 20, "N", "Posts drawn from the corpus (default 10000).") = 10_000,
+    n_topics: Int("--n-topics", 0, "K", "Topics in the control prefix (0: platform only).") = 10,
+    learning_rate: Float("--learning-rate", 1e-7, 1.0, "LR") = 5e-4,
+    batch_size: Int("--batch-size", 1, "B", maximum=1024) = 16,
+    max_tokens: Int("--max-tokens", 8, "K", "Tokens per post kept for training.", maximum=2048) = 64,
+    rank: Int("--rank", 1, "R", "LoRA rank.", maximum=256) = 16,
+    checkpoint_every: Int("--checkpoint-every", 1, "S", "Steps between checkpoints.") = 20,
+    threads: OptInt("--threads", 1, "T", "CPU threads (default: all).") = None,
+    seed: Seed = 0,
+    overwrite: Flag("--overwrite", "Replace an adapter directory of another corpus or settings.") = False,
+) -> None:
+    """Fit the embedded model to a corpus of real posts (adapt.adapt: LoRA, then posts --adapter
+    OUT samples from it). A held-out share is kept aside and its loss reported; a rerun resumes
+    from the last checkpoint."""
+    from rich.progress import TimeRemainingColumn
+
+    from .adapt import AdaptConfig
+    from .adapt import adapt as run
+    from .io.corpus import CorpusSource
+
+    cfg = AdaptConfig(
+        epochs=epochs,
+        steps=steps,
+        max_posts=max_posts,
+        n_topics=n_topics,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        max_tokens=max_tokens,
+        rank=rank,
+        checkpoint_every=checkpoint_every,
+        threads=threads,
+        seed=seed,
+    )
+    source = CorpusSource(
+        path=str(corpus),
+        text_col=text_col,
+        platform_col=platform_col,
+        platform=corpus_platform,
+        id_col=id_col,
+        parent_col=parent_col,
+    )
+    bar = Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("loss {task.fields[loss]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+    with bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int | None, total: int | None, loss: float | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total, loss="-")
+            if total is not None:
+                bar.update(tasks[stage], completed=done, total=total, loss="-" if loss is None else f"{loss:.3f}")
+
+        m = run(source, out, cfg, overwrite=overwrite, progress=progress)
+    h = m["held_out_loss"]
+    resumed = f", resumed at step {m['resumed_at_step']}" if m["resumed_at_step"] else ""
+    err.print(
+        f"wrote {out}: {m['steps']} steps ({m['epochs']} epochs) on {m['corpus']['train']} posts{resumed} in "
+        f"{m['seconds']['train']:.0f} s; held-out loss {h['base']} (base) -> {h['adapted']} (adapted) "
+        f"on {m['corpus']['held_out']} posts"
     )
 
 

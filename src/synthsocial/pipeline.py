@@ -46,7 +46,8 @@ class WorldPlan(Options):
     """What ``synthsocial world`` makes: ``nodes`` users generated on ``engine`` (``dask``:
     options in ``dask``) with ``config``, measured against ``reference``; ``writers`` of them
     (None: all) post ``posts_per_user`` times on ``platforms`` with ``backend``; with
-    ``real_corpus``, the prompts are grounded in it and fidelity is measured against it."""
+    ``real_corpus``, the prompts are grounded in it and fidelity is measured against it; with
+    ``adapter`` (written by ``synthsocial adapt``), the posts come from the adapted model."""
 
     nodes: IntRange(2, 10**12)
     platforms: tuple[str, ...] = ("twitter", "reddit")
@@ -61,6 +62,7 @@ class WorldPlan(Options):
     reference: str = "bluesky"
     engine: Literal["local", "dask"] = "local"
     dask: DaskOptions | None = None
+    adapter: str | None = None
 
 
 def _key(obj: Any) -> str:
@@ -192,6 +194,10 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
     if plan.reference.lower() not in BUILTIN and not Path(plan.reference).exists():
         builtin(plan.reference)  # refuses it, naming what is accepted
     real = _read_real(plan.real_corpus, resolve(",".join(plan.platforms)))
+    if plan.adapter is not None:
+        from .posts.pipeline import check_adapter
+
+        check_adapter(_posts_request(plan))
     with output_directory(directory, "world", command="world", check=check_target) as d:
         run = Run(plan, cfg, real, d, Stages(d), progress or (lambda stage, done, total: None))
         done = {stage.name: run.stage(stage) for stage in STAGES}
@@ -295,35 +301,47 @@ def _evaluate(r: Run) -> dict:
     return {"ned_fixed": round(result.ned["fixed"]["value"], 4)}
 
 
-def _posts_request(r: Run):
+def _posts_request(plan: WorldPlan):
     from .posts.pipeline import PostsRequest
 
     return PostsRequest(
-        platforms=",".join(r.plan.platforms),
-        posts_per_user=r.plan.posts_per_user,
-        max_users=r.plan.writers,
-        backend=r.plan.backend,
-        model=r.plan.model,
-        base_url=r.plan.base_url,
-        seed=r.plan.seed,
+        platforms=",".join(plan.platforms),
+        posts_per_user=plan.posts_per_user,
+        max_users=plan.writers,
+        backend=plan.backend,
+        model=plan.model,
+        base_url=plan.base_url,
+        adapter=plan.adapter,
+        seed=plan.seed,
     )
 
 
 def _posts_key(r: Run) -> dict:
-    request = _posts_request(r).model_dump(mode="json")
+    request = _posts_request(r.plan).model_dump(mode="json")
     return {
         "reads": _graph(r),
         **request,
         "base_url": recorded_plan(r.plan)["base_url"],
         "corpus": _corpus_fingerprint(r.plan.real_corpus),
+        "adapter": _adapter_key(r.plan.adapter),
     }
+
+
+def _adapter_key(path: str | None) -> str | None:
+    """What identifies an adapter (its run key and GGUF size): a re-adapted directory reruns the posts."""
+    if path is None:
+        return None
+    from .adapt import Adapter
+
+    a = Adapter.open(path)
+    return f"{a.manifest.get('key')}-{a.gguf.stat().st_size}"
 
 
 def _posts(r: Run) -> dict:
     """posts.pipeline.make_posts (grounded in the real corpus when there is one)."""
     from .posts.pipeline import make_posts
 
-    s = make_posts(r.d, _posts_request(r), real=r.real, progress=r.report)
+    s = make_posts(r.d, _posts_request(r.plan), real=r.real, progress=r.report)
     return {k: s[k] for k in ("posts_total", "failed", "interactions")}
 
 

@@ -41,7 +41,9 @@ def _pick(columns: list[str], wanted: str | int | None, what: str, path: Path, c
     return wanted
 
 
-def _rows_to_table(rows: list[dict], path: Path, text_col, platform_col, platform, topic_col) -> pa.Table:
+def _rows_to_table(
+    rows: list[dict], path: Path, text_col, platform_col, platform, topic_col, id_col=None, parent_col=None
+) -> pa.Table:
     if not rows:
         raise InputError(f"{path}: the corpus is empty")
     columns = list(rows[0].keys())
@@ -52,6 +54,10 @@ def _rows_to_table(rows: list[dict], path: Path, text_col, platform_col, platfor
         )
     pcol = _pick(columns, platform_col, "platform", path, ("platform",) if platform is None else ())
     ocol = _pick(columns, topic_col, "topic", path, ("topic",))
+    icol = _pick(columns, id_col, "id", path)
+    parcol = _pick(columns, parent_col, "parent id", path)
+    if (icol is None) != (parcol is None):
+        raise InputError(f"{path}: replies need both an id column and a parent id column (--id-col and --parent-col)")
     texts = [r.get(tcol) for r in rows]
     keep = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
     if not keep:
@@ -68,6 +74,9 @@ def _rows_to_table(rows: list[dict], path: Path, text_col, platform_col, platfor
     cols = {"text": [texts[i].strip() for i in keep], "platform": platforms}
     if ocol is not None:
         cols["topic"] = [str(rows[i].get(ocol) or "") for i in keep]
+    if icol is not None:
+        cols["id"] = [str(rows[i].get(icol) or "") for i in keep]
+        cols["parent_id"] = [str(rows[i].get(parcol) or "") for i in keep]
     return pa.table(cols)
 
 
@@ -77,8 +86,11 @@ def read_corpus(
     platform_col: str | int | None = None,
     platform: str | None = None,
     topic_col: str | int | None = None,
+    id_col: str | int | None = None,
+    parent_col: str | int | None = None,
 ) -> pa.Table:
-    """Read a corpus of posts into a table with ``text``, ``platform`` (and ``topic``)."""
+    """Read a corpus of posts into a table with ``text``, ``platform`` (and ``topic``; ``id`` and ``parent_id``
+    when ``id_col`` and ``parent_col`` name them: a reply's parent id is the id of the post it answers)."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"corpus {str(p)!r} does not exist")
@@ -121,7 +133,7 @@ def read_corpus(
             )
     except UnicodeDecodeError:
         raise InputError(f"{p}: not UTF-8 text") from None
-    return _rows_to_table(rows, p, text_col, platform_col, platform, topic_col)
+    return _rows_to_table(rows, p, text_col, platform_col, platform, topic_col, id_col, parent_col)
 
 
 def _read_delimited(p: Path, delimiter: str, text_col) -> list[dict]:
@@ -167,6 +179,8 @@ class CorpusSource(Options):
     text_col: str | None = None
     platform_col: str | None = None
     platform: str | None = None
+    id_col: str | None = None
+    parent_col: str | None = None
 
     def read(self) -> pa.Table:
         """The posts as a table (``text``, ``platform``, and ``topic`` when known): the shared corpora when ``path`` is
@@ -174,4 +188,11 @@ class CorpusSource(Options):
         p = Path(self.path)
         if p.is_dir():
             return read_shared_posts(p)
-        return read_corpus(p, text_col=self.text_col, platform_col=self.platform_col, platform=self.platform)
+        return read_corpus(
+            p,
+            text_col=self.text_col,
+            platform_col=self.platform_col,
+            platform=self.platform,
+            id_col=self.id_col,
+            parent_col=self.parent_col,
+        )

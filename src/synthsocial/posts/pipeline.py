@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
+from ..adapt.control import prefix
 from ..config import IntRange, Options, Range
 from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_file, atomic_text
@@ -37,11 +38,16 @@ from .store import PostStore
 ProgressFn = Callable[[int, int], None]
 
 
+ADAPTED_SAMPLING = Sampling(temperature=1.0, top_p=0.95, top_k=0, repeat_penalty=1.0, max_tokens=96)
+"""Plain sampling from the adapted model (docs/fidelity.md, "Adapting the model")."""
+
+
 class PostsConfig(Options):
-    """The resolved settings of one posts run (what :func:`write_posts` follows)."""
+    """The resolved settings of one posts run (what :func:`write_posts` follows). ``keywords``: the
+    adapter's topic keywords by topic label (strategy ``adapted``)."""
 
     platforms: list[Platform]
-    strategy: Literal["platform-aware", "platform-agnostic"] = "platform-aware"
+    strategy: Literal["platform-aware", "platform-agnostic", "adapted"] = "platform-aware"
     posts_per_user: IntRange(1, 10_000) = 1
     max_users: IntRange(1, 10**12) | None = None
     topics: list[str] | None = None
@@ -52,6 +58,8 @@ class PostsConfig(Options):
     interaction_p: Range(0.0, 1.0) = 0.02
     sampling: Sampling = Field(default_factory=Sampling)
     prompts_dir: str | None = None
+    adapter: str | None = None
+    keywords: dict[str, list[str]] | None = None
 
 
 class PostsRequest(Options):
@@ -61,6 +69,10 @@ class PostsRequest(Options):
     ``topics_from``; it measured better on every fidelity metric, docs/fidelity.md), else names
     the platform. ``topics``: what to post about (default: the users' interests);
     ``topics_from``: a corpus to extract ``n_topics`` topics from (MiniLM + k-means).
+    ``adapter``: a directory written by ``synthsocial adapt``: the embedded model with that
+    adapter writes each post from a control prefix (platform and topic keywords; strategy
+    ``adapted``), topics are the adapter's, and posts repeating a training post are regenerated.
+    ``sampling``: default :data:`ADAPTED_SAMPLING` with an adapter, else :class:`Sampling` ().
     """
 
     platforms: str = "twitter,reddit,instagram"
@@ -76,10 +88,11 @@ class PostsRequest(Options):
     model: str | None = None
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
-    sampling: Sampling = Field(default_factory=Sampling)
+    sampling: Sampling | None = None
     batch_size: IntRange(1, 100_000) = 8
     max_attempts: IntRange(1, 100) = 3
     prompts: str | None = None
+    adapter: str | None = None
     seed: IntRange(0, 2**63 - 1) = 0
 
 
@@ -99,6 +112,7 @@ def make_posts(
     ``request.corpus`` is read. Backend and settings are checked before anything is written.
     """
     check_backend(request.backend, request.model, request.base_url)
+    adapter = check_adapter(request)
     report = progress or (lambda stage, done, total: None)
     if not Path(world).is_dir():
         raise InputError(f"world {str(world)!r} is not a directory written by `synthsocial generate`")
@@ -106,7 +120,15 @@ def make_posts(
         overrides = load_overrides(request.platform_config) if request.platform_config else None
         plats = resolve(request.platforms, overrides)
         strategy = request.strategy
-        if strategy == "auto":
+        if adapter is not None:
+            missing = [p.name for p in plats if p.name not in adapter.platforms]
+            if missing:
+                raise ConfigError(
+                    f"--platforms {missing[0]!r}: the adapter {request.adapter!r} learned only "
+                    f"{', '.join(adapter.platforms)}; ask for those or adapt on a corpus with {missing[0]} posts"
+                )
+            strategy = "adapted"
+        elif strategy == "auto":
             grounded = real is not None or request.corpus is not None or request.topics_from is not None
             strategy = "platform-agnostic" if grounded else "platform-aware"
         if real is None and request.corpus is not None:
@@ -114,7 +136,10 @@ def make_posts(
         if strategy == "platform-agnostic" and real is None and request.topics_from is None:
             raise ConfigError("the platform-agnostic strategy needs --corpus (real posts to ground the prompts)")
         topic_of, labels = None, []
-        if request.topics_from is not None:
+        if adapter is not None and adapter.topics and request.topics is None:
+            report("topics", None, None)
+            topic_of, labels = _adapter_topics(d, adapter)
+        elif request.topics_from is not None:
             report("topics", None, None)
             topic_of, labels, labelled = _topics(d, request)
             real = labelled if real is None else real
@@ -129,16 +154,54 @@ def make_posts(
             batch_size=request.batch_size,
             max_attempts=request.max_attempts,
             prompts_dir=request.prompts,
-            sampling=request.sampling,
+            sampling=request.sampling or (ADAPTED_SAMPLING if adapter is not None else Sampling()),
+            adapter=str(adapter.path) if adapter is not None else None,
+            keywords={t["label"]: t["keywords"] for t in adapter.topics} if adapter is not None else None,
         )
         engine = make_backend(
-            request.backend, request.model, base_url=request.base_url, api_key_env=request.api_key_env
+            request.backend,
+            request.model,
+            base_url=request.base_url,
+            api_key_env=request.api_key_env,
+            lora_path=str(adapter.gguf) if adapter is not None else None,
         )
         try:
             summary = write_posts(d, cfg, engine, real, progress=lambda k, total: report("posts", k, total))
         finally:
             engine.close()
     return {**summary, "topics": labels}
+
+
+def check_adapter(request: PostsRequest):
+    """The adapter of ``request`` (None without one), refused with anything it cannot go with."""
+    if request.adapter is None:
+        return None
+    from ..adapt import Adapter
+
+    if request.backend != "embedded" or (request.model or "gemma3-270m") != "gemma3-270m":
+        raise ConfigError("--adapter runs on the embedded gemma3-270m model: drop --backend/--model")
+    if request.strategy != "auto":
+        raise ConfigError(
+            f"--strategy {request.strategy!r} does not go with --adapter (it writes from a control prefix)"
+        )
+    if request.corpus is not None or request.topics_from is not None:
+        raise ConfigError("--corpus and --topics-from do not go with --adapter (it learned its corpus and topics)")
+    adapter = Adapter.open(request.adapter)
+    from .backends.embedded import model_path
+
+    model_path("gemma3-270m")  # the base model must be there too
+    return adapter
+
+
+def _adapter_topics(d: Path, adapter) -> tuple[dict[str, str], list[str]]:
+    """Each interest of the world mapped to the adapter's nearest topic (MiniLM), and the topic labels."""
+    from .topics import nearest_topics
+
+    centroids = np.array([t["centroid"] for t in adapter.topics], dtype=np.float64)
+    interests = read_parquet(d / "users.parquet", ["interests"])["interests"].to_pylist()
+    vocab = sorted({x for row in interests for x in row})
+    labels = [t["label"] for t in adapter.topics]
+    return dict(zip(vocab, (labels[i] for i in nearest_topics(vocab, centroids)))), labels
 
 
 def _topics(d: Path, request: PostsRequest) -> tuple[dict[str, str], list[str], pa.Table]:
@@ -271,6 +334,11 @@ def _write_posts(
             idx = [i for i, x in enumerate(plats) if x == p.name]
             if idx:
                 pools[p.name] = ExamplePool([texts[i] for i in idx], [topics[i] for i in idx] if topics else None)
+    guard = None
+    if cfg.strategy == "adapted":
+        from ..adapt import Adapter
+
+        guard = Adapter.open(cfg.adapter).guard()
     if cfg.strategy == "platform-agnostic":
         if corpus is None:
             raise InputError("the platform-agnostic strategy needs real posts (a corpus)")
@@ -297,11 +365,12 @@ def _write_posts(
     by_name = {p.name: p for p in cfg.platforms}
     started = time.perf_counter()
     generated = failed = 0
+    rejected = {"memorized": 0}
     report = progress or (lambda done_, total: None)
     report(0, len(todo))
     for start in range(0, len(todo), cfg.batch_size):
         batch = todo[start : start + cfg.batch_size]
-        rows = _generate_batch(batch, cfg, backend, templates, pools, by_name, seen)
+        rows = _generate_batch(batch, cfg, backend, templates, pools, by_name, seen, guard, rejected)
         store.append(rows)
         generated += sum(r["status"] == "ok" for r in rows)
         failed += sum(r["status"] == "failed" for r in rows)
@@ -324,7 +393,22 @@ def _write_posts(
         "posts_total": posts.num_rows,
         "by_platform": {p.name: int(sum(1 for x in ok["platform"].to_pylist() if x == p.name)) for p in cfg.platforms},
         "interactions": inter.num_rows,
+        "memorization_guard": None
+        if guard is None
+        else {
+            "rejected": rejected["memorized"],
+            "generations": rejected.get("outputs", 0),
+            "rate": rejected["memorized"] / max(rejected.get("outputs", 0), 1),
+        },
     }
+
+
+def _memorized(guard, texts: list[str]) -> list[str | None]:
+    """Why each text repeats a training post of the adapter (None when it does not)."""
+    from ..fidelity.semantic import embeddings
+
+    usable = [t if t else " " for t in texts]
+    return guard.check(usable, embeddings(usable) if guard.embeddings is not None else None)
 
 
 def _generate_batch(
@@ -335,6 +419,8 @@ def _generate_batch(
     pools: dict[str, ExamplePool],
     platforms: dict[str, Platform],
     seen: set[str],
+    guard=None,
+    rejected: dict | None = None,
 ) -> list[dict]:
     state = {t.post_id: {"attempts": 0, "raw": None, "text": None, "failure": None} for t in batch}
     pending = list(batch)
@@ -344,6 +430,11 @@ def _generate_batch(
         requests, examples = [], []
         for t in pending:
             s = task_seed(cfg.seed, t.user_id, t.platform, t.index, attempt)
+            if cfg.strategy == "adapted":
+                keywords = (cfg.keywords or {}).get(t.topic)
+                requests.append(Request(prompt=prefix(t.platform, keywords), stop=(), seed=s, sampling=cfg.sampling))
+                examples.append([])
+                continue
             rng = np.random.default_rng(s)
             prompt, ex = build_prompt(
                 cfg.strategy, templates, platforms[t.platform], t.topic, t.author, rng, pools.get(t.platform)
@@ -351,13 +442,17 @@ def _generate_batch(
             requests.append(Request(prompt=prompt, seed=s, sampling=cfg.sampling))
             examples.append(ex)
         outputs = backend.generate(requests)
+        texts = [clean(raw, platforms[t.platform]) for t, raw in zip(pending, outputs)]
+        memorized = _memorized(guard, texts) if guard is not None else [None] * len(texts)
+        if rejected is not None:
+            rejected["outputs"] = rejected.get("outputs", 0) + len(texts)
+            rejected["memorized"] += sum(m is not None for m in memorized)
         still = []
-        for t, raw, ex in zip(pending, outputs, examples):
+        for t, raw, ex, text, mem in zip(pending, outputs, examples, texts, memorized):
             st = state[t.post_id]
             st["attempts"] = attempt + 1
             st["raw"] = raw
-            text = clean(raw, platforms[t.platform])
-            why = problem(text, ex) or ("duplicate of another post" if _norm(text) in seen else None)
+            why = problem(text, ex) or mem or ("duplicate of another post" if _norm(text) in seen else None)
             if why is None:
                 st["text"], st["failure"] = text, None
                 seen.add(_norm(text))

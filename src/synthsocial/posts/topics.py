@@ -46,16 +46,17 @@ def _tokens(text: str) -> list[str]:
 
 
 def extract_topics(
-    corpus: pa.Table, n_topics: int, seed: int = 0, max_posts: int = 20_000
+    corpus: pa.Table, n_topics: int, seed: int = 0, max_posts: int = 20_000, vectors: np.ndarray | None = None
 ) -> tuple[list[Topic], pa.Table, np.ndarray]:
-    """Topics of a corpus; the corpus with a ``topic`` column; the topic centroids (unit norm)."""
+    """Topics of a corpus; the corpus with a ``topic`` column; the topic centroids (unit norm).
+    ``vectors``: the posts' embeddings when already computed (one unit-norm row per post)."""
     from scipy.cluster.vq import kmeans2
 
     texts = corpus["text"].to_pylist()
     rng = np.random.default_rng(seed)
     idx = np.sort(rng.choice(len(texts), size=min(max_posts, len(texts)), replace=False))
     sample = [texts[i] for i in idx]
-    vecs = embed(sample)
+    vecs = embed(sample) if vectors is None else np.asarray(vectors, dtype=np.float64)[idx]
     k = max(1, min(n_topics, len(sample)))
     centroids, labels = kmeans2(vecs, k, seed=np.random.default_rng(seed), minit="++")
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
@@ -80,7 +81,8 @@ def extract_topics(
     all_labels[idx] = labels
     rest = np.setdiff1d(np.arange(len(texts)), idx)
     if rest.size:
-        all_labels[rest] = np.argmax(embed([texts[i] for i in rest]) @ centroids.T, axis=1)
+        rest_vecs = embed([texts[i] for i in rest]) if vectors is None else np.asarray(vectors)[rest]
+        all_labels[rest] = np.argmax(rest_vecs @ centroids.T, axis=1)
     names = [t.label for t in topics]
     table = corpus.drop([c for c in ("topic",) if c in corpus.column_names])
     table = table.append_column("topic", pa.array([names[i] for i in all_labels]))

@@ -26,7 +26,7 @@ def make_backend(kind: str, model: str | None = None, **kw) -> Backend:
     if kind == "embedded":
         from .embedded import EmbeddedBackend
 
-        return EmbeddedBackend(model or "gemma3-270m", threads=kw.get("threads"))
+        return EmbeddedBackend(model or "gemma3-270m", threads=kw.get("threads"), lora_path=kw.get("lora_path"))
     from .openai import OpenAIBackend
 
     opts = {

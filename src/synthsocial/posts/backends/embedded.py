@@ -76,11 +76,14 @@ def _quiet_stderr():
 
 class EmbeddedBackend:
     """A backend running an embedded GGUF model (``gemma3-270m`` or ``smollm2-135m``) in this process with llama.cpp;
-    the model is loaded when the backend is created."""
+    the model is loaded when the backend is created, with the LoRA adapter ``lora_path`` (a GGUF adapter written by
+    ``synthsocial adapt``) applied when given."""
 
     name = "embedded"
 
-    def __init__(self, model: str = "gemma3-270m", threads: int | None = None, n_ctx: int = 2048) -> None:
+    def __init__(
+        self, model: str = "gemma3-270m", threads: int | None = None, n_ctx: int = 2048, lora_path: str | None = None
+    ) -> None:
         path = model_path(model)
         try:
             from llama_cpp import Llama
@@ -89,7 +92,12 @@ class EmbeddedBackend:
         self.model = model
         with _quiet_stderr():  # llama.cpp prints load notes from C even with verbose=False
             self.llm = Llama(
-                model_path=str(path), n_ctx=n_ctx, n_threads=threads or os.cpu_count() or 1, seed=0, verbose=False
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=threads or os.cpu_count() or 1,
+                seed=0,
+                verbose=False,
+                lora_path=lora_path,
             )
 
     def generate(self, requests: list[Request]) -> list[str]:
