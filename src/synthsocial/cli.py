@@ -430,6 +430,7 @@ def posts(
     base_url: BaseUrl = None,
     api_key_env: Text("--api-key-env", metavar="VAR", help="Variable holding the API key.") = "OPENAI_API_KEY",
     adapter: AdapterDir = None,
+    topic_tilt: Float("--topic-tilt", 0.0, 1e6, "W") = 1.0,
     temperature: OptFloat("--temperature", 0.0, 2.0, "T", "Default 0.8; 1.0 with --adapter.") = None,
     top_p: OptFloat("--top-p", 0.0, 1.0, "P", "Default 0.95.") = None,
     max_tokens: OptInt("--max-tokens", 1, "K", "Default 96.") = None,
@@ -490,6 +491,7 @@ def posts(
         max_attempts=max_attempts,
         prompts=str(prompts) if prompts else None,
         adapter=str(adapter) if adapter else None,
+        topic_tilt=topic_tilt,
         seed=seed,
     )
     with _bars() as progress:
@@ -570,11 +572,22 @@ def adapt(
     with bar:
         tasks: dict[str, int] = {}
 
+        started = time.perf_counter()
+
         def progress(stage: str, done: int | None, total: int | None, loss: float | None) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total, loss="-")
+                if not err.is_terminal and stage != "read":  # a log: a line per stage, then per 5% of the steps
+                    print(f"synthsocial adapt: {stage}", file=sys.stderr, flush=True)
             if total is not None:
                 bar.update(tasks[stage], completed=done, total=total, loss="-" if loss is None else f"{loss:.3f}")
+                if not err.is_terminal and done and loss is not None and done % max(1, total // 20) == 0:
+                    elapsed = time.perf_counter() - started
+                    print(
+                        f"synthsocial adapt: step {done}/{total} loss {loss:.3f}, {elapsed / 60:.1f} min elapsed",
+                        file=sys.stderr,
+                        flush=True,
+                    )
 
         m = run(source, out, cfg, overwrite=overwrite, progress=progress)
     h = m["held_out_loss"]

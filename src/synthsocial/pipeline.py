@@ -347,13 +347,14 @@ def _posts(r: Run) -> dict:
 
 def _fidelity(r: Run) -> dict:
     """fidelity.measure on the world's posts against the real corpus; saved into the world."""
-    from .fidelity import measure, read_synthetic
+    from .fidelity import guard_record, measure, read_synthetic
     from .io.corpus import CorpusSource
     from .report.html import save_fidelity
 
     semantic = importlib.util.find_spec("sentence_transformers") is not None  # the embed extra
     syn = read_synthetic(CorpusSource(path=str(r.d / "posts.parquet")))
-    save_fidelity(measure(syn, r.real, semantic=semantic, seed=r.plan.seed), r.d)
+    guard = guard_record(r.d / "posts.parquet")
+    save_fidelity(measure(syn, r.real, semantic=semantic, seed=r.plan.seed, guard=guard), r.d)
     return {"semantic": semantic}
 
 
@@ -385,7 +386,7 @@ STAGES: tuple[Stage, ...] = (
         lambda r: {"reads": _graph(r), "reference": r.plan.reference, "seed": r.plan.seed},
         _evaluate,
     ),
-    Stage("posts", ("posts.parquet", "interactions.parquet"), _posts_key, _posts, resumable=True),
+    Stage("posts", ("posts.parquet", "interactions.parquet", "posts.json"), _posts_key, _posts, resumable=True),
     Stage(
         "fidelity",
         ("fidelity.json", "fidelity_figures"),

@@ -48,7 +48,7 @@ class AdaptConfig(Options):
     """Settings of one adaptation (defaults measured in docs/fidelity.md, "Adapting the model").
 
     ``steps`` (when given) replaces ``epochs``. ``held_out``: share of the posts kept aside for
-    the held-out loss (at least 8, at most 500 posts). ``n_topics``: topics extracted for the
+    the held-out loss (at least 8, at most 200 posts). ``n_topics``: topics extracted for the
     control prefix (0: platform only). ``max_tokens``: a post is cut after this many tokens.
     ``negatives``: tokens outside the corpus kept in the trimmed training vocabulary.
     """
@@ -220,8 +220,9 @@ def _existing(d: Path, key: str, overwrite: bool, shown: str) -> str:
 
         try:
             theirs = torch.load(ckpt, weights_only=False).get("key")
-        except Exception:  # a damaged checkpoint: start again
-            theirs = None
+        except Exception:  # a damaged checkpoint (ours, registered in the marker): start again
+            ckpt.unlink()
+            return "new"
         if theirs == key:
             return "resume"
     if theirs is None and not manifest.exists() and not ckpt.exists():
@@ -256,13 +257,13 @@ def adapt(
     from .model import require
 
     cfg = config or AdaptConfig()
-    require()
     report = progress or (lambda stage, done, total, loss: None)
     started = time.perf_counter()
     report("read", None, None, None)
     table, corpus_sha = _corpus_table(corpus)
     source = getattr(corpus, "path", "table")
     table = _prepare(table, cfg, repr(str(source)))
+    require()
     key = cfg.key(corpus_sha)
     with output_directory(out, "adapter", command="adapt") as d:
         state = _existing(d, key, overwrite, str(out))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,20 +84,23 @@ def vocabulary(examples: list[Example], vocab_size: int, eos: int, negatives: in
     return np.unique(np.concatenate([seen, extra, [eos]]))
 
 
-def held_out_loss(model, examples: list[Example], pad: int, batch_size: int = 4) -> float | None:
-    """Mean next-token cross-entropy (nats per token) of the held-out texts, full vocabulary."""
+def held_out_loss(model, examples: list[Example], pad: int, batch_size: int = 8) -> float | None:
+    """Mean next-token cross-entropy (nats per token) of the held-out texts, over the full vocabulary
+    (the output head applied to the positions that carry a loss only)."""
     import torch
 
     if not examples:
         return None
+    embedding = model.get_input_embeddings().weight
     total, count = 0.0, 0
     with torch.no_grad():
         for s in range(0, len(examples), batch_size):
             ids, mask, labels = _pad(examples[s : s + batch_size], pad)
-            logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]
-            tgt = labels[:, 1:]
-            total += float(torch.nn.functional.cross_entropy(logits.transpose(1, 2), tgt, reduction="sum"))
-            count += int((tgt != -100).sum())
+            target = labels[:, 1:]
+            keep = target != -100
+            logits = _hidden(model, ids, mask)[:, :-1][keep] @ embedding.T
+            total += float(torch.nn.functional.cross_entropy(logits, target[keep], reduction="sum"))
+            count += int(keep.sum())
     return total / max(count, 1)
 
 
@@ -107,7 +111,9 @@ def lora(model, rank: int, alpha: float, seed: int):
 
     torch.manual_seed(seed)
     cfg = LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=0.0, target_modules=list(TARGETS), bias="none")
-    return get_peft_model(model, cfg)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # peft asks transformers a deprecated question
+        return get_peft_model(model, cfg)
 
 
 def train(

@@ -19,7 +19,7 @@ from ..errors import InputError, MissingDependencyError
 from ..io.corpus import CorpusSource
 from ..metrics.result import to_json_ready
 from . import lexical, multiplatform, privacy
-from .classify import discriminator
+from .classify import discriminators
 
 __all__ = ["Fidelity", "FidelityPlots", "measure", "measure_files", "read_synthetic", "synthetic_posts"]
 
@@ -97,9 +97,16 @@ def _lexical_block(syn_texts, real_texts, seed) -> tuple[dict, dict, dict]:
 
 
 def measure(
-    synthetic: pa.Table, real: pa.Table, *, semantic: bool = True, seed: int = 0, max_per_platform: int = 3_000
+    synthetic: pa.Table,
+    real: pa.Table,
+    *,
+    semantic: bool = True,
+    seed: int = 0,
+    max_per_platform: int = 3_000,
+    guard: dict | None = None,
 ) -> Fidelity:
-    """Every fidelity metric of ``synthetic`` against ``real``, overall and per platform."""
+    """Every fidelity metric of ``synthetic`` against ``real``, overall and per platform. ``guard``: the
+    memorization guard's record of the synthetic posts (:func:`guard_record`), reported under privacy."""
     if synthetic.num_rows == 0:
         raise InputError("no usable synthetic posts (every post failed or the file is empty)")
     if real.num_rows == 0:
@@ -152,8 +159,29 @@ def measure(
         out["multiplatform"]["topic_consistency"] = multiplatform.topic_consistency(
             emb_s, syn["topic"].to_pylist(), sp, seed
         )
-    out["discriminator"] = discriminator(rt, st, seed)
+    out["discriminator"] = discriminators(
+        rt,
+        st,
+        real_features=rf,
+        synthetic_features=sf,
+        real_embeddings=emb_r,
+        synthetic_embeddings=emb_s,
+        seed=seed,
+    )
+    for p in platforms:
+        si, ri = np.flatnonzero(sp_arr == p), np.flatnonzero(rp_arr == p)
+        out["per_platform"][p]["discriminator"] = discriminators(
+            [rt[i] for i in ri],
+            [st[i] for i in si],
+            real_features={k: v[ri] for k, v in rf.items()},
+            synthetic_features={k: v[si] for k, v in sf.items()},
+            real_embeddings=None if emb_r is None else emb_r[ri],
+            synthetic_embeddings=None if emb_s is None else emb_s[si],
+            seed=seed,
+        )
     out["privacy"] = privacy.memorization(real["text"].to_pylist(), st, near)
+    if guard is not None:
+        out["privacy"]["guard"] = guard
     plots = FidelityPlots(
         chars={"synthetic": sf["chars"], "real": rf["chars"]},
         platform_means={"synthetic": syn_means, "real": real_means},
@@ -199,6 +227,19 @@ def read_synthetic(source: CorpusSource) -> pa.Table:
     return source.read()
 
 
+def guard_record(posts: str | Path) -> dict | None:
+    """The memorization guard's record of a world's posts (``posts.json`` beside ``posts.parquet``:
+    generations checked, rejected, rate), or None when the posts were not made with an adapter."""
+    import json
+
+    p = Path(posts)
+    try:
+        data = json.loads((p.parent / "posts.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return (data.get("last_run") or {}).get("memorization_guard") if isinstance(data, dict) else None
+
+
 def measure_files(
     synthetic: CorpusSource,
     real: CorpusSource,
@@ -208,7 +249,9 @@ def measure_files(
 ) -> Fidelity:
     """:func:`measure` on files: the synthetic posts (:func:`read_synthetic`) against the real
     corpus; with ``save``, write ``save/fidelity.json`` and ``save/fidelity_figures/``."""
-    result = measure(read_synthetic(synthetic), real.read(), semantic=semantic, seed=seed)
+    result = measure(
+        read_synthetic(synthetic), real.read(), semantic=semantic, seed=seed, guard=guard_record(synthetic.path)
+    )
     if save is not None:
         from ..report.html import save_fidelity
 

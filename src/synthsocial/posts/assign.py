@@ -9,7 +9,10 @@
   interest of a random account they follow, so topics spread along follow edges and communities
   talk about what their members like. With ``--topics``, the writer's interests that are in the
   list are preferred, otherwise a listed topic at random. With topics extracted from a corpus
-  (``topic_of``), each interest stands for its nearest corpus topic.
+  (``topic_of``), each interest stands for its nearest corpus topic. With an adapter's topic shares
+  per platform (``topic_shares``), the topic is drawn from the corpus's topic mix on that platform
+  with the persona's topic ``1 + topic_tilt`` times as likely as its share says: the posts talk
+  about what the platform's real posts talk about, tilted toward what the writer cares about.
 * Time: uniform in the configured window.
 
 Every draw is keyed by (seed, user, platform, index), so a task is the same whichever subset runs.
@@ -82,6 +85,15 @@ def task_seed(seed: int, user: int, platform: str, index: int, attempt: int = 0)
     return int(ss.generate_state(1)[0] & 0x7FFFFFFF)
 
 
+def _tilted(shares: Mapping[str, float], persona: str, tilt: float, rng: np.random.Generator) -> str:
+    """A topic drawn from ``shares`` with the persona's topic weighted ``1 + tilt`` times."""
+    labels = sorted(shares)
+    w = np.array([shares[k] * (1.0 + tilt if k == persona else 1.0) for k in labels], dtype=np.float64)
+    if w.sum() <= 0:
+        return persona
+    return labels[int(rng.choice(len(labels), p=w / w.sum()))]
+
+
 def plan(
     *,
     age: np.ndarray,
@@ -95,6 +107,8 @@ def plan(
     seed: int,
     topics: list[str] | None = None,
     topic_of: dict[str, str] | None = None,
+    topic_shares: Mapping[str, Mapping[str, float]] | None = None,
+    topic_tilt: float = 1.0,
     own_interest_p: float = 0.7,
     window: tuple[datetime, datetime] = (
         datetime(2025, 1, 1, tzinfo=UTC),
@@ -131,6 +145,8 @@ def plan(
                     topic = pool[rng.integers(len(pool))] if pool else "everyday life"
                     if topic_of is not None:
                         topic = topic_of.get(topic, topic)
+                if topic_shares is not None and topic_shares.get(p.name):
+                    topic = _tilted(topic_shares[p.name], topic, topic_tilt, rng)
                 created = t0 + int(rng.integers(0, max(t1 - t0, 1)))
                 tasks.append(Task(u, p.name, i, topic, author, created))
     return tasks, uses

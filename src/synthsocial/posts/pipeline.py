@@ -60,6 +60,8 @@ class PostsConfig(Options):
     prompts_dir: str | None = None
     adapter: str | None = None
     keywords: dict[str, list[str]] | None = None
+    topic_shares: dict[str, dict[str, float]] | None = None
+    topic_tilt: Range(0.0, 1_000_000.0) = 1.0
 
 
 class PostsRequest(Options):
@@ -72,6 +74,8 @@ class PostsRequest(Options):
     ``adapter``: a directory written by ``synthsocial adapt``: the embedded model with that
     adapter writes each post from a control prefix (platform and topic keywords; strategy
     ``adapted``), topics are the adapter's, and posts repeating a training post are regenerated.
+    ``topic_tilt``: with an adapter, how much more likely the persona's topic is than its share
+    in the corpus on that platform (0: the corpus mix alone; large: the persona decides).
     ``sampling``: default :data:`ADAPTED_SAMPLING` with an adapter, else :class:`Sampling` ().
     """
 
@@ -93,6 +97,7 @@ class PostsRequest(Options):
     max_attempts: IntRange(1, 100) = 3
     prompts: str | None = None
     adapter: str | None = None
+    topic_tilt: Range(0.0, 1_000_000.0) = 1.0
     seed: IntRange(0, 2**63 - 1) = 0
 
 
@@ -157,6 +162,8 @@ def make_posts(
             sampling=request.sampling or (ADAPTED_SAMPLING if adapter is not None else Sampling()),
             adapter=str(adapter.path) if adapter is not None else None,
             keywords={t["label"]: t["keywords"] for t in adapter.topics} if adapter is not None else None,
+            topic_shares=_topic_shares(adapter) if adapter is not None and request.topics is None else None,
+            topic_tilt=request.topic_tilt,
         )
         engine = make_backend(
             request.backend,
@@ -191,6 +198,15 @@ def check_adapter(request: PostsRequest):
 
     model_path("gemma3-270m")  # the base model must be there too
     return adapter
+
+
+def _topic_shares(adapter) -> dict[str, dict[str, float]]:
+    """Each platform's topic mix in the adapter's training corpus: {platform: {topic: share}}."""
+    counts: dict[str, dict[str, float]] = {}
+    for t in adapter.topics:
+        for p, share in t["platforms"].items():
+            counts.setdefault(p, {})[t["label"]] = share * t["size"]
+    return {p: {k: v / sum(c.values()) for k, v in c.items()} for p, c in counts.items() if sum(c.values()) > 0}
 
 
 def _adapter_topics(d: Path, adapter) -> tuple[dict[str, str], list[str]]:
@@ -299,7 +315,7 @@ def check_corpus_platforms(corpus: pa.Table, platforms: list[Platform], what: st
         )
 
 
-POSTS_OUTPUTS = ["posts.parquet", "interactions.parquet"]
+POSTS_OUTPUTS = ["posts.parquet", "interactions.parquet", "posts.json"]
 
 
 def write_posts(
@@ -315,8 +331,30 @@ def write_posts(
         raise InputError(f"world {str(world)!r} is not a directory written by `synthsocial generate`")
     with output_directory(world, "world", command="posts", must_exist=True, option="world", check=check_world) as d:
         summary = _write_posts(d, cfg, backend, corpus, progress)
+        _write_record(d, cfg, backend, summary)
         record(d, POSTS_OUTPUTS, "world")
     return summary
+
+
+def _write_record(d: Path, cfg: PostsConfig, backend: Backend, summary: dict) -> None:
+    """posts.json: how the posts were made (settings, model, adapter) and what the last run did,
+    including the memorization guard's rejections; no timings, so a rerun writes the same bytes."""
+    adapter = None
+    if cfg.adapter is not None:
+        from ..adapt import Adapter
+
+        a = Adapter.open(cfg.adapter)
+        adapter = {"path": str(a.path), "key": a.manifest.get("key"), "corpus_sha256": a.manifest["corpus"]["sha256"]}
+    settings = cfg.model_dump(mode="json", exclude={"platforms", "keywords", "topic_of", "adapter"})
+    data = {
+        "backend": backend.name,
+        "model": backend.model,
+        "platforms": [p.name for p in cfg.platforms],
+        "adapter": adapter,
+        "settings": settings,
+        "last_run": {k: v for k, v in summary.items() if k not in ("seconds", "posts_per_minute")},
+    }
+    atomic_text(d / "posts.json", json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def _write_posts(
@@ -356,6 +394,8 @@ def _write_posts(
         seed=cfg.seed,
         topics=cfg.topics,
         topic_of=cfg.topic_of,
+        topic_shares=cfg.topic_shares,
+        topic_tilt=cfg.topic_tilt,
     )
     store = PostStore(d)
     stored = store.existing()

@@ -57,10 +57,15 @@ def print_fidelity(r: dict, console: Console) -> None:
         + (f"; topic consistency {fmt(m['topic_consistency']['difference'], 3)}" if m.get("topic_consistency") else "")
     )
     dis = r["discriminator"]
+    each = "; ".join(f"{name} {fmt(c['accuracy'], 3)} ± {fmt(c['std'], 3)}" for name, c in dis["classifiers"].items())
+    some = next(iter(dis["classifiers"].values()))
     console.print(
-        f"discriminator (real vs synthetic, {dis['folds']}-fold CV, {dis['per_class']:,} per class): "
-        f"accuracy {fmt(dis['accuracy'], 3)} ± {fmt(dis['std'], 3)} (0.5 = indistinguishable)"
+        f"discriminators (real vs synthetic, {some['folds']}-fold CV, {some['per_class']:,} per class): {each}; "
+        f"strongest {dis['strongest']} {fmt(dis['accuracy'], 3)} (0.5 = indistinguishable)"
     )
+    per = {p: v["discriminator"]["accuracy"] for p, v in r["per_platform"].items() if "discriminator" in v}
+    if per:
+        console.print("  per platform (strongest): " + ", ".join(f"{p} {fmt(a, 3)}" for p, a in per.items()))
     pv = r["privacy"]
     console.print(
         f"memorization: longest shared substring max {pv['longest_shared_substring']['max']} chars "

@@ -185,7 +185,12 @@ def _fidelity_context(r: dict) -> dict:
                 f"{_f(sep['real_accuracy'], 3)} / {_f(sep['synthetic_accuracy'], 3)}",
             ],
             ["cross-platform differences (r)", _f(r["multiplatform"]["cross_platform_differences"]["correlation"], 3)],
-            ["discriminator accuracy (0.5 = indistinguishable)", _f(r["discriminator"]["accuracy"], 3)],
+            [
+                "discriminator accuracy, strongest of "
+                + ", ".join(r["discriminator"]["classifiers"])
+                + " (0.5 = indistinguishable)",
+                f"{_f(r['discriminator']['accuracy'], 3)} ({r['discriminator']['strongest']})",
+            ],
             ["posts sharing a word 8-gram with the real corpus", _f(r["privacy"]["share_with_shared_8gram"], 3)],
         ],
         "means": [
