@@ -93,6 +93,24 @@ def _platform_accuracy(sep: dict, platform: str) -> str:
     return f"{row.get(platform, 0) / max(sum(row.values()), 1):.3f}"
 
 
+def threshold(work: Path, half_a: Path, half_b: pa.Table) -> None:
+    """How close distinct real posts come to each other: for every post of half B, the MiniLM
+    similarity of its nearest post in half A (what the guard's threshold must stay above)."""
+    from synthsocial.fidelity.semantic import embeddings, nearest_similarity
+
+    a = pq.read_table(half_a)["text"].to_pylist()
+    b = half_b["text"].to_pylist()
+    near = nearest_similarity(embeddings(b), embeddings(a))
+    q = np.quantile(near, [0.5, 0.9, 0.99, 0.995, 0.999])
+    print(
+        f"nearest half-A similarity of {len(b)} half-B posts: median {q[0]:.3f}, p90 {q[1]:.3f}, p99 {q[2]:.3f}, "
+        f"p99.5 {q[3]:.3f}, p99.9 {q[4]:.3f}; share >= 0.90: {np.mean(near >= 0.9):.4f}, >= 0.95: "
+        f"{np.mean(near >= 0.95):.4f}, >= 0.98: {np.mean(near >= 0.98):.4f}"
+    )
+    for i in np.argsort(-near)[:8]:
+        print(f"  {near[i]:.3f}  {b[i][:100]!r}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", type=Path, required=True, help="working directory (kept: rerun to add settings)")
@@ -100,6 +118,7 @@ def main() -> None:
     ap.add_argument("--writers", type=int, default=800)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--baseline", action="store_true", help="also grounded few-shot prompting (platform-agnostic)")
+    ap.add_argument("--threshold", action="store_true", help="only measure the guard's similarity threshold")
     ap.add_argument(
         "--setting",
         action="append",
@@ -114,6 +133,9 @@ def main() -> None:
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     half_a, half_b = halves(work)
+    if args.threshold:
+        threshold(work, half_a, half_b)
+        return
     adapter = args.adapter or work / "adapter"
     if args.adapter is None:
         seconds, _ = run([exe, "adapt", "--corpus", str(half_a), "--out", str(adapter), "--seed", "0"])

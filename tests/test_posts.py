@@ -76,6 +76,12 @@ def test_platform_agnostic_prompt_uses_real_examples_and_hides_platform():
         build_prompt("platform-agnostic", t, PLATFORMS["reddit"], "x", "a", np.random.default_rng(0), None)
 
 
+def test_clean_removes_model_control_tokens_only():
+    ig = resolve("instagram")[0]
+    assert clean("in the studio. 2016.<start_of_image>#gallery", ig) == "in the studio. 2016. #gallery"
+    assert clean("a <start> tag and x<y>z stay", ig) == "a <start> tag and x<y>z stay"
+
+
 def test_clean_strips_artifacts_and_enforces_limits():
     tw = PLATFORMS["twitter"]
     assert clean('  "Here is a tweet: so tired today"  ', tw) == "so tired today"

@@ -22,6 +22,8 @@ import hashlib
 import json
 import math
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -232,8 +234,6 @@ def _existing(d: Path, key: str, overwrite: bool, shown: str) -> str:
     for name in [*(owner.files if owner else {}), "checkpoint.pt"]:
         p = d / name
         if p.is_dir():
-            import shutil
-
             shutil.rmtree(p)
         elif p.exists():
             p.unlink()
@@ -371,12 +371,10 @@ def _round(x: float | None) -> float | None:
 
 def _save_peft(model, target: Path) -> None:
     """The adapter in peft's format (a folder written beside, then renamed)."""
-    import shutil
-    import tempfile
-
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     try:
         model.save_pretrained(tmp)
+        os.chmod(tmp, 0o755)  # mkdtemp made it private
         if target.exists():
             shutil.rmtree(target)
         os.rename(tmp, target)

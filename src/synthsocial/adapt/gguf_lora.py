@@ -61,3 +61,4 @@ def write(path: Path, weights: dict[str, np.ndarray], alpha: float, architecture
         w.close()
 
     atomic_file(path, _write)
+

@@ -98,8 +98,10 @@ def held_out_loss(model, examples: list[Example], pad: int, batch_size: int = 8)
             ids, mask, labels = _pad(examples[s : s + batch_size], pad)
             target = labels[:, 1:]
             keep = target != -100
-            logits = _hidden(model, ids, mask)[:, :-1][keep] @ embedding.T
-            total += float(torch.nn.functional.cross_entropy(logits, target[keep], reduction="sum"))
+            hidden, wanted = _hidden(model, ids, mask)[:, :-1][keep], target[keep]
+            for c in range(0, wanted.numel(), 128):  # 128 positions x 262,144 logits: 134 MB at a time
+                logits = hidden[c : c + 128] @ embedding.T
+                total += float(torch.nn.functional.cross_entropy(logits, wanted[c : c + 128], reduction="sum"))
             count += int(keep.sum())
     return total / max(count, 1)
 

@@ -24,6 +24,7 @@ _PREFIX = re.compile(
 _FIELDS = re.compile(r"^\s*(?:author|topic)\s*:[^|]*\|\s*", re.I)
 _REPEAT = re.compile(r"(?<!\S)([\w@#']+)(?:\s+\1(?!\S)){2,}", re.I)
 _HASHTAG = re.compile(r"#\w+")
+_SPECIAL = re.compile(r"<(?:start|end)_of_\w+>|<(?:pad|bos|eos|unk|mask)>")  # model control tokens
 _REFUSAL = re.compile(r"\b(?:as an ai|i'?m sorry|i cannot|i can'?t help|language model)\b", re.I)
 _COMMON = set(
     "the a an to and or but i me my we our you your he she it its they them their is are was were be been "
@@ -35,7 +36,7 @@ _COMMON = set(
 
 def clean(text: str, platform: Platform) -> str:
     """Model output cleaned into a post for ``platform``: surrounding quotes, "Here is a ...:" prefixes, numbering,
-    leftover author/topic fields and a few HTML tags removed; ``[NAME]`` replaced by "Sam"; runs of three or more
+    leftover author/topic fields, a few HTML tags and model control tokens (``<start_of_image>``) removed; ``[NAME]`` replaced by "Sam"; runs of three or more
     repeated words cut to two; hashtags capped at 2 * hashtags_per_post + 3 and de-duplicated (case-insensitive);
     whitespace collapsed; and the text cut at a word boundary to at most ``max_chars``."""
     t = text.strip()
@@ -45,6 +46,7 @@ def clean(text: str, platform: Platform) -> str:
         t = t[1:-1].strip()
     t = re.sub(r"\[NAME\]", "Sam", t)
     t = re.sub(r"</?(?:em|strong|b|i|p|br)\s*/?>", "", t)
+    t = _SPECIAL.sub(" ", t)
     t = _REPEAT.sub(lambda m: f"{m.group(1)} {m.group(1)}", t)
     cap = int(2 * platform.hashtags_per_post + 3)
     tags = _HASHTAG.findall(t)
