@@ -61,4 +61,3 @@ def write(path: Path, weights: dict[str, np.ndarray], alpha: float, architecture
         w.close()
 
     atomic_file(path, _write)
-
