@@ -37,8 +37,9 @@ _COMMON = set(
 def clean(text: str, platform: Platform) -> str:
     """Model output cleaned into a post for ``platform``: surrounding quotes, "Here is a ...:" prefixes, numbering,
     leftover author/topic fields, a few HTML tags and model control tokens (``<start_of_image>``) removed; ``[NAME]``
-    replaced by "Sam"; runs of three or more repeated words cut to two; hashtags capped at 2 * hashtags_per_post + 3 and de-duplicated (case-insensitive);
-    whitespace collapsed; and the text cut at a word boundary to at most ``max_chars``."""
+    replaced by "Sam"; runs of three or more repeated words cut to two; hashtags capped at 2 * hashtags_per_post + 3
+    and de-duplicated (case-insensitive); whitespace collapsed; and the text cut at a word boundary to at most
+    ``max_chars``."""
     t = text.strip()
     for _ in range(3):
         t = _FIELDS.sub("", _PREFIX.sub("", t.strip('"“”'))).strip()
