@@ -2,10 +2,9 @@
 
 A post is rejected when it shares a word 8-gram with any training post (word tokens as in
 ``fidelity``'s memorization measure, so the guard and the measure agree), or when its MiniLM
-embedding has cosine similarity >= ``SIMILARITY`` with a training post's. The threshold is
-measured (docs/fidelity.md, "Memorization guard"): between two disjoint halves of the shared real
-corpora, fewer than 0.5% of posts have a nearest neighbour that close, and those are retweets and
-one-word posts, so a distinct post is almost never rejected.
+embedding has cosine similarity >= ``SIMILARITY`` with a training post's: the threshold fidelity
+already uses for an embedding near-duplicate (docs/fidelity.md, "Memorization guard", says what
+was measured of it).
 
 The guard stores no text: 8-grams as 64-bit BLAKE2 hashes and the embeddings (float16), in
 ``guard.npz`` of the adapter directory.

@@ -492,7 +492,8 @@ def _generate_batch(
             st = state[t.post_id]
             st["attempts"] = attempt + 1
             st["raw"] = raw
-            why = problem(text, ex) or mem or ("duplicate of another post" if _norm(text) in seen else None)
+            usable = problem(text, ex) if cfg.strategy != "adapted" else ("empty" if not text.strip() else None)
+            why = usable or mem or ("duplicate of another post" if _norm(text) in seen else None)
             if why is None:
                 st["text"], st["failure"] = text, None
                 seen.add(_norm(text))
