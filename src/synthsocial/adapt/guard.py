@@ -3,8 +3,9 @@
 A post is rejected when it shares a word 8-gram with any training post (word tokens as in
 ``fidelity``'s memorization measure, so the guard and the measure agree), or when its MiniLM
 embedding has cosine similarity >= ``SIMILARITY`` with a training post's: the threshold fidelity
-already uses for an embedding near-duplicate (docs/fidelity.md, "Memorization guard", says what
-was measured of it).
+already uses for an embedding near-duplicate. Measured on the shared corpora (docs/fidelity.md,
+"Memorization guard"): it lies above the 99th percentile (0.93) of the similarity between a real
+post and its nearest post in a disjoint half, and the 0.9% of real posts above it are copies.
 
 The guard stores no text: 8-grams as 64-bit BLAKE2 hashes and the embeddings (float16), in
 ``guard.npz`` of the adapter directory.
