@@ -46,11 +46,11 @@ test: install-test
 # make lint: ruff's checks and formatting (CONTRIBUTING.md); make format applies them
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks README.md
 
 format: install-test
 	$(BIN)/ruff check --fix src tests benchmarks
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks README.md
 
 bench: install
 	$(BIN)/python benchmarks/bench_generate.py
