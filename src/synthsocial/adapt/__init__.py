@@ -25,6 +25,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,13 +126,6 @@ class Adapter:
     def platforms(self) -> list[str]:
         """The platforms of the training corpus."""
         return sorted(self.manifest["corpus"]["platforms"])
-
-    def keywords(self, label: str) -> list[str] | None:
-        """The keywords of the topic ``label`` (None for an unknown label)."""
-        for t in self.topics:
-            if t["label"] == label:
-                return t["keywords"]
-        return None
 
     def guard(self):
         """The memorization guard of the training posts."""
@@ -298,13 +292,14 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
     checkpoint = d / "checkpoint.pt"
     if state == "new":
         checkpoint.unlink(missing_ok=True)
-    first_save = {"done": False}
+    registered = False
 
     def on_step(step: int, total: int, loss: float | None) -> None:
+        nonlocal registered
         report("train", step, total, loss)
-        if checkpoint.exists() and not first_save["done"]:
+        if not registered and checkpoint.exists():
             record(d, ["checkpoint.pt"], "adapter")  # registered, so --overwrite may remove it
-            first_save["done"] = True
+            registered = True
 
     result = train(
         model,
@@ -328,7 +323,6 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
     train_texts = [texts[i] for i in train_idx]
     Guard.build(train_texts, vectors).save(d / "guard.npz")
     atomic_text(d / "topics.json", json.dumps(topics, indent=1) + "\n")
-    plats = table["platform"].to_pylist()
     import peft
     import transformers
 
@@ -342,7 +336,7 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
             "posts": table.num_rows,
             "train": int(train_idx.size),
             "held_out": int(held_idx.size),
-            "platforms": {p: plats.count(p) for p in sorted(set(plats))},
+            "platforms": dict(sorted(Counter(table["platform"].to_pylist()).items())),
             "with_parent": sum(h.count("| reply to: ") for h in heads),
         },
         "settings": cfg.model_dump(),

@@ -209,29 +209,33 @@ def _topic_shares(adapter) -> dict[str, dict[str, float]]:
     return {p: {k: v / sum(c.values()) for k, v in c.items()} for p, c in counts.items() if sum(c.values()) > 0}
 
 
-def _adapter_topics(d: Path, adapter) -> tuple[dict[str, str], list[str]]:
-    """Each interest of the world mapped to the adapter's nearest topic (MiniLM), and the topic labels."""
+def _interest_topics(d: Path, labels: list[str], centroids: np.ndarray) -> dict[str, str]:
+    """Each interest of the world's users mapped to the label of its nearest topic centroid (MiniLM)."""
     from .topics import nearest_topics
 
-    centroids = np.array([t["centroid"] for t in adapter.topics], dtype=np.float64)
     interests = read_parquet(d / "users.parquet", ["interests"])["interests"].to_pylist()
     vocab = sorted({x for row in interests for x in row})
+    return dict(zip(vocab, (labels[i] for i in nearest_topics(vocab, centroids))))
+
+
+def _adapter_topics(d: Path, adapter) -> tuple[dict[str, str], list[str]]:
+    """Each interest of the world mapped to the adapter's nearest topic, and the topic labels."""
     labels = [t["label"] for t in adapter.topics]
-    return dict(zip(vocab, (labels[i] for i in nearest_topics(vocab, centroids)))), labels
+    centroids = np.array([t["centroid"] for t in adapter.topics], dtype=np.float64)
+    return _interest_topics(d, labels, centroids), labels
 
 
 def _topics(d: Path, request: PostsRequest) -> tuple[dict[str, str], list[str], pa.Table]:
     """Topics extracted from ``request.topics_from`` (written to topics.json), each interest of
     the world mapped to its nearest topic, and the corpus labelled with its topics."""
-    from .topics import extract_topics, nearest_topics
+    from .topics import extract_topics
 
     found, labelled, centroids = extract_topics(request.topics_from.read(), request.n_topics, request.seed)
-    interests = read_parquet(d / "users.parquet", ["interests"])["interests"].to_pylist()
-    vocab = sorted({x for row in interests for x in row})
-    topic_of = dict(zip(vocab, (found[i].label for i in nearest_topics(vocab, centroids))))
+    labels = [t.label for t in found]
+    topic_of = _interest_topics(d, labels, centroids)
     atomic_text(d / "topics.json", json.dumps([t.__dict__ for t in found], indent=2) + "\n")
     record(d, ["topics.json"], "world")
-    return topic_of, [t.label for t in found], labelled
+    return topic_of, labels, labelled
 
 
 def _norm(text: str) -> str:
