@@ -18,7 +18,7 @@ import pytest
 
 from synthsocial.adapt import MIN_POSTS, AdaptConfig, Adapter, adapt
 from synthsocial.adapt.control import PARENT_CHARS, prefix
-from synthsocial.adapt.data import parents, split
+from synthsocial.adapt.data import balance, parents, split
 from synthsocial.adapt.gguf_lora import tensors
 from synthsocial.adapt.guard import Guard
 from synthsocial.adapt.train import plan_batches
@@ -79,6 +79,23 @@ def test_split_is_seeded_disjoint_and_bounded():
     assert split(40, 0.05, seed=0)[1].size == 8  # at least a few
 
 
+def test_balance_sets_platform_shares_and_keeps_the_total():
+    platforms = ["reddit"] * 500 + ["twitter"] * 200 + ["instagram"] * 50
+    idx = np.arange(750)
+    assert np.array_equal(balance(platforms, idx, 1.0, seed=0), idx)  # as in the corpus
+    for exponent in (0.5, 0.0):
+        got = balance(platforms, idx, exponent, seed=0)
+        counts = {p: sum(platforms[i] == p for i in got) for p in ("reddit", "twitter", "instagram")}
+        weights = {p: n**exponent for p, n in (("reddit", 500), ("twitter", 200), ("instagram", 50))}
+        for p, w in weights.items():
+            assert abs(counts[p] - 750 * w / sum(weights.values())) <= 1
+        assert got.size == 750 and np.array_equal(got, balance(platforms, idx, exponent, seed=0))
+        insta = got[np.array([platforms[i] == "instagram" for i in got])]
+        assert set(insta.tolist()) == set(range(700, 750))  # every small-platform post kept, repeated
+        assert np.bincount(insta).max() - np.bincount(insta)[700:].min() <= 1  # repeated evenly
+    assert not np.array_equal(balance(platforms, idx, 0.5, seed=0), balance(platforms, idx, 0.5, seed=1))
+
+
 def test_parents_are_found_by_id():
     t = pa.table({"text": ["a", "b", "c"], "id": ["1", "2", "3"], "parent_id": ["", "1", "9"]})
     assert parents(t) == [None, "a", None]
@@ -126,6 +143,9 @@ def test_config_refuses_bad_values():
         AdaptConfig(max_posts=MIN_POSTS - 1)
     assert AdaptConfig(seed=1).key("abc") != AdaptConfig(seed=2).key("abc")
     assert AdaptConfig(checkpoint_every=5).key("abc") == AdaptConfig(checkpoint_every=50).key("abc")
+    assert AdaptConfig(balance=0.5).key("abc") != AdaptConfig().key("abc")
+    with pytest.raises(ConfigError, match="balance"):
+        AdaptConfig(balance=1.5)
 
 
 # ---------------------------------------------------------------- bad input, one line each

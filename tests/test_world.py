@@ -84,13 +84,14 @@ def test_a_changed_setting_reruns_the_stages_it_reaches(tmp_path, capsys):
 
 def test_interrupted_posts_stage_resumes(tmp_path, capsys):
     out = tmp_path / "w"
-    with FakeServer(["ok"] * 10 + ["401"]) as srv:  # the posts stage fails in its second batch of 8
-        assert run_world(out, srv.url) == 1
+    more = ("--writers", "40")  # about 60 posts: two batches of 32
+    with FakeServer(["ok"] * 40 + ["401"]) as srv:  # the posts stage fails in its second batch
+        assert run_world(out, srv.url, *more) == 1
         assert "HTTP 401" in capsys.readouterr().err
         assert not (out / "posts.parquet").exists() and list((out / ".posts-parts").glob("part-*.parquet"))
         stages = json.loads((out / "stages.json").read_text())
         assert stages["generate"]["finished"] and not stages["posts"]["finished"]
-        assert run_world(out, srv.url) == 0
+        assert run_world(out, srv.url, *more) == 0
         err = capsys.readouterr().err
         assert "generate skipped, evaluate skipped, posts resumed" in err
         posts = pq.read_table(out / "posts.parquet")

@@ -93,9 +93,9 @@ def OptInt(name: str, minimum: int, metavar: str, help: str | None = None, short
     return Annotated[int | None, typer.Option(*names, parser=_int(name, minimum), metavar=metavar, help=help)]
 
 
-def Float(name: str, lo: float, hi: float, metavar: str = "X"):  # noqa: N802
+def Float(name: str, lo: float, hi: float, metavar: str = "X", help: str | None = None):  # noqa: N802
     """A ``float`` option type accepting only numbers in [lo, hi] (nan refused)."""
-    return Annotated[float, typer.Option(name, parser=_float(name, lo, hi), metavar=metavar)]
+    return Annotated[float, typer.Option(name, parser=_float(name, lo, hi), metavar=metavar, help=help)]
 
 
 def OptFloat(name: str, lo: float, hi: float, metavar: str = "X", help: str | None = None):  # noqa: N802
@@ -436,7 +436,8 @@ def posts(
     max_tokens: OptInt("--max-tokens", 1, "K", "Default 96.") = None,
     frequency_penalty: OptFloat("--frequency-penalty", -2.0, 2.0, help="Default 0.") = None,
     presence_penalty: OptFloat("--presence-penalty", -2.0, 2.0, help="Default 0.") = None,
-    batch_size: Int("--batch-size", 1, "B", "Posts stored per batch (a crash loses at most one).") = 8,
+    batch_size: Int("--batch-size", 1, "B", "Posts generated and stored together (a crash loses at most one).") = 32,
+    parallel: Int("--parallel", 1, "P", "Sequences the embedded model decodes at once (1: one at a time).", 64) = 8,
     max_attempts: Int("--max-attempts", 1, "A", "Generations per post before it is recorded as failed.") = 3,
     prompts: OptPath("--prompts", metavar="DIR", help="Your own prompt templates and exemplars.toml.") = None,
     seed: Seed = 0,
@@ -488,6 +489,7 @@ def posts(
             adapted=adapter is not None,
         ),
         batch_size=batch_size,
+        parallel=parallel,
         max_attempts=max_attempts,
         prompts=str(prompts) if prompts else None,
         adapter=str(adapter) if adapter else None,
@@ -519,6 +521,9 @@ def adapt(
     steps: OptInt("--steps", 1, "S", "Training steps (replaces --epochs).") = None,
     max_posts: OptInt("--max-posts", 20, "N", "Posts drawn from the corpus (default 10000).") = 10_000,
     n_topics: Int("--n-topics", 0, "K", "Topics in the control prefix (0: platform only).") = 10,
+    balance: Float(
+        "--balance", 0.0, 1.0, "B", "Platform shares of training as n**B (1: as in the corpus, 0: equal)."
+    ) = 1.0,
     learning_rate: Float("--learning-rate", 1e-7, 1.0, "LR") = 5e-4,
     batch_size: Int("--batch-size", 1, "B", maximum=1024) = 16,
     max_tokens: Int("--max-tokens", 8, "K", "Tokens per post kept for training.", maximum=2048) = 64,
@@ -542,6 +547,7 @@ def adapt(
         steps=steps,
         max_posts=max_posts,
         n_topics=n_topics,
+        balance=balance,
         learning_rate=learning_rate,
         batch_size=batch_size,
         max_tokens=max_tokens,

@@ -52,7 +52,9 @@ class AdaptConfig(Options):
 
     ``steps`` (when given) replaces ``epochs``. ``held_out``: share of the posts kept aside for
     the held-out loss (at least 8, at most 200 posts). ``n_topics``: topics extracted for the
-    control prefix (0: platform only). ``max_tokens``: a post is cut after this many tokens.
+    control prefix (0: platform only). ``balance``: platform p's share of the training examples is
+    proportional to ``n_p ** balance`` (1: as in the corpus, 0: equal shares; small platforms repeated).
+    ``max_tokens``: a post is cut after this many tokens.
     ``negatives``: tokens outside the corpus kept in the trimmed training vocabulary.
     """
 
@@ -61,6 +63,7 @@ class AdaptConfig(Options):
     max_posts: IntRange(MIN_POSTS, 100_000_000) | None = 10_000
     held_out: Range(0.0, 0.5) = 0.05
     n_topics: IntRange(0, 1000) = 10
+    balance: Range(0.0, 1.0) = 1.0
     rank: IntRange(1, 256) = 16
     alpha: Range(0.0, 10_000.0, open_low=True) = 32.0
     learning_rate: Range(0.0, 1.0, open_low=True) = 5e-4
@@ -74,6 +77,8 @@ class AdaptConfig(Options):
     def key(self, corpus_sha256: str) -> str:
         """What identifies a run: the corpus and every setting that changes the adapter."""
         settings = self.model_dump(exclude={"checkpoint_every", "threads"})
+        if settings["balance"] == 1.0:  # the corpus as given: the key of runs made before the setting existed
+            del settings["balance"]
         blob = json.dumps({"corpus": corpus_sha256, "settings": settings}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -270,7 +275,7 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
     import torch
 
     from . import gguf_lora
-    from .data import encode, prefixes, split
+    from .data import balance, encode, prefixes, split
     from .guard import Guard
     from .model import BASE, base_sha256, load_base
     from .train import lora, train
@@ -285,7 +290,9 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
     report("model", None, None, None)
     model, tok = load_base(threads)
     examples = encode(tok, heads, texts, cfg.max_tokens)
-    train_ex = [examples[i] for i in train_idx]
+    platforms = table["platform"].to_pylist()
+    sampled = balance(platforms, train_idx, cfg.balance, cfg.seed)
+    train_ex = [examples[i] for i in sampled]
     held_ex = [examples[i] for i in held_idx]
     steps = cfg.steps or max(1, math.ceil(cfg.epochs * len(train_ex) / cfg.batch_size))
     model = lora(model, cfg.rank, cfg.alpha, cfg.seed)
@@ -336,7 +343,8 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
             "posts": table.num_rows,
             "train": int(train_idx.size),
             "held_out": int(held_idx.size),
-            "platforms": dict(sorted(Counter(table["platform"].to_pylist()).items())),
+            "platforms": dict(sorted(Counter(platforms).items())),
+            "trained_per_platform": dict(sorted(Counter(platforms[i] for i in sampled).items())),
             "with_parent": sum(h.count("| reply to: ") for h in heads),
         },
         "settings": cfg.model_dump(),

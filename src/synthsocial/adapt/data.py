@@ -35,6 +35,29 @@ def split(n: int, held_out: float, seed: int, min_held: int = 8, max_held: int =
     return np.setdiff1d(np.arange(n), held), held
 
 
+def balance(platforms: list[str], idx: np.ndarray, exponent: float, seed: int) -> np.ndarray:
+    """Training indices resampled so that platform p's share is proportional to ``n_p ** exponent``
+    (1: as in the corpus, 0: equal shares; the exponent of multilingual training, Conneau et al.
+    2020), keeping the total. A platform over its count is repeated whole, then a seeded remainder
+    is drawn without replacement; one under it is a seeded draw without replacement."""
+    if exponent >= 1.0:
+        return idx
+    plats = np.array([platforms[i] for i in idx], dtype=object)
+    names = sorted(set(plats.tolist()))
+    counts = np.array([int(np.sum(plats == p)) for p in names], dtype=np.float64)
+    weights = counts**exponent
+    targets = np.floor(idx.size * weights / weights.sum()).astype(np.int64)
+    targets[: idx.size - int(targets.sum())] += 1  # the rounding remainder, to the first platforms
+    rng = np.random.default_rng([seed, 44])
+    out = []
+    for name, target in zip(names, targets):
+        own = idx[plats == name]
+        whole, rest = divmod(int(target), own.size)
+        out.extend([own] * whole)
+        out.append(np.sort(rng.choice(own, size=rest, replace=False)))
+    return np.sort(np.concatenate(out))
+
+
 def parents(corpus: pa.Table) -> list[str | None]:
     """The parent text of every post when the corpus has ``id`` and ``parent_id`` columns (None
     for top-level posts and parents not in the corpus)."""

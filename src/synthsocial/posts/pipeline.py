@@ -53,7 +53,8 @@ class PostsConfig(Options):
     topics: list[str] | None = None
     topic_of: dict[str, str] | None = None
     seed: IntRange(0, 2**63 - 1) = 0
-    batch_size: IntRange(1, 100_000) = 8
+    batch_size: IntRange(1, 100_000) = 32
+    parallel: IntRange(1, 64) = 8
     max_attempts: IntRange(1, 100) = 3
     interaction_p: Range(0.0, 1.0) = 0.02
     sampling: Sampling = Field(default_factory=Sampling)
@@ -77,6 +78,9 @@ class PostsRequest(Options):
     ``topic_tilt``: with an adapter, how much more likely the persona's topic is than its share
     in the corpus on that platform (0: the corpus mix alone; large: the persona decides).
     ``sampling``: default :data:`ADAPTED_SAMPLING` with an adapter, else :class:`Sampling` ().
+    ``batch_size``: posts generated and stored together (a crash loses at most one batch);
+    ``parallel``: sequences the embedded model decodes at once (1: one at a time; the texts of a
+    batch depend on it, the same for the same settings).
     """
 
     platforms: str = "twitter,reddit,instagram"
@@ -93,7 +97,8 @@ class PostsRequest(Options):
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     sampling: Sampling | None = None
-    batch_size: IntRange(1, 100_000) = 8
+    batch_size: IntRange(1, 100_000) = 32
+    parallel: IntRange(1, 64) = 8
     max_attempts: IntRange(1, 100) = 3
     prompts: str | None = None
     adapter: str | None = None
@@ -157,6 +162,7 @@ def make_posts(
             topic_of=topic_of,
             seed=request.seed,
             batch_size=request.batch_size,
+            parallel=request.parallel if request.backend == "embedded" else 1,
             max_attempts=request.max_attempts,
             prompts_dir=request.prompts,
             sampling=request.sampling or (ADAPTED_SAMPLING if adapter is not None else Sampling()),
@@ -171,6 +177,7 @@ def make_posts(
             base_url=request.base_url,
             api_key_env=request.api_key_env,
             lora_path=str(adapter.gguf) if adapter is not None else None,
+            parallel=cfg.parallel,
         )
         try:
             summary = write_posts(d, cfg, engine, real, progress=lambda k, total: report("posts", k, total))

@@ -26,7 +26,12 @@ def make_backend(kind: str, model: str | None = None, **kw) -> Backend:
     if kind == "embedded":
         from .embedded import EmbeddedBackend
 
-        return EmbeddedBackend(model or "gemma3-270m", threads=kw.get("threads"), lora_path=kw.get("lora_path"))
+        return EmbeddedBackend(
+            model or "gemma3-270m",
+            threads=kw.get("threads"),
+            lora_path=kw.get("lora_path"),
+            parallel=kw.get("parallel") or 1,
+        )
     from .openai import OpenAIBackend
 
     opts = {

@@ -82,7 +82,12 @@ class EmbeddedBackend:
     name = "embedded"
 
     def __init__(
-        self, model: str = "gemma3-270m", threads: int | None = None, n_ctx: int = 2048, lora_path: str | None = None
+        self,
+        model: str = "gemma3-270m",
+        threads: int | None = None,
+        n_ctx: int = 2048,
+        lora_path: str | None = None,
+        parallel: int = 1,
     ) -> None:
         path = model_path(model)
         try:
@@ -90,6 +95,7 @@ class EmbeddedBackend:
         except ImportError:
             raise MissingDependencyError(f"the embedded backend needs llama-cpp-python: {INSTALL}") from None
         self.model = model
+        self.parallel = parallel
         with _quiet_stderr():  # llama.cpp prints load notes from C even with verbose=False
             self.llm = Llama(
                 model_path=str(path),
@@ -99,10 +105,26 @@ class EmbeddedBackend:
                 verbose=False,
                 lora_path=lora_path,
             )
+        self._batched = None
+
+    def _decoder(self):
+        """The continuous-batching decoder (created on first use): ``parallel`` sequences in a context of
+        ``parallel`` x 1024 cells, at least one full context of the one-at-a-time path."""
+        if self._batched is None:
+            from .llama_batch import BatchDecoder
+
+            cells = max(self.parallel * 1024, self.llm.n_ctx() + 64)
+            with _quiet_stderr():
+                self._batched = BatchDecoder(self.llm, self.parallel, cells)
+        return self._batched
 
     def generate(self, requests: list[Request]) -> list[str]:
-        """Texts for the requests, in order, generated one at a time with each request's sampling settings, stop strings
-        and seed; a prompt that does not fit the context window gives ""."""
+        """Texts for the requests, in order, with each request's sampling settings, stop strings and seed; a prompt
+        that does not fit the context window gives "". With ``parallel`` > 1, completion requests are decoded
+        together (llama_batch.py: a text then also depends on which requests ran beside it, the same for the
+        same list); chat requests, and all requests with ``parallel`` = 1, one at a time."""
+        if self.parallel > 1 and len(requests) > 1 and all(r.mode == "completion" for r in requests):
+            return self._decoder().generate(requests)
         out = []
         for r in requests:
             s = r.sampling
@@ -131,5 +153,8 @@ class EmbeddedBackend:
         return out
 
     def close(self) -> None:
-        """Free the llama.cpp model (when the installed llama-cpp-python can)."""
+        """Free the batch context and the llama.cpp model (when the installed llama-cpp-python can)."""
+        if self._batched is not None:
+            self._batched.close()
+            self._batched = None
         self.llm.close() if hasattr(self.llm, "close") else None
