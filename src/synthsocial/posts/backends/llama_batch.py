@@ -126,30 +126,30 @@ class BatchDecoder:
         lib, llm, b = self._lib, self.llm, self.batch.batch
         vocab, n_vocab = llm._model.vocab, llm.n_vocab()
         out = [""] * len(requests)
+        prompts = [self._prompt(r.prompt or "") for r in requests]  # once, even for a request that waits
         queue = deque(range(len(requests)))
         free = list(range(self.slots - 1, -1, -1))
         running: list[_Sequence] = []
         reserved = 0
+
+        def add(token: int, pos: int, slot: int, logits: bool) -> None:
+            i = b.n_tokens
+            b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = token, pos, 1, logits
+            b.seq_id[i][0] = slot
+            b.n_tokens = i + 1
+
         while queue or running:
             b.n_tokens = 0
-
-            def add(token: int, pos: int, slot: int, logits: bool) -> None:
-                i = b.n_tokens
-                b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = token, pos, 1, logits
-                b.seq_id[i][0] = slot
-                b.n_tokens = i + 1
-
             for seq in running:  # the token each running sequence sampled last
                 seq.row = b.n_tokens
                 add(seq.tokens[-1], seq.pos, seq.slot, True)
                 seq.pos += 1
             while queue and free:
-                r = requests[queue[0]]
-                prompt = self._prompt(r.prompt or "")
+                prompt = prompts[queue[0]]
                 if len(prompt) >= llm.n_ctx():
                     queue.popleft()  # does not fit: "" as the one-at-a-time path
                     continue
-                seq = self._sequence(queue[0], free[-1], r, prompt)
+                seq = self._sequence(queue[0], free[-1], requests[queue[0]], prompt)
                 if reserved + seq.cells > self.n_ctx or b.n_tokens + len(prompt) > self.n_ctx:
                     if running or b.n_tokens:
                         break  # waits for cells
