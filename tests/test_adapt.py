@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from synthsocial.adapt import MIN_POSTS, AdaptConfig, Adapter, adapt
-from synthsocial.adapt.control import PARENT_CHARS, prefix
-from synthsocial.adapt.data import balance, parents, split
+from synthsocial.adapt.control import PARENT_CHARS, length_bucket, prefix
+from synthsocial.adapt.data import balance, length_shares, parents, prefixes, split
 from synthsocial.adapt.gguf_lora import tensors
 from synthsocial.adapt.guard import Guard
 from synthsocial.adapt.train import plan_batches
@@ -67,6 +67,37 @@ def test_prefix_names_platform_topic_and_a_shortened_parent():
     p = prefix("reddit", None, long + "\n\nend")
     assert p.startswith("reddit | reply to: word word") and p.endswith(" ...\n")
     assert len(p) < PARENT_CHARS + 40 and p.count("\n") == 1
+
+
+def test_length_buckets_in_the_prefix_and_their_shares():
+    assert [length_bucket(" ".join(["w"] * n)) for n in (0, 1, 5, 6, 20, 21, 80, 81, 500)] == [
+        "1-5", "1-5", "1-5", "6-10", "11-20", "21-40", "41-80", "81+", "81+"
+    ]  # fmt: skip
+    assert (
+        prefix("reddit", ["a"], "the parent", "6-10")
+        == "reddit | topic: a | length: 6-10 words | reply to: the parent\n"
+    )
+    t = pa.table({"text": ["one two", "a b c d e f g", "x"], "platform": ["reddit", "reddit", "twitter"]})
+    assert prefixes(t, None) == [
+        "reddit | length: 1-5 words\n",
+        "reddit | length: 6-10 words\n",
+        "twitter | length: 1-5 words\n",
+    ]
+    assert prefixes(t, None, lengths=False) == ["reddit\n", "reddit\n", "twitter\n"]
+    shares = length_shares(t["platform"].to_pylist(), t["text"].to_pylist(), np.array([0, 1, 2]))
+    assert shares == {"reddit": {"1-5": 0.5, "6-10": 0.5}, "twitter": {"1-5": 1.0}}
+    assert length_shares(t["platform"].to_pylist(), t["text"].to_pylist(), np.array([1])) == {"reddit": {"6-10": 1.0}}
+
+
+def test_generation_draws_lengths_from_the_adapters_shares():
+    from synthsocial.posts.pipeline import _length
+
+    shares = {"reddit": {"1-5": 0.7, "6-10": 0.2, "81+": 0.1}}
+    drawn = [_length(shares, "reddit", s) for s in range(4000)]
+    assert drawn == [_length(shares, "reddit", s) for s in range(4000)]  # seeded
+    for bucket, share in shares["reddit"].items():
+        assert abs(drawn.count(bucket) / 4000 - share) < 0.03
+    assert _length(shares, "twitter", 1) is None and _length(None, "reddit", 1) is None
 
 
 def test_split_is_seeded_disjoint_and_bounded():
@@ -223,6 +254,8 @@ def test_tiny_adapt_writes_a_complete_adapter(tiny_adapter):
     assert m["steps"] == 4 and len(m["loss_curve"]) == 4 and all(np.isfinite(m["loss_curve"]))
     assert m["corpus"]["posts"] == 60 and m["corpus"]["held_out"] == 8 and m["corpus"]["train"] == 52
     assert m["corpus"]["with_parent"] == 20 and a.platforms == ["reddit", "twitter"]
+    # every test post has 12 words: one length bucket per platform
+    assert m["corpus"]["lengths"] == {"reddit": {"11-20": 1.0}, "twitter": {"11-20": 1.0}}
     assert m["held_out_loss"]["base"] > 0 and m["held_out_loss"]["adapted"] > 0
     assert m["base_model"]["gguf_sha256"] and len(m["corpus"]["sha256"]) == 64
     assert len(a.topics) == 2 and all(t["keywords"] and len(t["centroid"]) == 384 for t in a.topics)

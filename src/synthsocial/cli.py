@@ -524,6 +524,9 @@ def adapt(
     balance: Float(
         "--balance", 0.0, 1.0, "B", "Platform shares of training as n**B (1: as in the corpus, 0: equal)."
     ) = 1.0,
+    lengths: Flag(
+        "--lengths/--no-lengths", "Post length in the control prefix (generation follows the corpus's lengths)."
+    ) = True,
     learning_rate: Float("--learning-rate", 1e-7, 1.0, "LR") = 5e-4,
     batch_size: Int("--batch-size", 1, "B", maximum=1024) = 16,
     max_tokens: Int("--max-tokens", 8, "K", "Tokens per post kept for training.", maximum=2048) = 64,
@@ -548,6 +551,7 @@ def adapt(
         max_posts=max_posts,
         n_topics=n_topics,
         balance=balance,
+        lengths=lengths,
         learning_rate=learning_rate,
         batch_size=batch_size,
         max_tokens=max_tokens,

@@ -54,7 +54,8 @@ class AdaptConfig(Options):
     the held-out loss (at least 8, at most 200 posts). ``n_topics``: topics extracted for the
     control prefix (0: platform only). ``balance``: platform p's share of the training examples is
     proportional to ``n_p ** balance`` (1: as in the corpus, 0: equal shares; small platforms repeated).
-    ``max_tokens``: a post is cut after this many tokens.
+    ``lengths``: the post's length bucket in the control prefix (generation then draws it from the
+    corpus's lengths per platform). ``max_tokens``: a post is cut after this many tokens.
     ``negatives``: tokens outside the corpus kept in the trimmed training vocabulary.
     """
 
@@ -64,6 +65,7 @@ class AdaptConfig(Options):
     held_out: Range(0.0, 0.5) = 0.05
     n_topics: IntRange(0, 1000) = 10
     balance: Range(0.0, 1.0) = 1.0
+    lengths: bool = True
     rank: IntRange(1, 256) = 16
     alpha: Range(0.0, 10_000.0, open_low=True) = 32.0
     learning_rate: Range(0.0, 1.0, open_low=True) = 5e-4
@@ -77,8 +79,11 @@ class AdaptConfig(Options):
     def key(self, corpus_sha256: str) -> str:
         """What identifies a run: the corpus and every setting that changes the adapter."""
         settings = self.model_dump(exclude={"checkpoint_every", "threads"})
-        if settings["balance"] == 1.0:  # the corpus as given: the key of runs made before the setting existed
+        # the settings' values of runs made before they existed leave the key as it was
+        if settings["balance"] == 1.0:
             del settings["balance"]
+        if not settings["lengths"]:
+            del settings["lengths"]
         blob = json.dumps({"corpus": corpus_sha256, "settings": settings}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -275,7 +280,7 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
     import torch
 
     from . import gguf_lora
-    from .data import balance, encode, prefixes, split
+    from .data import balance, encode, length_shares, prefixes, split
     from .guard import Guard
     from .model import BASE, base_sha256, load_base
     from .train import lora, train
@@ -285,7 +290,7 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
     report("topics", None, None, None)
     table, topics, vectors = _topics(table, cfg, train_idx)
     keywords = {t["label"]: t["keywords"] for t in topics}
-    heads = prefixes(table, keywords)
+    heads = prefixes(table, keywords, cfg.lengths)
     texts = table["text"].to_pylist()
     report("model", None, None, None)
     model, tok = load_base(threads)
@@ -346,6 +351,7 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
             "platforms": dict(sorted(Counter(platforms).items())),
             "trained_per_platform": dict(sorted(Counter(platforms[i] for i in sampled).items())),
             "with_parent": sum(h.count("| reply to: ") for h in heads),
+            "lengths": length_shares(platforms, texts, train_idx) if cfg.lengths else None,
         },
         "settings": cfg.model_dump(),
         "steps": result["steps"],

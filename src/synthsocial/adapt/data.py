@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from .control import prefix
+from .control import length_bucket, prefix
 
 
 @dataclass(frozen=True)
@@ -67,14 +67,26 @@ def parents(corpus: pa.Table) -> list[str | None]:
     return [text_of.get(p) if p not in (None, "") else None for p in corpus["parent_id"].to_pylist()]
 
 
-def prefixes(corpus: pa.Table, keywords: dict[str, list[str]] | None) -> list[str]:
-    """The control prefix of every post (platform, its topic's keywords, its parent's text)."""
+def prefixes(corpus: pa.Table, keywords: dict[str, list[str]] | None, lengths: bool = True) -> list[str]:
+    """The control prefix of every post (platform, its topic's keywords, its length bucket when
+    ``lengths``, its parent's text)."""
     plats = corpus["platform"].to_pylist()
     topics = corpus["topic"].to_pylist() if keywords and "topic" in corpus.column_names else [None] * len(plats)
+    texts = corpus["text"].to_pylist()
     return [
-        prefix(p, keywords.get(t) if keywords and t else None, parent)
-        for p, t, parent in zip(plats, topics, parents(corpus))
+        prefix(p, keywords.get(t) if keywords and t else None, parent, length_bucket(x) if lengths else None)
+        for p, t, parent, x in zip(plats, topics, parents(corpus), texts)
     ]
+
+
+def length_shares(platforms: list[str], texts: list[str], idx: np.ndarray) -> dict[str, dict[str, float]]:
+    """Each platform's share of posts per length bucket among the posts ``idx``: {platform: {bucket: share}}."""
+    counts: dict[str, dict[str, int]] = {}
+    for i in idx:
+        own = counts.setdefault(platforms[i], {})
+        b = length_bucket(texts[i])
+        own[b] = own.get(b, 0) + 1
+    return {p: {b: round(n / sum(c.values()), 6) for b, n in sorted(c.items())} for p, c in sorted(counts.items())}
 
 
 def encode(tokenizer, heads: list[str], texts: list[str], max_tokens: int) -> list[Example]:

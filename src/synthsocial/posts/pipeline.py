@@ -44,7 +44,8 @@ ADAPTED_SAMPLING = Sampling(temperature=1.0, top_p=0.95, top_k=0, repeat_penalty
 
 class PostsConfig(Options):
     """The resolved settings of one posts run (what :func:`write_posts` follows). ``keywords``: the
-    adapter's topic keywords by topic label (strategy ``adapted``)."""
+    adapter's topic keywords by topic label, ``lengths``: its length-bucket shares by platform
+    (strategy ``adapted``; from the adapter, so not part of the settings recorded)."""
 
     platforms: list[Platform]
     strategy: Literal["platform-aware", "platform-agnostic", "adapted"] = "platform-aware"
@@ -61,6 +62,7 @@ class PostsConfig(Options):
     prompts_dir: str | None = None
     adapter: str | None = None
     keywords: dict[str, list[str]] | None = None
+    lengths: dict[str, dict[str, float]] | None = None
     topic_shares: dict[str, dict[str, float]] | None = None
     topic_tilt: Range(0.0, 1_000_000.0) = 1.0
 
@@ -168,6 +170,7 @@ def make_posts(
             sampling=request.sampling or (ADAPTED_SAMPLING if adapter is not None else Sampling()),
             adapter=str(adapter.path) if adapter is not None else None,
             keywords={t["label"]: t["keywords"] for t in adapter.topics} if adapter is not None else None,
+            lengths=adapter.manifest["corpus"].get("lengths") if adapter is not None else None,
             topic_shares=_topic_shares(adapter) if adapter is not None and request.topics is None else None,
             topic_tilt=request.topic_tilt,
         )
@@ -356,7 +359,7 @@ def _write_record(d: Path, cfg: PostsConfig, backend: Backend, summary: dict) ->
 
         a = Adapter.open(cfg.adapter)
         adapter = {"path": str(a.path), "key": a.manifest.get("key"), "corpus_sha256": a.manifest["corpus"]["sha256"]}
-    settings = cfg.model_dump(mode="json", exclude={"platforms", "keywords", "topic_of", "adapter"})
+    settings = cfg.model_dump(mode="json", exclude={"platforms", "keywords", "lengths", "topic_of", "adapter"})
     data = {
         "backend": backend.name,
         "model": backend.model,
@@ -454,6 +457,16 @@ def _write_posts(
     }
 
 
+def _length(lengths: dict[str, dict[str, float]] | None, platform: str, seed: int) -> str | None:
+    """A length bucket drawn from the adapter's shares on ``platform`` (None when it has none)."""
+    shares = (lengths or {}).get(platform)
+    if not shares:
+        return None
+    buckets = sorted(shares)
+    p = np.array([shares[b] for b in buckets], dtype=np.float64)
+    return buckets[int(np.random.default_rng([seed, 29]).choice(len(buckets), p=p / p.sum()))]
+
+
 def _memorized(guard, texts: list[str]) -> list[str | None]:
     """Why each text repeats a training post of the adapter (None when it does not)."""
     from ..fidelity.semantic import embeddings
@@ -483,7 +496,10 @@ def _generate_batch(
             s = task_seed(cfg.seed, t.user_id, t.platform, t.index, attempt)
             if cfg.strategy == "adapted":
                 keywords = (cfg.keywords or {}).get(t.topic)
-                requests.append(Request(prompt=prefix(t.platform, keywords), stop=(), seed=s, sampling=cfg.sampling))
+                length = _length(cfg.lengths, t.platform, s)
+                requests.append(
+                    Request(prompt=prefix(t.platform, keywords, length=length), stop=(), seed=s, sampling=cfg.sampling)
+                )
                 examples.append([])
                 continue
             rng = np.random.default_rng(s)
