@@ -297,7 +297,7 @@ def test_llama_cpp_applies_the_adapter_as_torch_does(tiny_adapter, tmp_path):
 
     from synthsocial.adapt import gguf_lora
     from synthsocial.adapt.model import load_base
-    from synthsocial.posts.backends.embedded import model_path
+    from synthsocial.posts.backends.embedded import _plain_weights, model_path
 
     _, out = tiny_adapter
     base, tok = load_base(2)
@@ -317,7 +317,8 @@ def test_llama_cpp_applies_the_adapter_as_torch_does(tiny_adapter, tmp_path):
             plain = model(torch.tensor([ids])).logits[0, -1].numpy()
 
     def llama(lora: str | None) -> np.ndarray:
-        llm = Llama(str(model_path("gemma3-270m")), n_ctx=128, logits_all=True, verbose=False, lora_path=lora)
+        with _plain_weights():
+            llm = Llama(str(model_path("gemma3-270m")), n_ctx=128, logits_all=True, verbose=False, lora_path=lora)
         toks = llm.tokenize(text.encode(), add_bos=True)
         assert toks == ids
         llm.eval(toks)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 PARENT_CHARS = 200
 KEYWORDS = 4
 LENGTHS = (5, 10, 20, 40, 80)  # upper word counts of the length buckets; the last bucket is open
@@ -30,14 +32,12 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+BUCKETS = (*(f"{low + 1}-{high}" for low, high in zip((0, *LENGTHS), LENGTHS)), f"{LENGTHS[-1] + 1}+")
+
+
 def length_bucket(text: str) -> str:
-    """The length bucket of ``text`` by its word count: ``1-5``, ``6-10``, ..., ``81+``."""
-    words, low = len(text.split()), 1
-    for high in LENGTHS:
-        if words <= high:
-            return f"{low}-{high}"
-        low = high + 1
-    return f"{low}+"
+    """The length bucket of ``text`` by its word count: one of :data:`BUCKETS` (``1-5``, ..., ``81+``)."""
+    return BUCKETS[int(np.searchsorted(LENGTHS, len(text.split())))]
 
 
 def prefix(

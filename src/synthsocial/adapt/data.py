@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from .control import length_bucket, prefix
+from .control import BUCKETS, length_bucket, prefix
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def length_shares(platforms: list[str], texts: list[str], idx: np.ndarray) -> di
         own = counts.setdefault(platforms[i], {})
         b = length_bucket(texts[i])
         own[b] = own.get(b, 0) + 1
-    return {p: {b: round(n / sum(c.values()), 6) for b, n in sorted(c.items())} for p, c in sorted(counts.items())}
+    return {p: {b: round(c[b] / sum(c.values()), 6) for b in BUCKETS if b in c} for p, c in sorted(counts.items())}
 
 
 def encode(tokenizer, heads: list[str], texts: list[str], max_tokens: int) -> list[Example]:

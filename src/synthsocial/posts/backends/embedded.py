@@ -27,6 +27,31 @@ INSTALL = (
 )
 
 
+@contextlib.contextmanager
+def _plain_weights():
+    """Models loaded meanwhile keep their weights as stored (llama.cpp's ``use_extra_bufts`` off).
+
+    With extra buffer types, llama.cpp repacks the weights for the CPU it was built on; on a CPU
+    with Intel AMX (a source build uses it) its AMX matrix product crashed the process with a
+    segmentation fault, both in the one-at-a-time path and with sequences decoded together
+    (measured on a Xeon with amx_int8, llama-cpp-python 0.3.36). llama-cpp-python's ``Llama`` does
+    not expose the setting, so its default model parameters are wrapped while the model loads."""
+    import llama_cpp.llama as module
+
+    default = module.llama_cpp.llama_model_default_params
+
+    def plain():
+        params = default()
+        params.use_extra_bufts = False
+        return params
+
+    module.llama_cpp.llama_model_default_params = plain
+    try:
+        yield
+    finally:
+        module.llama_cpp.llama_model_default_params = default
+
+
 def cache_dir() -> Path:
     """The cache directory of synthsocial: ``$SYNTHSOCIAL_CACHE`` if set, else ``~/.cache/synthsocial``."""
     return Path(os.environ.get("SYNTHSOCIAL_CACHE", Path.home() / ".cache" / "synthsocial"))
@@ -96,7 +121,7 @@ class EmbeddedBackend:
             raise MissingDependencyError(f"the embedded backend needs llama-cpp-python: {INSTALL}") from None
         self.model = model
         self.parallel = parallel
-        with _quiet_stderr():  # llama.cpp prints load notes from C even with verbose=False
+        with _quiet_stderr(), _plain_weights():  # llama.cpp prints load notes from C even with verbose=False
             self.llm = Llama(
                 model_path=str(path),
                 n_ctx=n_ctx,
