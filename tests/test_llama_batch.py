@@ -10,7 +10,7 @@ import pytest
 
 from synthsocial.cli import main
 from synthsocial.posts.backends.base import Request, Sampling
-from synthsocial.posts.backends.llama_batch import MIN_P, sample
+from synthsocial.posts.backends.llama_batch import sample
 
 
 def _chain(logits: np.ndarray, recent: list[int], s: Sampling) -> np.ndarray:
@@ -26,7 +26,8 @@ def _chain(logits: np.ndarray, recent: list[int], s: Sampling) -> np.ndarray:
     p /= p.sum()
     if s.top_p < 1.0:
         order = order[: int(np.argmax(np.cumsum(p) >= s.top_p)) + 1]
-    order = order[x[order] >= x[order[0]] + math.log(MIN_P)]
+    if s.min_p > 0:
+        order = order[x[order] >= x[order[0]] + math.log(s.min_p)]
     q = np.exp((x[order] - x[order[0]]) / s.temperature)
     out = np.zeros(x.size)
     out[order] = q / q.sum()
@@ -39,6 +40,8 @@ def _chain(logits: np.ndarray, recent: list[int], s: Sampling) -> np.ndarray:
         (dict(temperature=1.0, top_p=0.95, top_k=0, repeat_penalty=1.0), []),
         (dict(temperature=0.8, top_p=0.9, top_k=10, repeat_penalty=1.3), [0, 1, 1, 5]),
         (dict(temperature=1.5, top_p=1.0, top_k=0, repeat_penalty=1.0, frequency_penalty=0.5), [2, 2, 3]),
+        (dict(temperature=1.0, top_p=0.9, top_k=0, repeat_penalty=1.0, min_p=0.0), []),
+        (dict(temperature=1.2, top_p=1.0, top_k=5, repeat_penalty=1.0, min_p=0.0), [1]),
     ],
 )
 def test_sampler_draws_from_llama_cpp_chain(settings, recent):

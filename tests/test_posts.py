@@ -19,7 +19,7 @@ from synthsocial.posts.assign import plan
 from synthsocial.posts.backends import BackendError, Request
 from synthsocial.posts.backends.openai import OpenAIBackend
 from synthsocial.posts.platforms import PLATFORMS, resolve
-from synthsocial.posts.postprocess import clean, problem
+from synthsocial.posts.postprocess import clean, clean_adapted, problem
 from synthsocial.posts.prompts import ExamplePool, build_prompt, load_templates
 
 from .fake_openai import FakeServer
@@ -94,6 +94,16 @@ def test_clean_strips_artifacts_and_enforces_limits():
     long = clean("word " * 200, tw)
     assert len(long) <= 280 and not long.endswith(" ")
     assert clean("hi [NAME], <em>ok</em>", PLATFORMS["reddit"]) == "hi Sam, ok"
+
+
+def test_adapted_posts_keep_the_corpus_conventions():
+    ig, tw = PLATFORMS["instagram"], PLATFORMS["twitter"]
+    raw = "  Sunset  over\tthe bay<end_of_turn>\n\n\n\n" + " ".join(f"#tag{i}" for i in range(14)) + " "
+    out = clean_adapted(raw, ig)
+    assert out.startswith("Sunset over the bay\n\n#tag0") and out.count("#") == 14  # no hashtag cap, one blank line
+    assert clean_adapted("hi [NAME], ok ok ok ok", PLATFORMS["reddit"]) == "hi [NAME], ok ok"
+    long = clean_adapted("first\n" + " ".join(f"w{i}" for i in range(200)), tw)
+    assert 270 <= len(long) <= 280 and long.startswith("first\nw0 w1") and not long.endswith(" ")
 
 
 @pytest.mark.parametrize(

@@ -433,6 +433,7 @@ def posts(
     topic_tilt: Float("--topic-tilt", 0.0, 1e6, "W") = 1.0,
     temperature: OptFloat("--temperature", 0.0, 2.0, "T", "Default 0.8; 1.0 with --adapter.") = None,
     top_p: OptFloat("--top-p", 0.0, 1.0, "P", "Default 0.95.") = None,
+    min_p: OptFloat("--min-p", 0.0, 1.0, "P", "Default 0.05 (embedded backend).") = None,
     max_tokens: OptInt("--max-tokens", 1, "K", "Default 96.") = None,
     frequency_penalty: OptFloat("--frequency-penalty", -2.0, 2.0, help="Default 0.") = None,
     presence_penalty: OptFloat("--presence-penalty", -2.0, 2.0, help="Default 0.") = None,
@@ -483,6 +484,7 @@ def posts(
         sampling=_sampling(
             temperature=temperature,
             top_p=top_p,
+            min_p=min_p,
             max_tokens=max_tokens,
             frequency_penalty=frequency_penalty,
             presence_penalty=presence_penalty,

@@ -31,14 +31,14 @@ from .assign import Task, plan, task_seed, writers
 from .backends import Backend, Request, Sampling, check_backend, make_backend
 from .interactions import interactions
 from .platforms import Platform, load_overrides, resolve
-from .postprocess import clean, problem
+from .postprocess import clean, clean_adapted, problem
 from .prompts import ExamplePool, Templates, build_prompt, load_templates
 from .store import PostStore
 
 ProgressFn = Callable[[int, int], None]
 
 
-ADAPTED_SAMPLING = Sampling(temperature=1.0, top_p=0.95, top_k=0, repeat_penalty=1.0, max_tokens=96)
+ADAPTED_SAMPLING = Sampling(temperature=1.0, top_p=0.95, top_k=0, repeat_penalty=1.0, max_tokens=160)
 """Plain sampling from the adapted model (docs/fidelity.md, "Adapting the model")."""
 
 
@@ -509,7 +509,8 @@ def _generate_batch(
             requests.append(Request(prompt=prompt, seed=s, sampling=cfg.sampling))
             examples.append(ex)
         outputs = backend.generate(requests)
-        texts = [clean(raw, platforms[t.platform]) for t, raw in zip(pending, outputs)]
+        tidy = clean_adapted if cfg.strategy == "adapted" else clean
+        texts = [tidy(raw, platforms[t.platform]) for t, raw in zip(pending, outputs)]
         memorized = _memorized(guard, texts) if guard is not None else [None] * len(texts)
         if rejected is not None:
             rejected["outputs"] = rejected.get("outputs", 0) + len(texts)

@@ -69,6 +69,23 @@ def clean(text: str, platform: Platform) -> str:
     return t.strip()
 
 
+def clean_adapted(text: str, platform: Platform) -> str:
+    """Output of an adapted model cleaned as little as its corpus allows: model control tokens removed,
+    runs of three or more repeated words cut to two, spaces collapsed within lines, at most one
+    blank line kept, the text cut at a word boundary to at most ``max_chars``. Line breaks, hashtag
+    runs and the corpus's own placeholders (GoEmotions' ``[NAME]``) stay: the adapter learned them
+    from the corpus, and :func:`clean`'s few-shot repairs would move its posts away from it."""
+    t = _SPECIAL.sub(" ", text)
+    t = _REPEAT.sub(lambda m: f"{m.group(1)} {m.group(1)}", t)
+    t = re.sub(r"[^\S\n]+", " ", t)
+    t = re.sub(r" ?\n ?", "\n", t)
+    t = re.sub(r"\n{3,}", "\n\n", t).strip()
+    if len(t) > platform.max_chars:
+        cut = t[: platform.max_chars]
+        t = cut[: max(cut.rfind(" "), cut.rfind("\n"))] if " " in cut or "\n" in cut else cut
+    return t.strip()
+
+
 def _english_like(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if not letters:

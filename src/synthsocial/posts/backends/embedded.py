@@ -158,6 +158,7 @@ class EmbeddedBackend:
                 temperature=s.temperature,
                 top_p=s.top_p,
                 top_k=s.top_k,
+                min_p=s.min_p,
                 repeat_penalty=s.repeat_penalty,
                 frequency_penalty=s.frequency_penalty,
                 presence_penalty=s.presence_penalty,

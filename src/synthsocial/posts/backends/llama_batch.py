@@ -7,7 +7,7 @@ once per step for all of them instead of once per sequence. A sequence that ends
 and its cells for the next request.
 
 A sequence samples from its logits with the chain that ``create_completion`` builds in llama.cpp
-(repetition penalties over the last 64 generated tokens, top-k, top-p, min-p 0.05, temperature,
+(repetition penalties over the last 64 generated tokens, top-k, top-p, min-p, temperature,
 a draw), written here in numpy over the whole vocabulary at once: llama.cpp's own chain sorts the
 262,144 candidates for top-p, 20 ms a token, as long as the decoding step of eight sequences
 (measured, docs/performance.md). The draw is seeded with the request's seed, and the text is cut
@@ -29,7 +29,6 @@ import numpy as np
 
 from .base import Request, Sampling
 
-MIN_P = 0.05  # create_completion's default, which the one-at-a-time path uses too
 PENALTY_LAST_N = 64  # llama-cpp-python's last_n_tokens_size
 
 
@@ -49,8 +48,13 @@ def sample(logits: np.ndarray, recent: list[int], s: Sampling, rng: np.random.Ge
     pool = logits if ids is None else logits[ids]
     top = float(pool.max())
     z = float(np.exp(pool - top, dtype=np.float64).sum())  # top-p's mass is over the whole pool
-    keep = np.flatnonzero(pool >= top + math.log(MIN_P))  # min-p's set: a prefix of the sorted pool
-    keep = keep[np.argsort(-pool[keep], kind="stable")]
+    if s.min_p > 0:  # min-p's set: a prefix of the sorted pool
+        keep = np.flatnonzero(pool >= top + math.log(s.min_p))
+        keep = keep[np.argsort(-pool[keep], kind="stable")]
+    elif s.top_p < 1.0:
+        keep = np.argsort(-pool, kind="stable")
+    else:  # the whole pool: no order needed
+        keep = np.arange(pool.size)
     if s.top_p < 1.0:
         cum = np.cumsum(np.exp(pool[keep] - top, dtype=np.float64)) / z
         keep = keep[: int(np.searchsorted(cum, s.top_p)) + 1]  # the first prefix reaching top_p
