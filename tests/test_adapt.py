@@ -341,7 +341,7 @@ def test_posts_with_the_adapter(tiny_adapter, tmp_path):
     rec = json.loads((w / "posts.json").read_text())
     assert rec["adapter"]["key"] == Adapter.open(out).manifest["key"]
     assert rec["last_run"]["memorization_guard"]["generations"] >= len(posts)
-    assert rec["settings"]["sampling"]["temperature"] == 1.0
+    assert rec["settings"]["sampling"]["temperature"] == 1.0 and rec["settings"]["sampling"]["min_p"] == 0.01
     first = (w / "posts.parquet").read_bytes()
     w2 = tmp_path / "w2"
     assert main(["generate", "-n", "200", "-s", "1", "-o", str(w2)]) == 0

@@ -38,7 +38,7 @@ from .store import PostStore
 ProgressFn = Callable[[int, int], None]
 
 
-ADAPTED_SAMPLING = Sampling(temperature=1.0, top_p=0.95, top_k=0, repeat_penalty=1.0, max_tokens=160)
+ADAPTED_SAMPLING = Sampling(temperature=1.0, top_p=1.0, top_k=0, min_p=0.01, repeat_penalty=1.0, max_tokens=160)
 """Plain sampling from the adapted model (docs/fidelity.md, "Adapting the model")."""
 
 
