@@ -26,13 +26,11 @@ import numpy as np
 PARENT_CHARS = 200
 KEYWORDS = 4
 LENGTHS = (5, 10, 20, 40, 80)  # upper word counts of the length buckets; the last bucket is open
+BUCKETS = (*(f"{low + 1}-{high}" for low, high in zip((0, *LENGTHS), LENGTHS)), f"{LENGTHS[-1] + 1}+")
 
 
 def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-BUCKETS = (*(f"{low + 1}-{high}" for low, high in zip((0, *LENGTHS), LENGTHS)), f"{LENGTHS[-1] + 1}+")
 
 
 def length_bucket(text: str) -> str:

@@ -176,6 +176,13 @@ def train(
         }
         atomic_file(checkpoint, lambda tmp: torch.save(blob, tmp))
 
+    # activations recomputed in the backward pass instead of kept: the peak memory of 40 steps fell
+    # from 5.97 to 3.68 GB, a step of the longest batch took 1.33x as long (docs/performance.md)
+    base = model.get_base_model()
+    if hasattr(base, "activation_checkpointing_enable"):  # its name from transformers 5.x on
+        base.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
+    else:
+        base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     model.train()
     report(state["step"], steps, state["losses"][-1] if state["losses"] else None)
     started = time.perf_counter() - state["seconds"]
@@ -184,11 +191,10 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = lr
         ids, mask, labels = _pad([train_examples[i] for i in batches[step]], pad)
-        hidden = _hidden(model, ids, mask)[:, :-1]
-        logits = hidden @ embedding[rows].T
         target = labels[:, 1:]
-        target = remap[target.clamp(min=0)].masked_fill(target == -100, -100)
-        loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), target)
+        keep = target != -100  # the head only where there is a loss: not on prefixes and padding
+        logits = _hidden(model, ids, mask)[:, :-1][keep] @ embedding[rows].T
+        loss = torch.nn.functional.cross_entropy(logits, remap[target[keep]])
         loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
