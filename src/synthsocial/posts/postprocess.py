@@ -48,7 +48,7 @@ def clean(text: str, platform: Platform) -> str:
     t = re.sub(r"\[NAME\]", "Sam", t)
     t = re.sub(r"</?(?:em|strong|b|i|p|br)\s*/?>", "", t)
     t = _SPECIAL.sub(" ", t)
-    t = _REPEAT.sub(lambda m: f"{m.group(1)} {m.group(1)}", t)
+    t = _collapse_repeats(t)
     cap = int(2 * platform.hashtags_per_post + 3)
     tags = _HASHTAG.findall(t)
     if len(tags) > cap:
@@ -63,10 +63,7 @@ def clean(text: str, platform: Platform) -> str:
     seen: set[str] = set()
     t = _HASHTAG.sub(lambda m: "" if m.group(0).lower() in seen or seen.add(m.group(0).lower()) else m.group(0), t)
     t = re.sub(r"\s{2,}", " ", t).strip()
-    if len(t) > platform.max_chars:
-        cut = t[: platform.max_chars]
-        t = cut[: cut.rfind(" ")] if " " in cut else cut
-    return t.strip()
+    return _cut(t, platform.max_chars, " ")
 
 
 def clean_adapted(text: str, platform: Platform) -> str:
@@ -75,15 +72,25 @@ def clean_adapted(text: str, platform: Platform) -> str:
     blank line kept, the text cut at a word boundary to at most ``max_chars``. Line breaks, hashtag
     runs and the corpus's own placeholders (GoEmotions' ``[NAME]``) stay: the adapter learned them
     from the corpus, and :func:`clean`'s few-shot repairs would move its posts away from it."""
-    t = _SPECIAL.sub(" ", text)
-    t = _REPEAT.sub(lambda m: f"{m.group(1)} {m.group(1)}", t)
+    t = _collapse_repeats(_SPECIAL.sub(" ", text))
     t = re.sub(r"[^\S\n]+", " ", t)
     t = re.sub(r" ?\n ?", "\n", t)
     t = re.sub(r"\n{3,}", "\n\n", t).strip()
-    if len(t) > platform.max_chars:
-        cut = t[: platform.max_chars]
-        t = cut[: max(cut.rfind(" "), cut.rfind("\n"))] if " " in cut or "\n" in cut else cut
-    return t.strip()
+    return _cut(t, platform.max_chars, " \n")
+
+
+def _collapse_repeats(t: str) -> str:
+    """Runs of three or more repeated words cut to two."""
+    return _REPEAT.sub(lambda m: f"{m.group(1)} {m.group(1)}", t)
+
+
+def _cut(t: str, limit: int, breaks: str) -> str:
+    """``t`` cut to at most ``limit`` characters at its last break character (any of ``breaks``), if it has one."""
+    if len(t) <= limit:
+        return t.strip()
+    cut = t[:limit]
+    at = max(cut.rfind(b) for b in breaks)
+    return (cut[:at] if at >= 0 else cut).strip()
 
 
 def _english_like(text: str) -> bool:
