@@ -8,6 +8,7 @@ with the same numbers of nodes and (expected) edges, and the paper's times (10 c
     python benchmarks/bench_generate.py                 # 10^3, 10^4, 10^5; 3 runs each
     python benchmarks/bench_generate.py --sizes 1000000 --runs 3 --no-baseline --append
     python benchmarks/bench_generate.py --sizes 1000000 --runs 3 --no-baseline --knn-eps 0.5 --append
+    python benchmarks/bench_generate.py --sizes 1000000 --runs 3 --no-baseline --profile paper --append
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ PAPER_SECONDS = {1_000: 14.0, 10_000: 44.0, 100_000: 11.3 * 60, 1_000_000: 6.2 *
 GENERATE = """
 import json, resource, sys, time
 import synthsocial
-n, seed, eps = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+n, seed, eps, profile = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 t = time.perf_counter()
-w = synthsocial.generate(n, seed=seed, config={"links": {"knn_eps": eps}})
+w = synthsocial.generate(n, seed=seed, config={"links": {"knn_eps": eps}}, profile=profile)
 wall = time.perf_counter() - t
 print(json.dumps({"wall": wall, "edges": int(w.links.source.size), "timings": w.timings,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -67,12 +68,13 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     ap.add_argument("--append", action="store_true", help="keep earlier results in the marked section")
     ap.add_argument("--knn-eps", type=float, default=0.0, help="links.knn_eps (0: exact neighbour search, the default)")
+    ap.add_argument("--profile", default="bluesky", help="bluesky (the default of generate) or paper")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     rows = []
     for n in sizes:
-        ours = [run(GENERATE, n, seed, args.knn_eps) for seed in range(1, args.runs + 1)]
+        ours = [run(GENERATE, n, seed, args.knn_eps, args.profile) for seed in range(1, args.runs + 1)]
         wall = statistics.median(r["wall"] for r in ours)
         edges = int(statistics.median(r["edges"] for r in ours))
         phases = {k: statistics.median(r["timings"][k] for r in ours) for k in ours[0]["timings"]}

@@ -48,6 +48,17 @@ CONFIGS = {
         "block_size": 256,
         "links": {**FAR, "popular_follows": 2.0, "follow_back": 0.3},
     },
+    "activity, preferential closure, hubs nearby and global": {
+        "block_size": 256,
+        "links": {
+            **FAR,
+            "activity_sigma": 1.5,
+            "triadic_preference": 2.0,
+            "hub_follows": 5.0,
+            "hub_global_follows": 1.0,
+            "hub_share": 0.05,
+        },
+    },
     "undirected triadic walks, approximate kNN": {
         "block_size": 300,
         "links": {**FAR, "triadic_scope": "undirected", "knn_eps": 0.5},
@@ -58,7 +69,7 @@ CONFIGS = {
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_same_world_as_the_local_engine(tmp_path, cluster, name):
     cfg = CONFIGS[name]
-    local = generate(3000, seed=5, config=cfg)
+    local = generate(3000, seed=5, config=cfg, profile="paper")
     out, man = dask_world(tmp_path, 3000, 5, cfg, cluster, partition_blocks=1 if "undirected" in name else 2)
     edges = pq.read_table(out / "edges.parquet")
     assert np.array_equal(edges["source"].to_numpy(), local.links.source)
@@ -71,8 +82,8 @@ def test_same_world_as_the_local_engine(tmp_path, cluster, name):
 
 @pytest.mark.slow
 def test_same_edges_as_the_local_engine_at_100k_users(tmp_path, cluster):
-    local = generate(100_000, seed=11)
-    out, man = dask_world(tmp_path, 100_000, 11, None, cluster)
+    local = generate(100_000, seed=11)  # the bluesky profile: every mechanism
+    out, man = dask_world(tmp_path, 100_000, 11, local.config, cluster)
     edges = pq.read_table(out / "edges.parquet")
     assert np.array_equal(edges["source"].to_numpy(), local.links.source)
     assert np.array_equal(edges["target"].to_numpy(), local.links.target)

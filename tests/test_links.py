@@ -227,8 +227,10 @@ def test_popular_follows_draw_accounts_in_proportion_to_influence_power():
 def test_popular_follows_make_hubs_and_join_triadic_closure():
     import synthsocial
 
-    base = synthsocial.generate(2000, seed=4)
-    w = synthsocial.generate(2000, seed=4, config={"links": {"popular_follows": 1.0, "popularity_exponent": 3.0}})
+    base = synthsocial.generate(2000, seed=4, profile="paper")
+    w = synthsocial.generate(
+        2000, seed=4, config={"links": {"popular_follows": 1.0, "popularity_exponent": 3.0}}, profile="paper"
+    )
     assert w.links.mechanisms["popular"] > 1500 and "popular" not in base.links.mechanisms
     assert np.bincount(w.links.target).max() > 1.5 * np.bincount(base.links.target).max()
     infl = w.population.influence

@@ -59,3 +59,26 @@ def test_report_of_a_streamed_profile(tmp_path):
     page = build_report(world, result=Profile.from_dict(streamed.to_dict())).read_text()
     assert "not computed" in page and "homophily.png" not in os.listdir(world / "figures")
     assert "metrics.json" not in os.listdir(world), "a report given a result must not write metrics.json"
+
+
+def test_degree_plot_shows_a_graph_reference_and_a_built_in_target_shape(tmp_path):
+    import numpy as np
+
+    from synthsocial.report import plots
+    from synthsocial.report.html import _reference_degrees
+
+    ref_file = tmp_path / "ref.txt"
+    ref_file.write_text("0 1\n2 1\n3 1\n1 0\n")
+    reference, shape = _reference_degrees(str(ref_file))
+    assert shape is None and reference[0] == "ref.txt" and reference[2].tolist() == [1, 3, 0, 0]
+    reference_bs, shape_bs = _reference_degrees("Bluesky")
+    assert reference_bs is None and shape_bs["in_gini_min"] == 0.6
+
+    rng = np.random.default_rng(0)
+    out_deg, in_deg = rng.integers(1, 50, 500), rng.pareto(1.2, 500).astype(int) + 1
+    fig = plots.degree_distributions(out_deg, in_deg, True, reference, None)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any(t.startswith("ref.txt in") for t in labels) and any(t.startswith("ref.txt out") for t in labels)
+    fig = plots.degree_distributions(out_deg, in_deg, True, None, shape_bs)
+    text = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "in-degree Gini" in text and "(target >= 0.6)" in text and "(target >= 100)" in text

@@ -137,6 +137,9 @@ def Column(name: str, help: str):  # noqa: N802
 Nodes = Int("--nodes", 2, "N", "Number of users (>= 2).", short="-n")
 Seed = Int("--seed", 0, "S", "Random seed: same seed, same output.", maximum=2**63 - 1, short="-s")
 ConfigFile = OptPath("--config", "-c", help="Generator settings to change (TOML or JSON; docs/algorithm.md).")
+Profile = Text(
+    "--profile", metavar="NAME", help="Settings to start from: bluesky (calibrated to Bluesky) or paper (Table III)."
+)
 Reference = Text("--reference", "-r", metavar="NAME|PATH", help="Built-in profile (bluesky) or a graph file.")
 Directed = Annotated[bool | None, typer.Option("--directed/--undirected", help="How to read edge lists.")]
 AsJson = Flag("--json", "Print JSON instead of tables.")
@@ -244,6 +247,7 @@ def generate(
     out: Out("Output directory (new or empty)."),
     seed: Seed = 0,
     config: ConfigFile = None,
+    profile: Profile = "bluesky",
     fmt: Annotated[
         list[str] | None, typer.Option("--format", "-f", metavar="FORMAT", help="Also csv, graphml or gexf.")
     ] = None,
@@ -275,6 +279,7 @@ def generate(
             overwrite=overwrite,
             formats=tuple(fmt or ()),
             dask=dask,
+            profile=profile,
         )
     m = w.manifest()["edges"]
     err.print(
@@ -326,6 +331,7 @@ def world(
     ) = None,
     seed: Seed = 0,
     config: ConfigFile = None,
+    profile: Profile = "bluesky",
     writers: Int("--writers", 1, "K", "Users who write posts (a random sample).") = 100,
     posts_per_user: Int("--posts-per-user", 1, "K") = 1,
     backend: Backend = "embedded",
@@ -347,6 +353,7 @@ def world(
     """
     from .config import GeneratorConfig
     from .pipeline import WorldPlan, build_world
+    from .profiles import check as check_profile
 
     if real_corpus is not None and not real_corpus.exists():
         from .errors import InputError
@@ -356,7 +363,8 @@ def world(
         nodes=nodes,
         platforms=tuple(x.strip() for x in platforms.split(",") if x.strip()),
         seed=seed,
-        config=GeneratorConfig.coerce(config).to_dict(),
+        config=GeneratorConfig.coerce(config).overrides(),
+        profile=check_profile(profile),
         real_corpus=str(real_corpus) if real_corpus else None,
         writers=min(writers, nodes),
         posts_per_user=posts_per_user,

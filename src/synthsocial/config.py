@@ -262,6 +262,22 @@ class LinksConfig(Settings):
     # docs/algorithm.md, "popular follows")
     popular_follows: Range(0.0, 10_000.0) = 0.0
     popularity_exponent: Range(0.0, 100.0) = 2.0
+    # Beyond the paper: heavy-tailed activity a_i ~ lognormal with mean 1 and this sigma, which
+    # multiplies the triadic p_i and the hub follows (0 = every a_i = 1; docs/algorithm.md, "activity")
+    activity_sigma: Range(0.0, 5.0) = 0.0
+    # Beyond the paper: triadic candidates k accepted in proportion to influence_k ** this (0 = off)
+    triadic_preference: Range(0.0, 20.0) = 0.0
+    # Beyond the paper: each user follows Poisson(hub_follows * a_i) of its hub_candidates nearest
+    # hubs (the hub_share most influential users), weighted rank ** -hub_exponent, after triadic
+    # closure (0 = off; docs/algorithm.md, "hubs nearby")
+    hub_follows: Range(0.0, 10_000.0) = 0.0
+    hub_share: Range(0.0, 1.0, open_low=True) = 0.01
+    hub_candidates: IntRange(1, 100_000) = 50
+    hub_exponent: Range(0.0, 20.0) = 1.0
+    # ... and Poisson(hub_global_follows) hubs drawn from all hubs, weighted rank ** -hub_global_exponent
+    # (every user alike, whatever its activity: the accounts suggested at sign-up)
+    hub_global_follows: Range(0.0, 10_000.0) = 0.0
+    hub_global_exponent: Range(0.0, 20.0) = 1.0
     # Beyond the paper: each follow i -> j that j does not return is returned with this
     # probability after the three phases (0 = the paper's generator; docs/algorithm.md, "follow-backs")
     follow_back: Prob = 0.0
@@ -349,6 +365,10 @@ class GeneratorConfig(Settings):
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready dict that :meth:`from_dict` accepts (round trip)."""
         return self.model_dump(mode="json", by_alias=True)
+
+    def overrides(self) -> dict[str, Any]:
+        """Only the settings this config was given (nested, JSON-ready): what it changes of a profile."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 def _one_line(exc: ValidationError, source: str, data: dict[str, Any], model: type[BaseModel] | None = None) -> str:

@@ -45,7 +45,9 @@ from .config import GeneratorConfig, IntRange, Options, Range
 from .errors import SynthSocialError
 from .homophily import points_of, semantic_orders
 from .links import ProgressFn, phases, schedules
+from .links.activity import activity
 from .links.followback import draw, unreturned
+from .links.hubs import global_cdf, hub_ids, hub_index
 from .links.local import attempts
 from .links.neighbors import build_tree, query
 from .links.popular import attention_cdf
@@ -180,7 +182,8 @@ def _local(
     order = np.argsort(np.concatenate([f[0] for f in found]), kind="stable")  # back to user order
     idx = np.concatenate([f[1] for f in found])[order]
     dist = np.concatenate([f[2] for f in found])[order]
-    n_attempt = attempts(part[1], cfg.population.influence.cap, sched.k)
+    act = activity(start, stop, cfg.links.activity_sigma, cfg.block_size, seed)
+    n_attempt = attempts(part[1], cfg.population.influence.cap, sched.k, act)
     src, dst = phases.local(start, stop, idx, dist, n_attempt, cfg.links, cfg.block_size, seed)
     n_local = src.size
     if cdf is not None:
@@ -239,18 +242,46 @@ def _triadic(
     sched: schedules.Schedule,
     cfg: GeneratorConfig,
     seed: int,
+    influence: np.ndarray | None,
     *fetched: sp.csr_array,
 ) -> Pairs:
-    """Triadic closure (Eq. 3) for one partition, from the fetched rows of the users it reaches."""
+    """Triadic closure (Eq. 3) for one partition, from the fetched rows of the users it reaches
+    (``influence``: of every user, when the closure prefers popular candidates)."""
     n = h.shape[1]
     need = np.concatenate(requests)
     second = sp.vstack(fetched, format="csr") if fetched else sp.csr_array((0, n))
     first = sp.csr_array(
         (walk.data, np.searchsorted(need, walk.indices), walk.indptr), shape=(walk.shape[0], need.size)
     )
-    p_tri = probability(np.diff(h.indptr), n, sched.delta, cfg.links)
-    src, dst = phases.triadic(start, stop, first, second, h, p_tri, cfg.block_size, seed)
+    lc = cfg.links
+    act = activity(start, stop, lc.activity_sigma, cfg.block_size, seed)
+    p_tri = np.minimum(probability(np.diff(h.indptr), n, sched.delta, lc) * act, 1.0)
+    weight = influence**lc.triadic_preference if influence is not None else None
+    src, dst = phases.triadic(start, stop, first, second, h, p_tri, weight, cfg.block_size, seed)
     return _ids(src, n), _ids(dst, n)
+
+
+def _hubs(
+    start: int,
+    stop: int,
+    n: int,
+    part: tuple,
+    hubs: np.ndarray,
+    hub_points: np.ndarray,
+    cfg: GeneratorConfig,
+    seed: int,
+) -> Pairs:
+    """Follows of hubs (links/hubs.py) of one partition's users."""
+    lc = cfg.links
+    act = activity(start, stop, lc.activity_sigma, cfg.block_size, seed)
+    cdf = global_cdf(hubs.size, lc.hub_global_exponent)
+    index = hub_index(hub_points, lc.hub_candidates)
+    src, dst = phases.hubs(start, stop, part[0], hubs, index, act, cdf, lc, cfg.block_size, seed)
+    return _ids(src, n), _ids(dst, n)
+
+
+def _join(a: Pairs, b: Pairs) -> Pairs:
+    return np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]])
 
 
 def _degree(start: int, stop: int, n: int, out: Sequence[Pairs], incoming: Sequence[Pairs]) -> np.ndarray:
@@ -368,11 +399,13 @@ def generate_dask(
     config: GeneratorConfig | dict | str | Path | None = None,
     options: DaskOptions | None = None,
     progress: ProgressFn | None = None,
+    profile: str | None = None,
 ) -> dict[str, Any]:
-    """Generate the world of ``generate(n, seed, config)`` on Dask and write it into the existing
-    directory ``out_dir`` (partitioned Parquet + manifest.json); return the manifest. Called by
-    :func:`synthsocial.generate` with ``engine="dask"``, which validates ``n``, the seed and the
-    configuration and makes ``out_dir`` appear whole."""
+    """Generate the world of ``generate(n, seed, config, profile=None)`` on Dask and write it into
+    the existing directory ``out_dir`` (partitioned Parquet + manifest.json); return the manifest.
+    Called by :func:`synthsocial.generate` with ``engine="dask"``, which validates ``n``, the seed
+    and the configuration, resolves the profile into ``config`` (``profile`` is only recorded) and
+    makes ``out_dir`` appear whole."""
     cfg = GeneratorConfig.coerce(config)
     options = options or DaskOptions()
     need = estimate_worker_memory(n, cfg, options.partition_blocks)
@@ -439,11 +472,23 @@ def generate_dask(
             phase("population", parts)
             points = client.submit(_concat, parts, 0)
             columns = client.submit(_columns, points)
-            cdf = (
-                client.submit(attention_cdf, client.submit(_concat, parts, 1), lc.popularity_exponent)
-                if lc.popular_follows > 0
+            with_hubs = lc.hub_follows > 0 or lc.hub_global_follows > 0
+            influence = (
+                client.submit(_concat, parts, 1)
+                if lc.popular_follows > 0 or lc.triadic_preference > 0 or with_hubs
                 else None
             )
+            cdf = client.submit(attention_cdf, influence, lc.popularity_exponent) if lc.popular_follows > 0 else None
+            hub_follows = []
+            if with_hubs:
+                hubs = client.submit(hub_ids, influence, lc.hub_share)
+                hub_points = client.submit(operator.getitem, points, hubs)
+                hub_follows = [
+                    client.submit(_hubs, s, e, n, part, hubs, hub_points, cfg, seed)
+                    for (s, e), part in zip(spans, parts)
+                ]
+                del hubs, hub_points
+            preference = influence if lc.triadic_preference > 0 else None
             # kNN in chunks of the tree's leaf order (the same sizes as the partitions), each
             # chunk's lists sent to the partitions of its users
             found = [
@@ -467,9 +512,16 @@ def generate_dask(
             tri = []
             for p, (s, e) in enumerate(spans):
                 fetched = [client.submit(_fetch, walk[c], spans[c][0], gi(req[p], c)) for c in range(len(spans))]
-                tri.append(client.submit(_triadic, s, e, walk[p], h1[p], req[p], sched, cfg, seed, *fetched))
-            del h1, walk, req, fetched
+                tri.append(
+                    client.submit(_triadic, s, e, walk[p], h1[p], req[p], sched, cfg, seed, preference, *fetched)
+                )
+            del h1, walk, req, fetched, influence, preference
             phase("triadic closure", tri)
+            n_tri = sum(client.gather([client.submit(_size, t) for t in tri]))
+            if with_hubs:  # the hub follows join the triadic links: H and the long-range links see them
+                phase("hub follows", hub_follows)
+                tri = [client.submit(_join, t, h) for t, h in zip(tri, hub_follows)]
+            del hub_follows
 
             # H after triadic closure: built twice per partition (for the degrees, then in the
             # long-range task) rather than held, since it is the largest object of the job
@@ -487,10 +539,13 @@ def generate_dask(
             del out1, incoming, incoming_tri, into, degree, columns, local, tri
             phase("long-range links", edges)
             per_part = client.gather([gi(f, 1) for f in edges])
-            counts = {k: sum(c[k] for c in per_part) for k in ("local", "triadic", "longrange")}
+            counts = {k: sum(c[k] for c in per_part) for k in ("local", "longrange")}
+            counts["triadic"] = n_tri
             if lc.popular_follows > 0:
                 counts["popular"] = sum(c["popular"] for c in per_part)
             m = sum(c["edges"] for c in per_part)
+            if with_hubs:  # the hub follows that were not made before
+                counts["hubs"] = m - sum(counts.values())
 
             if lc.follow_back > 0:
                 incoming = shuffle([gi(f, 0) for f in edges], 1)
@@ -519,7 +574,7 @@ def generate_dask(
         client.close()
         if cluster is not None:
             cluster.close()
-    man = manifest(n, seed, m, counts, sched.to_dict(), cfg, semantic_orders(cfg), timings)
+    man = manifest(n, seed, m, counts, sched.to_dict(), cfg, semantic_orders(cfg), timings, profile)
     man["engine"] = {
         "name": "dask",
         "partitions": len(spans),

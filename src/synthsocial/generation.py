@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import profiles
 from .config import GeneratorConfig
 from .errors import ConfigError
 from .homophily import points_of
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .dask_engine import DaskOptions
 
 MIN_NODES = 2
+DEFAULT_PROFILE = profiles.DEFAULT
 ENGINES = ("local", "dask")
 
 
@@ -43,6 +45,7 @@ def generate(
     overwrite: bool = False,
     formats: tuple[str, ...] = (),
     dask: DaskOptions | None = None,
+    profile: str | None = DEFAULT_PROFILE,
 ) -> World:
     """Generate a synthetic social network of ``n`` users (homophily paper, section III).
 
@@ -53,8 +56,8 @@ def generate(
     seed : int
         Seed of every random stream, 0 <= seed < 2**63. Same seed and config, same world.
     config : GeneratorConfig, dict, path or None
-        Settings; a dict or a TOML/JSON file holds any subset of the nested keys. None uses the
-        defaults (Table III best row).
+        Settings; a dict or a TOML/JSON file holds any subset of the nested keys. What it sets
+        overrides the profile's settings; None keeps the profile's.
     progress : callable(phase, done, total), optional
         Called as phases advance (the CLI draws progress bars with it).
     engine : {"local", "dask"}
@@ -69,6 +72,11 @@ def generate(
         Extra files beside the Parquet ones: ``csv``, ``graphml``, ``gexf`` (local engine).
     dask : DaskOptions, optional
         Scheduler, workers, memory limit and partition size of the Dask engine.
+    profile : {"bluesky", "paper"} or None
+        The settings the world starts from (synthsocial.profiles): ``bluesky`` (default) is
+        calibrated to the published Bluesky follower graph at several sizes; ``paper`` is the
+        homophily paper's generator (Table III); None: GeneratorConfig's defaults (the paper's)
+        under ``config``. Recorded in the manifest.
 
     Returns
     -------
@@ -79,7 +87,8 @@ def generate(
 
     n = check_nodes(n)
     seed = check_seed(seed)
-    cfg = GeneratorConfig.coerce(config)
+    name = profiles.check(profile) if profile is not None else None
+    cfg = profiles.apply(name, n, config)
     check_locale(cfg.population.name_locale)
     formats = check_formats([f for f in formats if f != "parquet"])
     if engine not in ENGINES:
@@ -95,22 +104,24 @@ def generate(
     if engine == "local":
         check_fits(n)
         if out is None:
-            return _generate_local(n, seed, cfg, progress)
+            return _generate_local(n, seed, cfg, progress, name)
     report = progress or (lambda phase, done, total: None)
     with atomic_directory(out, overwrite=overwrite, command="generate") as tmp:
         if engine == "local":
-            world = _generate_local(n, seed, cfg, progress)
+            world = _generate_local(n, seed, cfg, progress, name)
             report("writing", 0, 1)
             write_world(world, tmp, formats)
             report("writing", 1, 1)
         else:
             from .dask_engine import DaskOptions, generate_dask
 
-            generate_dask(n, tmp, seed=seed, config=cfg, options=dask or DaskOptions(), progress=progress)
+            generate_dask(n, tmp, seed=seed, config=cfg, options=dask or DaskOptions(), progress=progress, profile=name)
     return world if engine == "local" else World.open(out)
 
 
-def _generate_local(n: int, seed: int, cfg: GeneratorConfig, progress: ProgressFn | None) -> World:
+def _generate_local(
+    n: int, seed: int, cfg: GeneratorConfig, progress: ProgressFn | None, profile: str | None = None
+) -> World:
     pc = cfg.population
     report = progress or (lambda phase, done, total: None)
     timings: dict[str, float] = {}
@@ -127,7 +138,9 @@ def _generate_local(n: int, seed: int, cfg: GeneratorConfig, progress: ProgressF
 
     links = form_links(points, pop.influence, pc.influence.cap, cfg.links, seed, cfg.block_size, progress)
     timings.update(links.timings)
-    return World(cfg, seed, population=pop, points=points, links=links, semantic_orders=orders, timings=timings)
+    return World(
+        cfg, seed, population=pop, points=points, links=links, semantic_orders=orders, timings=timings, profile=profile
+    )
 
 
 def check_nodes(n: object) -> int:

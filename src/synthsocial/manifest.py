@@ -21,12 +21,15 @@ def manifest(
     config: GeneratorConfig,
     orders: dict[str, list[str]],
     timings: dict[str, float],
+    profile: str | None = None,
 ) -> dict[str, Any]:
-    """The manifest of a world of ``n`` users and ``edges`` follows (schema: docs/outputs.md)."""
+    """The manifest of a world of ``n`` users and ``edges`` follows (schema: docs/outputs.md);
+    ``profile``: the profile its config started from (None: none)."""
     return {
         "synthsocial_version": __version__,
         "seed": seed,
         "nodes": n,
+        "profile": profile,
         "edges": edges,
         "edges_by_mechanism": mechanisms,
         "size_adapted": schedule,

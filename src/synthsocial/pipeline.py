@@ -31,12 +31,14 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from . import profiles
 from ._version import __version__
 from .config import GeneratorConfig, IntRange, Options
 from .dask_engine import DaskOptions
 from .errors import OutputError
 from .io.atomic import atomic_text
 from .io.ownership import MARKER, mismatched, output_directory, record
+from .profiles import DEFAULT as DEFAULT_PROFILE
 
 STATE = "stages.json"
 StageProgress = Callable[[str, int | None, int | None], None]  # stage, done, total
@@ -53,6 +55,7 @@ class WorldPlan(Options):
     platforms: tuple[str, ...] = ("twitter", "reddit")
     seed: IntRange(0, 2**63 - 1) = 0
     config: dict = Field(default_factory=dict)
+    profile: Literal["bluesky", "paper"] | None = DEFAULT_PROFILE
     real_corpus: str | None = None
     writers: IntRange(1, 10**12) | None = 100
     posts_per_user: IntRange(1, 10_000) = 1
@@ -188,7 +191,7 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
 
     if plan.engine == "local":
         check_fits(plan.nodes)
-    cfg = GeneratorConfig.from_dict(plan.config)
+    cfg = profiles.apply(plan.profile, plan.nodes, GeneratorConfig.from_dict(plan.config))
     resolve(",".join(plan.platforms))
     check_backend(plan.backend, plan.model, plan.base_url)
     if plan.reference.lower() not in BUILTIN and not Path(plan.reference).exists():
@@ -262,6 +265,7 @@ def _generate_key(r: Run) -> dict:
         "nodes": r.plan.nodes,
         "seed": r.plan.seed,
         "config": r.cfg.to_dict(),
+        "profile": r.plan.profile,
         "engine": r.plan.engine,
     }
 
@@ -280,6 +284,7 @@ def _generate(r: Run) -> dict:
             engine=r.plan.engine,
             out=tmp / "world",
             dask=r.plan.dask,
+            profile=r.plan.profile,
         )
         _move_into(tmp / "world", r.d)
     finally:

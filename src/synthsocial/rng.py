@@ -28,6 +28,8 @@ class Phase(enum.IntEnum):
     LONGRANGE = 5
     FOLLOW_BACK = 6
     POPULAR = 7
+    ACTIVITY = 8
+    HUBS = 9
 
 
 def check_seed(seed: object) -> int:

@@ -46,6 +46,7 @@ class World:
     semantic_orders: dict[str, list[str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     directory: Path | None = None
+    profile: str | None = None
     _manifest: dict[str, Any] | None = field(default=None, repr=False)
     _users: pa.Table | None = field(default=None, repr=False)
     _edges: pa.Table | None = field(default=None, repr=False)
@@ -64,7 +65,14 @@ class World:
             seed = int(man["seed"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{d / 'manifest.json'}: not a readable manifest of synthsocial ({exc})") from None
-        return cls(cfg, seed, semantic_orders=man.get("semantic_orders", {}), directory=d, _manifest=man)
+        return cls(
+            cfg,
+            seed,
+            semantic_orders=man.get("semantic_orders", {}),
+            directory=d,
+            profile=man.get("profile"),
+            _manifest=man,
+        )
 
     @property
     def n(self) -> int:
@@ -109,6 +117,7 @@ class World:
             self.config,
             self.semantic_orders,
             self.timings,
+            self.profile,
         )
 
     def _pairs(self) -> tuple[np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ sequential loop and why the mechanisms keep their meaning.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,9 @@ import scipy.sparse as sp
 from ..graph import sorted_unique_pairs, symmetric_adjacency
 from ..rng import blocks
 from . import phases, schedules
+from .activity import activity
 from .followback import follow_backs
+from .hubs import global_cdf, hub_ids, hub_index
 from .local import attempts
 from .neighbors import knn
 from .popular import attention_cdf
@@ -89,13 +92,15 @@ def form_links(
     report("neighbours", 1, 1)
     timings["neighbours"] = time.perf_counter() - t
 
-    def run(label: str, phase, *args) -> tuple[np.ndarray, np.ndarray]:
+    def run(label: str, phase, *args, **kw) -> tuple[np.ndarray, np.ndarray]:
         """One phase over all users, as one range (dask_engine.py runs the same per partition)."""
-        s, d = phase(0, n, *args, block_size, seed, done=lambda stop: report(label, stop, n))
+        s, d = phase(0, n, *args, block_size, seed, done=lambda stop: report(label, stop, n), **kw)
         return _index(s, n), _index(d, n)
 
+    act = activity(0, n, cfg.activity_sigma, block_size, seed)
     t = time.perf_counter()
-    src_local, dst_local = run("local links", phases.local, idx, dist, attempts(influence, influence_cap, sched.k), cfg)
+    n_attempt = attempts(influence, influence_cap, sched.k, act)
+    src_local, dst_local = run("local links", phases.local, idx, dist, n_attempt, cfg)
     idx = dist = None  # the largest arrays of the job: free them now
     timings["local"] = time.perf_counter() - t
     n_local = src_local.size
@@ -110,10 +115,24 @@ def form_links(
     t = time.perf_counter()
     h = _undirected(n, src_local, dst_local)
     walk = h if cfg.triadic_scope == "undirected" else _directed(n, src_local, dst_local)
-    p_tri = triadic_probability(np.diff(h.indptr), n, sched.delta, cfg)
-    src_tri, dst_tri = run("triadic closure", phases.triadic, walk, walk, h, p_tri)
+    p_tri = np.minimum(triadic_probability(np.diff(h.indptr), n, sched.delta, cfg) * act, 1.0)
+    weight = influence**cfg.triadic_preference if cfg.triadic_preference > 0 else None
+    src_tri, dst_tri = run("triadic closure", phases.triadic, walk, walk, h, p_tri, weight)
     walk = None
     timings["triadic"] = time.perf_counter() - t
+    n_hub = 0
+    if cfg.hub_follows > 0 or cfg.hub_global_follows > 0:
+        t = time.perf_counter()
+        hubs = hub_ids(influence, cfg.hub_share)
+        index = hub_index(points[hubs], cfg.hub_candidates)
+        cdf = global_cdf(hubs.size, cfg.hub_global_exponent)
+        src_hub, dst_hub = run(
+            "hub follows", phases.hubs, points, hubs, index, act, cdf, cfg, workers=os.cpu_count() or 1
+        )
+        src_tri, dst_tri = np.concatenate([src_tri, src_hub]), np.concatenate([dst_tri, dst_hub])
+        n_hub = src_hub.size
+        del src_hub, dst_hub, index
+        timings["hubs"] = time.perf_counter() - t
 
     t = time.perf_counter()
     h = _undirected(n, np.concatenate([src_local, src_tri]), np.concatenate([dst_local, dst_tri]))
@@ -122,13 +141,16 @@ def form_links(
     h = None
     timings["longrange"] = time.perf_counter() - t
 
-    mechanisms = {"local": int(n_local), "triadic": int(src_tri.size), "longrange": int(src_long.size)}
+    n_tri = src_tri.size - n_hub
+    mechanisms = {"local": int(n_local), "triadic": int(n_tri), "longrange": int(src_long.size)}
     if cfg.popular_follows > 0:
         mechanisms["popular"] = int(src_local.size - n_local)
     src = np.concatenate([src_local, src_tri, src_long])
     dst = np.concatenate([dst_local, dst_tri, dst_long])
     del src_local, dst_local, src_tri, dst_tri, src_long, dst_long
-    source, target = sorted_unique_pairs(src, dst, n)  # unique by construction; sorted here
+    source, target = sorted_unique_pairs(src, dst, n)  # unique but for the hub follows; sorted here
+    if n_hub:  # the hub follows that were not made before
+        mechanisms["hubs"] = int(source.size - sum(mechanisms.values()))
     if cfg.follow_back > 0:
         t = time.perf_counter()
         src_back, dst_back = follow_backs(source, target, n, cfg.follow_back, parts, seed)

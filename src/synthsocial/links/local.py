@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def attempts(influence: np.ndarray, cap: float, k: int) -> np.ndarray:
+def attempts(influence: np.ndarray, cap: float, k: int, activity: np.ndarray | None = None) -> np.ndarray:
     """n_i = ceil(k * influence_i / cap), clipped to [1, k]: the number of local links user i
-    attempts grows with its influence and, through k = k(N), with the size of the network."""
-    n = np.ceil(k * np.asarray(influence, dtype=np.float64) / cap)
+    attempts grows with its influence and, through k = k(N), with the size of the network.
+    Beyond the paper, ``activity`` (a_i, links/activity.py) multiplies it before the clip."""
+    n = np.ceil(k * np.asarray(influence, dtype=np.float64) / cap * (1.0 if activity is None else activity))
     return np.clip(n, 1, k).astype(np.int64)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..rng import Phase, blocks, stream
+from .hubs import hub_links
 from .local import local_links
 from .longrange import longrange_links
 from .popular import popular_follows
@@ -102,20 +103,61 @@ def triadic(
     second: sp.csr_array,
     h: sp.csr_array,
     p_tri: np.ndarray,
+    weight: np.ndarray | None,
     block_size: int,
     seed: int,
     done: BlockDone | None = None,
 ) -> Pairs:
     """Triadic closure (Eq. 3) of the range: ``first`` (the first step of the walks), ``h`` (H) and
-    ``p_tri`` are its users' rows; ``second`` holds the rows of every user ``first`` reaches, in
-    the order of ``first``'s columns."""
+    ``p_tri`` (activity included) are its users' rows; ``second`` holds the rows of every user
+    ``first`` reaches, in the order of ``first``'s columns; ``weight`` (every user's, or None) the
+    preference for popular candidates."""
     return _over_blocks(
         Phase.TRIADIC,
         start,
         stop,
         block_size,
         seed,
-        lambda s, e, r, rng: closure_links(s, first[r], second, h[r], p_tri[r], rng),
+        lambda s, e, r, rng: closure_links(s, first[r], second, h[r], p_tri[r], rng, weight),
+        done,
+    )
+
+
+def hubs(
+    start: int,
+    stop: int,
+    points: np.ndarray,
+    hub_ids: np.ndarray,
+    index,
+    activity: np.ndarray,
+    cdf: np.ndarray,
+    lc: LinksConfig,
+    block_size: int,
+    seed: int,
+    done: BlockDone | None = None,
+    workers: int = 1,
+) -> Pairs:
+    """Follows of hubs (beyond the paper) of the range: ``points`` and ``activity`` are its
+    users' rows; ``hub_ids``, their ``index`` (links/hubs.py: hub_index) and the global ``cdf``
+    are shared; ``workers``: threads of the tree query."""
+    return _over_blocks(
+        Phase.HUBS,
+        start,
+        stop,
+        block_size,
+        seed,
+        lambda s, e, r, rng: hub_links(
+            np.arange(s, e),
+            points[r],
+            hub_ids,
+            index,
+            lc.hub_follows * activity[r],
+            lc.hub_exponent,
+            np.full(e - s, lc.hub_global_follows),
+            cdf,
+            rng,
+            workers,
+        ),
         done,
     )
 

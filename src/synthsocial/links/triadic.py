@@ -5,6 +5,12 @@ neighbourhood map of Algorithm 2). Each candidate is linked i -> k after one Ber
 
     p_i = delta(N) * (1 + 1 / (1 + exp(-10 * (0.05 - rho_i)))),   rho_i = |H[i]| / N.
 
+Beyond the paper, two options (both off by default): p_i is multiplied by the user's activity
+a_i (links/activity.py), and the trial can prefer popular candidates: k is accepted with
+probability min(1, p_i * w_k / mean(w over i's candidates)), w_k = influence_k ** s
+(``links.triadic_preference`` = s): of the friends of friends, the followed ones are followed
+more, which is preferential attachment restricted to the neighbourhood.
+
 ``scope`` chooses what "friend" means: ``"undirected"`` walks H (follow in either direction, the
 literal reading of Algorithm 2); ``"out"`` walks follow chains only (i follows j, j follows k).
 """
@@ -49,12 +55,15 @@ def closure_links(
     existing: sp.csr_array,
     p_row: np.ndarray,
     rng: np.random.Generator,
+    weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Triadic links of the users ``start, start + 1, ...`` (one row each in ``first``).
 
     ``first @ second`` are their two-step walks: ``first`` holds the first step, with columns
     that index the rows of ``second`` (all users, or only those reached, renumbered), and
     ``second`` the second step, columns = user ids. ``existing`` is H of these users.
+    ``weight`` (of every user; None: all equal) makes the closure preferential: candidate k of
+    user i is accepted with probability min(1, p_i * w_k / mean of w over i's candidates).
     """
     two_step = (first @ second).tocsr()
     two_step.data[:] = 1
@@ -68,5 +77,11 @@ def closure_links(
     counts = np.diff(cand.indptr)
     src = np.repeat(np.arange(start, start + b), counts)
     dst = cand.indices.astype(np.int64)
-    keep = rng.random(dst.size) < np.repeat(p_row, counts)
+    if weight is None:
+        p = np.repeat(p_row, counts)
+    else:  # p_i * w_k / mean(w over i's candidates) = (p_i * |cand_i| / sum(w over cand_i)) * w_k
+        total = cand @ weight
+        scale = np.divide(p_row * counts, total, out=np.zeros(b), where=total > 0)
+        p = np.repeat(scale, counts) * weight[dst]
+    keep = rng.random(dst.size) < p
     return src[keep], dst[keep]

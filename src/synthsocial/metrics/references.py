@@ -26,6 +26,10 @@ BUILTIN: dict[str, dict] = {
             "modularity": 0.85,
             "avg_out_degree": 35.0,
         },
+        # Not published for Bluesky: the shape of the real Twitter follower graphs of ../shared/data
+        # (in-degree Gini 0.66-0.69, out-degree Gini about 0.9, max in-degree hundreds of times
+        # the median), as issue 16 sets it for the default world at 10^5 and 10^6 users.
+        "degree_shape": {"in_gini_min": 0.6, "out_gini_min": 0.5, "max_over_median_in_min": 100},
     }
 }
 

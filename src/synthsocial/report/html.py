@@ -234,6 +234,18 @@ def build_report(
     return path
 
 
+def _reference_degrees(reference: str) -> tuple[tuple | None, dict | None]:
+    """A graph reference's (name, out-degrees, in-degrees or None), or a built-in one's target degree shape."""
+    from ..io.readers import read_graph
+    from ..metrics.references import BUILTIN
+
+    if reference.lower() in BUILTIN:
+        return None, BUILTIN[reference.lower()].get("degree_shape")
+    g = read_graph(Path(reference))
+    name = Path(reference).name
+    return ((name, g.out_degree(), g.in_degree()) if g.directed else (name, g.degree(), None)), None
+
+
 def _build_report(d: Path, reference: str, seed: int, result: Profile | None) -> Path:
     from ..metrics.large import stream_degrees, world_size
     from ..metrics.targets import evaluate_paths
@@ -248,7 +260,9 @@ def _build_report(d: Path, reference: str, seed: int, result: Profile | None) ->
     out_degree, in_degree = stream_degrees(d, n)
     figures: dict[str, bytes] = {
         "metrics_vs_reference": _png(plots.metrics_vs_reference(result)),
-        "degree_distributions": _png(plots.degree_distributions(out_degree, in_degree, True)),
+        "degree_distributions": _png(
+            plots.degree_distributions(out_degree, in_degree, True, *_reference_degrees(reference))
+        ),
         "ned_contributions": _png(plots.ned_contributions(result)),
     }
     hom_fig = plots.homophily_ratios(result)

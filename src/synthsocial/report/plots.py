@@ -38,25 +38,53 @@ def metrics_vs_reference(result: Profile) -> plt.Figure:
     return fig
 
 
-def degree_distributions(out_deg: np.ndarray, in_deg: np.ndarray | None, directed: bool) -> plt.Figure:
-    """Complementary CDF of the degrees on log-log axes."""
+def degree_distributions(
+    out_deg: np.ndarray,
+    in_deg: np.ndarray | None,
+    directed: bool,
+    reference: tuple[str, np.ndarray, np.ndarray | None] | None = None,
+    shape: dict | None = None,
+) -> plt.Figure:
+    """Complementary CDF of the degrees on log-log axes: the world's as points, a reference
+    graph's (name, out-degrees, in-degrees or None) as lines; ``shape`` (a built-in reference's
+    target degree shape) is printed beside the world's values."""
     fig, ax = plt.subplots(figsize=(5.5, 4), constrained_layout=True)
     series = (
         [("out-degree", out_deg, OURS), ("in-degree", in_deg, "#d9822b")] if directed else [("degree", out_deg, OURS)]
     )
     for label, deg, colour in series:
-        d = np.sort(deg[deg > 0])
-        if d.size == 0:
-            continue
-        values, counts = np.unique(d, return_counts=True)
-        ccdf = 1.0 - (np.cumsum(counts) - counts) / d.size  # P(D >= value)
-        ax.loglog(values, ccdf, marker=".", linestyle="none", color=colour, label=f"{label} (max {values[-1]:,})")
+        values, ccdf = _ccdf(deg)
+        if values.size:
+            ax.loglog(values, ccdf, marker=".", linestyle="none", color=colour, label=f"{label} (max {values[-1]:,})")
+    if reference is not None:
+        name, r_out, r_in = reference
+        for label, deg, colour in [("out", r_out, OURS), ("in", r_in, "#d9822b")]:
+            if deg is not None:
+                values, ccdf = _ccdf(deg)
+                ax.loglog(values, ccdf, color=colour, alpha=0.6, label=f"{name} {label} (max {values[-1]:,})")
+    if shape and directed and in_deg is not None:
+        from ..metrics.degrees import gini
+
+        med = max(float(np.median(in_deg)), 1.0)
+        text = (
+            f"in-degree Gini {gini(in_deg):.2f} (target >= {shape['in_gini_min']})\n"
+            f"out-degree Gini {gini(out_deg):.2f} (target >= {shape['out_gini_min']})\n"
+            f"max / median in-degree {in_deg.max() / med:,.0f} (target >= {shape['max_over_median_in_min']})"
+        )
+        ax.text(0.02, 0.02, text, transform=ax.transAxes, fontsize=7, va="bottom")
     ax.set_xlabel("degree k")
     ax.set_ylabel("P(degree >= k)")
     ax.set_title("Degree distributions (complementary CDF)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     return fig
+
+
+def _ccdf(deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct positive degrees and P(D >= value) among positive degrees."""
+    d = np.sort(deg[deg > 0])
+    values, counts = np.unique(d, return_counts=True)
+    return values, 1.0 - (np.cumsum(counts) - counts) / max(d.size, 1)
 
 
 def ned_contributions(result: Profile) -> plt.Figure:
