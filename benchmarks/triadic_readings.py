@@ -37,7 +37,7 @@ def main() -> None:
         for scope in ("out", "undirected"):
             runs = []
             for seed in map(int, args.seeds.split(",")):
-                w = synthsocial.generate(n, seed=seed, config={"links": {"triadic_scope": scope}})
+                w = synthsocial.generate(n, seed=seed, config={"links": {"triadic_scope": scope}}, profile="paper")
                 g = w.to_graph()
                 m = profile(g, EvaluateOptions(seed=seed, homophily=False, aspl_sources=200)).metrics
                 runs.append(m)

@@ -5,8 +5,9 @@ generator; the two outputs must be identical (every default world keeps exactly 
     python benchmarks/world_hashes.py > after.txt     # on the new code
     diff before.txt after.txt
 
-The worlds cover every mechanism: the defaults below and above the small-size threshold, popular
-follows with follow-backs, and the undirected reading of triadic closure with approximate kNN.
+The worlds cover every mechanism: the paper's defaults below and above the small-size
+threshold, popular follows with follow-backs, the undirected reading of triadic closure with
+approximate kNN (all on the paper profile, as before profiles existed), and the bluesky profile.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ WORLDS = {
         {"links": {"triadic_scope": "undirected", "knn_eps": 0.5, "eta_small_factor": 1.0}},
     ),
 }
+BLUESKY = {"bluesky profile, 20,000 users, seed 5": (20_000, 5, None)}
 
 
 def table_hash(table) -> str:
@@ -42,8 +44,10 @@ def table_hash(table) -> str:
 
 
 def main() -> None:
-    for name, (n, seed, config) in WORLDS.items():
-        w = generate(n, seed=seed, config=config)
+    worlds = [(name, spec, "paper") for name, spec in WORLDS.items()]
+    worlds += [(name, spec, "bluesky") for name, spec in BLUESKY.items()]
+    for name, (n, seed, config), profile in worlds:
+        w = generate(n, seed=seed, config=config, profile=profile)
         print(f"{name}: edges {table_hash(w.edges)} users {table_hash(w.users)} ({w.edges.num_rows} edges)")
         sys.stdout.flush()
 

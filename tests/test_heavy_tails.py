@@ -206,3 +206,11 @@ def test_cli_profile_is_recorded_and_a_bad_one_refused_in_one_line(tmp_path, cap
     err = capsys.readouterr().err.strip()
     assert "profile 'twiter' is not accepted: use one of bluesky, paper" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_profile_weights_follow_your_number_of_interest_slots():
+    cfg = profiles.apply("bluesky", 10**5, {"population": {"interests_per_user": [1, 2]}})
+    w = profiles.settings("bluesky", 10**5)["homophily"]["weights"]
+    assert cfg.homophily.weights == [w[0], w[1], w[2], w[2], w[-1]]
+    mine = profiles.apply("bluesky", 10**5, {"homophily": {"weights": [1.0] * 8}})
+    assert mine.homophily.weights == [1.0] * 8

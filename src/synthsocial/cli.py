@@ -283,7 +283,7 @@ def generate(
         )
     m = w.manifest()["edges"]
     err.print(
-        f"wrote {out}: {nodes:,} users, {m:,} follow edges (avg out-degree {m / nodes:.1f}) "
+        f"wrote {out}: {nodes:,} users, {m:,} follow edges (avg out-degree {m / nodes:.1f}, profile {profile}) "
         f"in {time.perf_counter() - started:.1f} s"
     )
 

@@ -5,9 +5,14 @@ then long-range links. Here each mechanism runs as one phase over all users, blo
 
 1. local links for every user (kNN + softmax sampling, Eq. 1-2), and, beyond the paper,
    popular follows (``links.popular_follows``, 0 by default: off);
-2. triadic closure for every user over the graph of phase 1 (Eq. 3);
+2. triadic closure for every user over the graph of phase 1 (Eq. 3), and, beyond the paper,
+   follows of hubs nearby and global (links/hubs.py; ``links.hub_follows``,
+   ``links.hub_global_follows``, on in the bluesky profile);
 3. long-range links for every user, with H and degrees after phase 2 (Eq. 4-5);
 4. beyond the paper, follow-backs (``links.follow_back``, 0 by default: off).
+
+Beyond the paper too, a heavy-tailed activity (links/activity.py) scales each user's local
+attempts, triadic p_i and hub follows, and triadic closure can prefer popular candidates.
 
 docs/algorithm.md ("Batch phases versus the sequential loop") states where this differs from the
 sequential loop and why the mechanisms keep their meaning.

@@ -13,6 +13,8 @@ entries around N (integers rounded; other values from the lower entry); below th
 and above the last, that entry's settings are used.
 
 Your own settings (a config file or dict) override the profile's, key by key: only what you set.
+A profile's ``homophily.weights`` follow your number of interest slots (its interest weight is
+repeated for each).
 """
 
 from __future__ import annotations
@@ -70,7 +72,13 @@ def apply(name: str | None, n: int, config: GeneratorConfig | dict | Any = None)
     cfg = GeneratorConfig.coerce(config)
     if name is None:
         return cfg
-    merged = _merge(settings(check(name), n), cfg.overrides())
+    own = cfg.overrides()
+    merged = _merge(settings(check(name), n), own)
+    weights = merged.get("homophily", {}).get("weights")
+    if weights is not None and "weights" not in own.get("homophily", {}):
+        # the profile's weights [A, O, I, ..., I, R] follow your number of interest slots
+        slots = GeneratorConfig.from_dict({"population": merged.get("population", {})}).dimensions - 3
+        merged["homophily"]["weights"] = [weights[0], weights[1], *[weights[2]] * slots, weights[-1]]
     return GeneratorConfig.from_dict(merged, source=f"profile {name!r} with your settings")
 
 
