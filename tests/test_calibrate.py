@@ -260,3 +260,29 @@ def test_grid_killed_with_sigkill_resumes_without_recomputing(tmp_path):
     assert len(keys) == len(set(keys)) == 150  # every point once: nothing saved was computed again
     assert all(r == before[r["key"]] for r in rows[: len(saved)])
     assert "| rank |" in (out / "top.md").read_text()
+
+
+def test_degree_ginis_are_fitted_when_the_reference_has_them(tmp_path):
+    import numpy as np
+
+    from synthsocial.calibrate.run import fit_metrics, fixed_ned, with_degree_ginis
+    from synthsocial.metrics import EvaluateOptions, reference_profile
+
+    rng = np.random.default_rng(0)
+    src = rng.integers(0, 300, 3000)
+    dst = np.minimum(rng.pareto(1.0, 3000).astype(int), 299)  # a few accounts followed by many
+    keep = src != dst
+    graph = tmp_path / "g.txt"
+    graph.write_text("".join(f"{a} {b}\n" for a, b in zip(src[keep], dst[keep])))
+    ref = reference_profile(str(graph), EvaluateOptions(homophily=False), directed=True)
+    metrics = fit_metrics(ref)
+    assert {"in_degree_gini", "out_degree_gini"} <= set(metrics)
+    assert "in_degree_gini" not in fit_metrics(builtin("bluesky"))
+    flat = with_degree_ginis(ref["metrics"])
+    assert flat["in_degree_gini"] > 0.6 and flat["in_degree_gini"] == ref["metrics"]["in_degree"]["gini"]
+    off = dict(flat, in_degree_gini=flat["in_degree_gini"] - 0.3)
+    assert fixed_ned(flat, ref, metrics) == pytest.approx(0.0, abs=1e-9)
+    assert fixed_ned(off, ref, metrics) == pytest.approx(0.3)
+    summary = calibrate(str(graph), 60, tmp_path / "c", budget=2, validate=False, directed=True)
+    assert "in_degree_gini" in summary["fitted_metrics"] and "in_degree_gini" in summary["best"]["metrics"]
+    assert "in_degree_gini" in (tmp_path / "c" / "top.md").read_text()

@@ -16,7 +16,7 @@ from ..config import GeneratorConfig
 from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_text
 from ..io.ownership import output_directory, record
-from .run import RANK_BY, fit_metrics, fixed_ned, rank, run_grid, run_optuna
+from .run import RANK_BY, fit_metrics, fixed_ned, rank, run_grid, run_optuna, with_degree_ginis
 from .space import config_for
 
 METHODS = ("grid", "optuna")
@@ -64,6 +64,7 @@ def calibrate(
         raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
     if replicates < 1:
         raise ConfigError(f"--replicates {replicates} is not accepted: use an integer >= 1")
+    reference = {**reference, "metrics": with_degree_ginis(reference["metrics"])}
     with output_directory(out, "calibration", command="calibrate") as d:
         summary = _calibrate(
             reference, nodes, d, method, budget, seed, processes, base, space, validate, rank_by, replicates, progress
@@ -135,7 +136,7 @@ def _calibrate(
         from ..metrics import EvaluateOptions, profile
 
         w = generate(10 * nodes, seed=seed, config=cfg)
-        m = profile(w.to_graph(), EvaluateOptions(seed=seed, homophily=False)).metrics
+        m = with_degree_ginis(profile(w.to_graph(), EvaluateOptions(seed=seed, homophily=False)).metrics)
         summary["validation"] = {
             "nodes": 10 * nodes,
             "metrics": {k: m[k] for k in (*metrics, "avg_out_degree")},

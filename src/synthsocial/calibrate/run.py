@@ -9,8 +9,8 @@ Each evaluation generates a world of ``nodes`` users with the same seed (common 
 differences between points come from the hyperparameters, not from the draw) and measures it.
 The grid is ranked by the paper's min-max NED over all evaluated points plus the reference; an
 optuna run by the fixed-scale NED it minimised (a min-max over the points a search chose to visit
-depends on its detours). Both use the paper's five metrics, plus average out-degree and
-reciprocity when the reference has them.
+depends on its detours). Both use the paper's five metrics, plus average out-degree,
+reciprocity and the in- and out-degree Gini when the reference has them.
 """
 
 from __future__ import annotations
@@ -31,16 +31,30 @@ from ..metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 from .space import PARAMS, config_for, grid_points, key
 
 EXTRA_METRICS = ("avg_out_degree", "reciprocity")
+DEGREE_METRICS = ("in_degree_gini", "out_degree_gini")
 ProgressFn = Callable[[int, int], None]
 
 
+def with_degree_ginis(metrics: dict) -> dict:
+    """``metrics`` (a profile's) with the Gini of the in- and out-degrees as metrics of their own
+    (``in_degree_gini``, ``out_degree_gini``) when the profile has degree summaries."""
+    out = dict(metrics)
+    for k in DEGREE_METRICS:
+        summary = metrics.get(k.removesuffix("_gini"))
+        if isinstance(summary, dict) and isinstance(summary.get("gini"), (int, float)):
+            out[k] = summary["gini"]
+    return out
+
+
 def fit_metrics(reference: dict) -> tuple[str, ...]:
-    """The paper's five, plus average out-degree and reciprocity when the reference has them."""
-    ref = reference["metrics"]
-    return NED_METRICS + tuple(k for k in EXTRA_METRICS if isinstance(ref.get(k), (int, float)))
+    """The paper's five, plus average out-degree, reciprocity and the in- and out-degree Gini
+    when the reference has them (a graph reference has all; the built-in Bluesky profile only
+    the average out-degree)."""
+    ref = with_degree_ginis(reference["metrics"])
+    return NED_METRICS + tuple(k for k in (*EXTRA_METRICS, *DEGREE_METRICS) if isinstance(ref.get(k), (int, float)))
 
 
-KEPT = (*NED_METRICS, *EXTRA_METRICS, "communities", "aspl")
+KEPT = (*NED_METRICS, *EXTRA_METRICS, *DEGREE_METRICS, "communities", "aspl")
 
 
 def _evaluate(task: tuple[dict, int, int, dict, int]) -> dict:
@@ -56,7 +70,7 @@ def _evaluate(task: tuple[dict, int, int, dict, int]) -> dict:
     for s in range(seed, seed + replicates):
         w = generate(nodes, seed=s, config=cfg)
         m = profile(w.to_graph(), EvaluateOptions(seed=s, homophily=False, threads=1)).metrics
-        runs.append(m)
+        runs.append(with_degree_ginis(m))
     keep = {k: (None if any(m[k] is None for m in runs) else sum(m[k] for m in runs) / replicates) for k in KEPT}
     return {"key": key(params), "params": params, "metrics": keep, "seconds": round(time.perf_counter() - t, 3)}
 
@@ -228,6 +242,10 @@ def fixed_ned(m: dict, reference: dict, metrics: tuple[str, ...]) -> float:
         value += min(1.0, abs(math.log10(m["avg_out_degree"] / ref["avg_out_degree"])) / 2) ** 2
     if "reciprocity" in metrics and m.get("reciprocity") is not None:
         value += (m["reciprocity"] - ref["reciprocity"]) ** 2
+    ginis = with_degree_ginis(ref)
+    for k in DEGREE_METRICS:  # Ginis lie in [0, 1]: their difference is already on the NED's scale
+        if k in metrics and m.get(k) is not None and ginis.get(k) is not None:
+            value += (m[k] - ginis[k]) ** 2
     return math.sqrt(value)
 
 
@@ -237,7 +255,7 @@ RANK_BY = ("minmax", "fixed")
 def rank(rows: list[dict], reference: dict, metrics: tuple[str, ...], by: str = "minmax") -> list[dict]:
     """Rows with both NEDs, sorted by the paper's min-max NED over all rows plus the reference
     (``by="minmax"``) or by the fixed-scale NED (``by="fixed"``), on ``metrics``."""
-    neds = ned_minmax([r["metrics"] for r in rows], reference["metrics"], keys=metrics)
+    neds = ned_minmax([r["metrics"] for r in rows], with_degree_ginis(reference["metrics"]), keys=metrics)
     out = [
         {**r, "ned": n["value"], "ned_fixed": fixed_ned(r["metrics"], reference, metrics)} for r, n in zip(rows, neds)
     ]
