@@ -24,6 +24,8 @@ from pathlib import Path
 
 from _doc import write_section
 
+from synthsocial.metrics.references import builtin
+
 ROOT = Path(__file__).resolve().parents[1]
 
 MEASURE = """
@@ -45,9 +47,16 @@ print(json.dumps({"n": n, "seed": seed, "wall": wall, "clustering": m["clusterin
                   "mechanisms": w.links.mechanisms}))
 """
 
-BLUESKY = {"clustering": 0.262, "lcc": 1.0, "naspl": 0.230, "modularity": 0.85, "avg_out": 35.0}
+_REF = builtin("bluesky")
+_NAMES = {"clustering": "clustering", "lcc": "lcc_fraction", "naspl": "normalized_aspl", "modularity": "modularity"}
+BLUESKY = {k: _REF["metrics"][name] for k, name in {**_NAMES, "avg_out": "avg_out_degree"}.items()}
 TOLERANCE = {"clustering": 0.10, "lcc": 0.10, "naspl": 0.10, "modularity": 0.10, "avg_out": 0.15}
-MINIMA = {"in_gini": 0.6, "max_med_in": 100.0, "out_gini": 0.5}
+_SHAPE = _REF["degree_shape"]
+MINIMA = {
+    "in_gini": _SHAPE["in_gini_min"],
+    "max_med_in": _SHAPE["max_over_median_in_min"],
+    "out_gini": _SHAPE["out_gini_min"],
+}
 
 
 def cell(key: str, value: float) -> str:

@@ -80,6 +80,15 @@ def _hub_world(n=4000, share=0.05, seed=0, c=10):
     return points, hubs, hub_index(points[hubs], c)
 
 
+def _draw(points, hubs, index, near, anywhere, zipf, seed):
+    """hub_links for every user: Poisson(near) hubs nearby (weights rank ** -1), Poisson(anywhere) anywhere."""
+    rows = np.arange(points.shape[0])
+    cdf = global_cdf(hubs.size, zipf)
+    return hub_links(
+        rows, points, hubs, index, np.full(rows.size, near), 1.0, anywhere, cdf, np.random.default_rng(seed)
+    )
+
+
 def test_hub_index_lists_each_hub_first_then_its_nearest_hubs():
     points = np.array([[0.0], [0.0], [1.0], [3.0], [10.0]])  # hubs 0 and 1 share a point
     tree, near = hub_index(points, 2)
@@ -92,17 +101,7 @@ def test_hub_follows_stay_in_the_users_neighbourhood_and_prefer_the_top_ranked()
     c = 10
     points, hubs, index = _hub_world(c=c)
     rows = np.arange(points.shape[0])
-    src, dst = hub_links(
-        rows,
-        points,
-        hubs,
-        index,
-        np.full(rows.size, 4.0),
-        1.0,
-        np.zeros(rows.size),
-        global_cdf(hubs.size, 1.0),
-        np.random.default_rng(1),
-    )
+    src, dst = _draw(points, hubs, index, near=4.0, anywhere=0.0, zipf=1.0, seed=1)
     assert np.all(src != dst) and np.isin(dst, hubs).all()
     # every follow is among the c + 1 hubs nearest to the user's nearest hub
     tree = cKDTree(points[hubs])
@@ -129,17 +128,7 @@ def test_hub_follows_stay_in_the_users_neighbourhood_and_prefer_the_top_ranked()
 def test_global_hub_follows_follow_the_zipf_weights():
     points, hubs, index = _hub_world(n=20_000, share=0.01)
     rows = np.arange(points.shape[0])
-    src, dst = hub_links(
-        rows,
-        points,
-        hubs,
-        index,
-        np.zeros(rows.size),
-        1.0,
-        np.full(rows.size, 2.0),
-        global_cdf(hubs.size, 1.5),
-        np.random.default_rng(2),
-    )
+    src, dst = _draw(points, hubs, index, near=0.0, anywhere=2.0, zipf=1.5, seed=2)
     rank = np.empty(points.shape[0], int)
     rank[hubs] = np.arange(hubs.size)
     share = np.bincount(rank[dst], minlength=hubs.size) / dst.size

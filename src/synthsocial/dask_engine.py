@@ -51,6 +51,7 @@ from .links.hubs import global_cdf, hub_ids, hub_index
 from .links.local import attempts
 from .links.neighbors import build_tree, query
 from .links.popular import attention_cdf
+from .links.triadic import preference as triadic_preference
 from .links.triadic import probability
 from .manifest import manifest
 from .population import make_population
@@ -242,21 +243,19 @@ def _triadic(
     sched: schedules.Schedule,
     cfg: GeneratorConfig,
     seed: int,
-    influence: np.ndarray | None,
+    weight: np.ndarray | None,
     *fetched: sp.csr_array,
 ) -> Pairs:
     """Triadic closure (Eq. 3) for one partition, from the fetched rows of the users it reaches
-    (``influence``: of every user, when the closure prefers popular candidates)."""
+    (``weight``: of every user, when the closure prefers popular candidates)."""
     n = h.shape[1]
     need = np.concatenate(requests)
     second = sp.vstack(fetched, format="csr") if fetched else sp.csr_array((0, n))
     first = sp.csr_array(
         (walk.data, np.searchsorted(need, walk.indices), walk.indptr), shape=(walk.shape[0], need.size)
     )
-    lc = cfg.links
-    act = activity(start, stop, lc.activity_sigma, cfg.block_size, seed)
-    p_tri = np.minimum(probability(np.diff(h.indptr), n, sched.delta, lc) * act, 1.0)
-    weight = influence**lc.triadic_preference if influence is not None else None
+    act = activity(start, stop, cfg.links.activity_sigma, cfg.block_size, seed)
+    p_tri = probability(np.diff(h.indptr), n, sched.delta, cfg.links, act)
     src, dst = phases.triadic(start, stop, first, second, h, p_tri, weight, cfg.block_size, seed)
     return _ids(src, n), _ids(dst, n)
 
@@ -267,17 +266,20 @@ def _hubs(
     n: int,
     part: tuple,
     hubs: np.ndarray,
-    hub_points: np.ndarray,
+    index: tuple,
+    cdf: np.ndarray,
     cfg: GeneratorConfig,
     seed: int,
 ) -> Pairs:
-    """Follows of hubs (links/hubs.py) of one partition's users."""
-    lc = cfg.links
-    act = activity(start, stop, lc.activity_sigma, cfg.block_size, seed)
-    cdf = global_cdf(hubs.size, lc.hub_global_exponent)
-    index = hub_index(hub_points, lc.hub_candidates)
-    src, dst = phases.hubs(start, stop, part[0], hubs, index, act, cdf, lc, cfg.block_size, seed)
+    """Follows of hubs (links/hubs.py) of one partition's users; ``index`` and ``cdf`` are
+    built once for the job."""
+    act = activity(start, stop, cfg.links.activity_sigma, cfg.block_size, seed)
+    src, dst = phases.hubs(start, stop, part[0], hubs, index, act, cdf, cfg.links, cfg.block_size, seed)
     return _ids(src, n), _ids(dst, n)
+
+
+def _hub_cdf(hubs: np.ndarray, exponent: float) -> np.ndarray:
+    return global_cdf(hubs.size, exponent)
 
 
 def _join(a: Pairs, b: Pairs) -> Pairs:
@@ -307,7 +309,7 @@ def _longrange(
     n = columns.shape[1]
     h = _h_rows(start, stop, n, [local[0], tri], incoming)
     ls, ld = phases.longrange(start, stop, columns, h, degree, sched, cfg.block_size, seed)
-    counts = dict(local[1], triadic=int(tri[0].size), longrange=int(ls.size))
+    counts = dict(local[1], longrange=int(ls.size))
     src, dst = np.concatenate([local[0][0], tri[0], ls]), np.concatenate([local[0][1], tri[1], ld])
     edges = _pairs(start, _rows(start, stop, n, src, dst))
     counts["edges"] = int(edges[0].size)
@@ -482,13 +484,14 @@ def generate_dask(
             hub_follows = []
             if with_hubs:
                 hubs = client.submit(hub_ids, influence, lc.hub_share)
-                hub_points = client.submit(operator.getitem, points, hubs)
+                index = client.submit(hub_index, client.submit(operator.getitem, points, hubs), lc.hub_candidates)
+                hub_cdf = client.submit(_hub_cdf, hubs, lc.hub_global_exponent)
                 hub_follows = [
-                    client.submit(_hubs, s, e, n, part, hubs, hub_points, cfg, seed)
+                    client.submit(_hubs, s, e, n, part, hubs, index, hub_cdf, cfg, seed)
                     for (s, e), part in zip(spans, parts)
                 ]
-                del hubs, hub_points
-            preference = influence if lc.triadic_preference > 0 else None
+                del hubs, index, hub_cdf
+            preference = client.submit(triadic_preference, influence, lc) if lc.triadic_preference > 0 else None
             # kNN in chunks of the tree's leaf order (the same sizes as the partitions), each
             # chunk's lists sent to the partitions of its users
             found = [

@@ -38,6 +38,7 @@ from .hubs import global_cdf, hub_ids, hub_index
 from .local import attempts
 from .neighbors import knn
 from .popular import attention_cdf
+from .triadic import preference
 from .triadic import probability as triadic_probability
 
 if TYPE_CHECKING:
@@ -120,9 +121,8 @@ def form_links(
     t = time.perf_counter()
     h = _undirected(n, src_local, dst_local)
     walk = h if cfg.triadic_scope == "undirected" else _directed(n, src_local, dst_local)
-    p_tri = np.minimum(triadic_probability(np.diff(h.indptr), n, sched.delta, cfg) * act, 1.0)
-    weight = influence**cfg.triadic_preference if cfg.triadic_preference > 0 else None
-    src_tri, dst_tri = run("triadic closure", phases.triadic, walk, walk, h, p_tri, weight)
+    p_tri = triadic_probability(np.diff(h.indptr), n, sched.delta, cfg, act)
+    src_tri, dst_tri = run("triadic closure", phases.triadic, walk, walk, h, p_tri, preference(influence, cfg))
     walk = None
     timings["triadic"] = time.perf_counter() - t
     n_hub = 0

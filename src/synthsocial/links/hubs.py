@@ -32,12 +32,19 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .popular import attention_cdf, popular_follows
+
 
 def hub_ids(influence: np.ndarray, share: float) -> np.ndarray:
     """The hubs, most influential first: the ``max(1, round(share * N))`` users of highest
     influence, ties by user id."""
     m = max(1, round(share * influence.size))
     return np.argsort(-np.asarray(influence), kind="stable")[:m]
+
+
+def global_cdf(m: int, exponent: float) -> np.ndarray:
+    """The attention CDF (links/popular.py) of the m hubs by rank: weights r ** -exponent."""
+    return attention_cdf(np.arange(1, m + 1), -exponent)
 
 
 def hub_index(hub_points: np.ndarray, candidates: int) -> tuple[cKDTree, np.ndarray]:
@@ -57,12 +64,6 @@ def hub_index(hub_points: np.ndarray, candidates: int) -> tuple[cKDTree, np.ndar
     return tree, near
 
 
-def global_cdf(m: int, exponent: float) -> np.ndarray:
-    """Normalised cumulative sum of the global weights r ** -exponent of the m hubs."""
-    cdf = np.cumsum(np.arange(1, m + 1, dtype=np.float64) ** -exponent)
-    return cdf / cdf[-1]
-
-
 def hub_links(
     rows: np.ndarray,
     points: np.ndarray,
@@ -70,21 +71,19 @@ def hub_links(
     index: tuple[cKDTree, np.ndarray],
     rate: np.ndarray,
     exponent: float,
-    global_rate: np.ndarray,
+    global_follows: float,
     cdf: np.ndarray,
     rng: np.random.Generator,
     workers: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Follows (i, h) of the users ``rows``: ``points`` holds their points (one row each),
-    ``rate`` their expected follows of hubs nearby, ``global_rate`` of hubs anywhere (drawn
-    with replacement from ``cdf``; repeats and self-follows dropped later). ``workers``: threads
-    of the KD-tree query (the answer does not depend on it)."""
+    ``rate`` their expected follows of hubs nearby; each also follows Poisson(``global_follows``)
+    hubs anywhere, drawn with replacement from ``cdf`` (:func:`global_cdf`) as popular follows
+    are (links/popular.py); repeats are dropped later. ``workers``: threads of the KD-tree query
+    (the answer does not depend on it)."""
     near = _nearby(rows, points, hubs, index, rate, exponent, rng, workers)
-    counts = rng.poisson(global_rate)
-    src = np.repeat(rows, counts)
-    dst = hubs[np.minimum(np.searchsorted(cdf, rng.random(src.size), side="right"), hubs.size - 1)]
-    keep = src != dst
-    return np.concatenate([near[0], src[keep]]), np.concatenate([near[1], dst[keep]])
+    src, dst = popular_follows(rows, cdf, global_follows, rng, targets=hubs)
+    return np.concatenate([near[0], src]), np.concatenate([near[1], dst])
 
 
 def _nearby(

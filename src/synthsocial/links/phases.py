@@ -153,7 +153,7 @@ def hubs(
             index,
             lc.hub_follows * activity[r],
             lc.hub_exponent,
-            np.full(e - s, lc.hub_global_follows),
+            lc.hub_global_follows,
             cdf,
             rng,
             workers,

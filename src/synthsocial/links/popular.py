@@ -17,13 +17,20 @@ import numpy as np
 
 
 def popular_follows(
-    rows: np.ndarray, weights_cdf: np.ndarray, phi: float, rng: np.random.Generator
+    rows: np.ndarray,
+    weights_cdf: np.ndarray,
+    phi: float,
+    rng: np.random.Generator,
+    targets: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Follows (i, j) of the users ``rows``; ``weights_cdf`` is the normalised cumulative sum of
-    influence ** s over all users (the inverse-CDF draw is exact and vectorised)."""
+    the weights of the accounts ``targets`` (default: every user, influence ** s); the
+    inverse-CDF draw is exact and vectorised."""
     counts = rng.poisson(phi, rows.size)
     src = np.repeat(rows, counts)
     dst = np.minimum(np.searchsorted(weights_cdf, rng.random(src.size), side="right"), weights_cdf.size - 1)
+    if targets is not None:
+        dst = targets[dst]
     keep = src != dst
     return src[keep], dst[keep]
 

@@ -26,11 +26,20 @@ if TYPE_CHECKING:
     from ..config import LinksConfig
 
 
-def probability(h_degree: np.ndarray, n: int, delta_n: float, cfg: LinksConfig) -> np.ndarray:
-    """Eq. 3, elementwise over neighbourhood sizes |H[i]|, clipped to [0, 1]."""
+def probability(
+    h_degree: np.ndarray, n: int, delta_n: float, cfg: LinksConfig, activity: np.ndarray | None = None
+) -> np.ndarray:
+    """Eq. 3, elementwise over neighbourhood sizes |H[i]|, clipped to [0, 1]; times the users'
+    ``activity`` (links/activity.py) and clipped again when it is given."""
     rho = np.asarray(h_degree, dtype=np.float64) / n
     sig = 1.0 / (1.0 + np.exp(-cfg.density_steepness * (cfg.density_midpoint - rho)))
-    return np.minimum(delta_n * (1.0 + sig), 1.0)
+    p = np.minimum(delta_n * (1.0 + sig), 1.0)
+    return p if activity is None else np.minimum(p * activity, 1.0)
+
+
+def preference(influence: np.ndarray, cfg: LinksConfig) -> np.ndarray | None:
+    """The weights w = influence ** s of preferential closure, or None when it is off (s = 0)."""
+    return influence**cfg.triadic_preference if cfg.triadic_preference > 0 else None
 
 
 def triadic_links(
