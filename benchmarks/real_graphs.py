@@ -1,13 +1,13 @@
 """Calibrate to each real graph in ../shared/data/graphs, then benchmark against every baseline.
 
-For every graph: optuna (extended space, seeded) fits the generator at n = min(1000, half the
-graph) users, then `run_benchmark` compares the calibrated generator with the five samplers
+For every graph and size n in --sizes (at most half the graph): optuna (extended space, seeded)
+fits the generator at n users, then `run_benchmark` compares the calibrated generator with the five samplers
 (drawing n nodes from the graph) and the five classic generators (matched to the graph's
 scale), R runs each, against the graph's own profile. Then, beyond the sizes a sampler can
 draw, the generators alone at 10^4 and 10^5 against the Verizon profile (our generator with a
 config calibrated at the Verizon graph's size). Writes one table per part into docs/calibration.md.
 
-    python benchmarks/real_graphs.py --budget 400 --runs 5 --replicates 2
+    python benchmarks/real_graphs.py --parts graphs --sizes 1000,2000 --budget 200 --runs 5 --replicates 2
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def fmt(row: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--budget", type=int, default=400)
+    ap.add_argument("--sizes", default="1000,2000", help="benchmark sizes (each at most half the graph)")
+    ap.add_argument("--graphs", default=None, help="comma-separated file names (default: all six)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--replicates", type=int, default=2, help="worlds per calibration point (seeds 0..R-1)")
     ap.add_argument(
@@ -68,48 +70,64 @@ def main() -> None:
 
 def real_graphs(args: argparse.Namespace, work: Path) -> None:
     lines = [
-        "| graph | nodes | size | synthsocial NED | rank of 11 | best sampler | best classic generator | synthsocial fixed NED | best sampler fixed NED |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| graph | nodes | size | synthsocial NED | rank of 11 | best sampler | best classic generator | "
+        "synthsocial fixed NED | best sampler fixed NED | in-degree Gini: synthsocial / graph |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     everything = {}
+    wanted = set(args.graphs.split(",")) if args.graphs else None
     for name, directed in GRAPHS:
-        t = time.perf_counter()
+        if wanted is not None and name not in wanted:
+            continue
         graph = read_graph(DATA / name, directed=directed)
         ref = reference_profile(str(DATA / name), EvaluateOptions(homophily=False), directed)
-        size = min(1000, graph.n // 2)
-        cal = work / name / "calibration"
-        summary = calibrate(
-            ref,
-            size,
-            cal,
-            method="optuna",
-            space="extended",
-            budget=args.budget,
-            replicates=args.replicates,
-            validate=False,
-        )
-        cfg = GeneratorConfig.from_file(cal / "best_config.json")
-        rows = run_benchmark(graph, ref, [size], args.runs, work / name / "benchmark", config=cfg)
-        rows.sort(key=lambda r: r["ned"])
-        ours = next(r for r in rows if r["method"] == OURS)
-        sampler = min((r for r in rows if r["method"] in SAMPLERS), key=lambda r: r["ned"])
-        classic = min((r for r in rows if r["method"] in GENERATORS), key=lambda r: r["ned"])
-        sampler_fixed = min(r["ned_fixed"] for r in rows if r["method"] in SAMPLERS)
-        lines.append(
-            f"| {name} | {graph.n:,} | {size:,} | {ours['ned']:.3f} ± {ours['ned_std']:.3f} | {rows.index(ours) + 1} | "
-            f"{fmt(sampler)} | {fmt(classic)} | {ours['ned_fixed']:.3f} | {sampler_fixed:.3f} |"
-        )
-        everything[name] = {"size": size, "calibration": summary["best"], "rows": rows}
-        print(lines[-1], f"({time.perf_counter() - t:.0f} s)", flush=True)
+        for size in dict.fromkeys(min(int(s), graph.n // 2) for s in args.sizes.split(",")):
+            lines.append(one_graph(args, work, name, graph, ref, size, everything))
     (work / "real_graphs.json").write_text(json.dumps(everything, indent=2, default=float) + "\n")
-    cmd = f"python benchmarks/real_graphs.py --parts graphs --budget {args.budget} --runs {args.runs} --replicates {args.replicates}"
+    cmd = (
+        f"python benchmarks/real_graphs.py --parts graphs --sizes {args.sizes} --budget {args.budget} "
+        f"--runs {args.runs} --replicates {args.replicates}"
+    )
     block = (
-        f"`{cmd}` (optuna, extended space, budget {args.budget} per graph, {args.replicates} worlds per point; {args.runs} runs per "
-        f"method, seeds 0..{args.runs - 1}; NED = the paper's min-max "
+        f"`{cmd}` (optuna, extended space, budget {args.budget} per graph and size, {args.replicates} worlds per "
+        f"point; {args.runs} runs per method, seeds 0..{args.runs - 1}; NED = the paper's min-max "
         "over the 11 methods' graphs and the reference, on its five metrics; fixed NED on fixed scales, see "
-        "docs/evaluation.md):\n\n" + "\n".join(lines)
+        "docs/evaluation.md; in-degree Gini: mean over the runs, against the graph's (its degree Gini when "
+        "undirected)):\n\n" + "\n".join(lines)
     )
     write_section(args.out, "real_graphs", block, "## Benchmark on the shared real graphs")
+
+
+def one_graph(args, work: Path, name: str, graph, ref: dict, size: int, everything: dict) -> str:
+    """Calibrate to ``name`` at ``size`` users, benchmark the 11 methods there; one table row."""
+    t = time.perf_counter()
+    cal = work / name / f"calibration_{size}"
+    summary = calibrate(
+        ref,
+        size,
+        cal,
+        method="optuna",
+        space="extended",
+        budget=args.budget,
+        replicates=args.replicates,
+        validate=False,
+    )
+    cfg = GeneratorConfig.from_file(cal / "best_config.json")
+    rows = run_benchmark(graph, ref, [size], args.runs, work / name / f"benchmark_{size}", config=cfg)
+    rows.sort(key=lambda r: r["ned"])
+    ours = next(r for r in rows if r["method"] == OURS)
+    sampler = min((r for r in rows if r["method"] in SAMPLERS), key=lambda r: r["ned"])
+    classic = min((r for r in rows if r["method"] in GENERATORS), key=lambda r: r["ned"])
+    sampler_fixed = min(r["ned_fixed"] for r in rows if r["method"] in SAMPLERS)
+    gini = ref["metrics"]["in_degree"]["gini"]
+    line = (
+        f"| {name} | {graph.n:,} | {size:,} | {ours['ned']:.3f} ± {ours['ned_std']:.3f} | {rows.index(ours) + 1} | "
+        f"{fmt(sampler)} | {fmt(classic)} | {ours['ned_fixed']:.3f} | {sampler_fixed:.3f} | "
+        f"{ours['in_degree_gini']:.3f} / {gini:.3f} |"
+    )
+    everything[f"{name}@{size}"] = {"size": size, "calibration": summary["best"], "rows": rows}
+    print(line, f"({time.perf_counter() - t:.0f} s)", flush=True)
+    return line
 
 
 def large(args: argparse.Namespace, work: Path) -> None:

@@ -277,7 +277,8 @@ def test_degree_ginis_are_fitted_when_the_reference_has_them(tmp_path):
     ref = reference_profile(str(graph), EvaluateOptions(homophily=False), directed=True)
     metrics = fit_metrics(ref)
     assert {"in_degree_gini", "out_degree_gini"} <= set(metrics)
-    assert "in_degree_gini" not in fit_metrics(builtin("bluesky"))
+    assert "in_degree_gini" not in builtin("bluesky")["metrics"]  # Bluesky's: minima, fitted one-sided
+    assert {"in_degree_gini", "in_degree_max_over_median"} <= set(fit_metrics(builtin("bluesky")))
     flat = with_degree_ginis(ref["metrics"])
     assert flat["in_degree_gini"] > 0.6 and flat["in_degree_gini"] == ref["metrics"]["in_degree"]["gini"]
     off = dict(flat, in_degree_gini=flat["in_degree_gini"] - 0.3)
@@ -286,3 +287,80 @@ def test_degree_ginis_are_fitted_when_the_reference_has_them(tmp_path):
     summary = calibrate(str(graph), 60, tmp_path / "c", budget=2, validate=False, directed=True)
     assert "in_degree_gini" in summary["fitted_metrics"] and "in_degree_gini" in summary["best"]["metrics"]
     assert "in_degree_gini" in (tmp_path / "c" / "top.md").read_text()
+
+
+def test_multifidelity_promotes_the_best_of_the_small_stage_and_resumes(tmp_path, monkeypatch):
+    pytest.importorskip("optuna")
+    import synthsocial.calibrate.run as run
+    from synthsocial.calibrate.run import fit_metrics, fixed_ned
+
+    ref = builtin("bluesky")
+    summary = calibrate(ref, 600, tmp_path / "a", method="multifidelity", budget=6, seed=2, validate=False)
+    rows = ResultLog(tmp_path / "a" / "results.jsonl").load()
+    coarse = [r for r in rows if r["nodes"] == run.low_size(600) == 100]
+    fine = [r for r in rows if r["nodes"] == 600]
+    assert len(coarse) <= 6 and len(fine) >= 1 and len(coarse) + len(fine) == len(rows)
+    metrics = fit_metrics(ref)
+    best = sorted(coarse, key=lambda r: (fixed_ned(r["metrics"], ref, metrics), r["key"]))
+    promoted = {r["key"] for r in best[: run.promoted(6)]}
+    assert promoted <= {r["key"] for r in fine}  # the best of the small stage, measured again at full size
+    assert summary["best"]["key"] in {r["key"] for r in fine}  # the best is chosen at the full size
+    assert [s["nodes"] for s in summary["stages"]] == [100, 600] and summary["space"] == "paper"
+    # same seed, same search; a second run over the same folder evaluates nothing again
+    again = calibrate(ref, 600, tmp_path / "b", method="multifidelity", budget=6, seed=2, validate=False)
+    assert again["best"] == summary["best"]
+    calls = []
+    original = run._evaluate
+    monkeypatch.setattr(run, "_evaluate", lambda task: calls.append(task) or original(task))
+    assert (
+        calibrate(ref, 600, tmp_path / "a", method="multifidelity", budget=6, seed=2, validate=False)["best"]
+        == summary["best"]
+    )
+    assert calls == []
+
+
+def test_each_stage_starts_from_the_profile_at_its_size(tmp_path):
+    pytest.importorskip("optuna")
+    from synthsocial import profiles
+
+    summary = calibrate(
+        builtin("bluesky"), 1000, tmp_path, method="optuna", budget=2, profile="bluesky", validate=False
+    )
+    best = GeneratorConfig.from_file(tmp_path / "best_config.json")
+    at = profiles.apply("bluesky", 1000)
+    assert summary["profile"] == "bluesky" and best.links.hub_follows == at.links.hub_follows > 0
+    assert best.homophily.weights == at.homophily.weights
+
+
+def test_a_graph_reference_is_searched_in_the_extended_space(tmp_path):
+    pytest.importorskip("optuna")
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    graph = tmp_path / "g.txt"
+    graph.write_text("".join(f"{a} {b}\n" for a, b in rng.integers(0, 200, (1500, 2)) if a != b))
+    summary = calibrate(str(graph), 100, tmp_path / "c", method="optuna", budget=2, validate=False, directed=True)
+    assert summary["space"] == "extended" and {"hub_follows", "hub_candidates", "activity_sigma"} <= set(
+        summary["best"]["params"]
+    )
+    assert isinstance(summary["best"]["params"]["hub_candidates"], int)
+    cfg = GeneratorConfig.from_file(tmp_path / "c" / "best_config.json")
+    assert cfg.links.hub_candidates == summary["best"]["params"]["hub_candidates"]
+    assert (
+        builtin("bluesky")
+        and calibrate(builtin("bluesky"), 60, tmp_path / "d", method="optuna", budget=1, validate=False)["space"]
+        == "paper"
+    )
+
+
+def test_a_degree_shape_minimum_counts_only_when_missed():
+    from synthsocial.calibrate.run import fit_metrics, fixed_ned
+
+    ref = builtin("bluesky")
+    metrics = fit_metrics(ref)
+    at = {**ref["metrics"], "in_degree_gini": 0.6, "out_degree_gini": 0.5, "in_degree_max_over_median": 100.0}
+    assert fixed_ned(at, ref, metrics) == pytest.approx(0.0, abs=1e-9)
+    above = {**at, "in_degree_gini": 0.9, "in_degree_max_over_median": 5000.0}
+    assert fixed_ned(above, ref, metrics) == pytest.approx(0.0, abs=1e-9)  # beyond a minimum costs nothing
+    assert fixed_ned({**at, "in_degree_gini": 0.4}, ref, metrics) == pytest.approx(0.2)
+    assert fixed_ned({**at, "in_degree_max_over_median": 10.0}, ref, metrics) == pytest.approx(0.5)  # a decade short

@@ -77,24 +77,25 @@ def _hub_world(n=4000, share=0.05, seed=0, c=10):
     points = rng.random((n, 3))
     infl = rng.pareto(1.5, n) + 1
     hubs = hub_ids(infl, share)
-    return points, hubs, hub_index(points[hubs], c)
+    return points, hubs, hub_index(points[hubs], c, 1.0)
 
 
 def _draw(points, hubs, index, near, anywhere, zipf, seed):
     """hub_links for every user: Poisson(near) hubs nearby (weights rank ** -1), Poisson(anywhere) anywhere."""
     rows = np.arange(points.shape[0])
     cdf = global_cdf(hubs.size, zipf)
-    return hub_links(
-        rows, points, hubs, index, np.full(rows.size, near), 1.0, anywhere, cdf, np.random.default_rng(seed)
-    )
+    return hub_links(rows, points, hubs, index, np.full(rows.size, near), anywhere, cdf, np.random.default_rng(seed))
 
 
 def test_hub_index_lists_each_hub_first_then_its_nearest_hubs():
     points = np.array([[0.0], [0.0], [1.0], [3.0], [10.0]])  # hubs 0 and 1 share a point
-    tree, near = hub_index(points, 2)
+    tree, near, cdf = hub_index(points, 2, 1.0)
     assert near[:, 0].tolist() == [0, 1, 2, 3, 4]
     assert sorted(near[0, 1:].tolist()) == [1, 2] and sorted(near[1, 1:].tolist()) == [0, 2]
     assert near[4].tolist() == [4, 3, 2]
+    # each hub's CDF over its row, weights rank ** -1, shifted by the hub's position
+    w = np.array([1 / 5, 1 / 4, 1 / 3])
+    assert np.allclose(cdf[12:15], 4 + np.cumsum(w) / w.sum())
 
 
 def test_hub_follows_stay_in_the_users_neighbourhood_and_prefer_the_top_ranked():
@@ -108,14 +109,14 @@ def test_hub_follows_stay_in_the_users_neighbourhood_and_prefer_the_top_ranked()
     nearest = tree.query(points, k=1)[1]
     allowed = hubs[tree.query(points[hubs][nearest], k=c + 1)[1]]
     assert all(d in allowed[s] for s, d in zip(src[:3000], dst[:3000]))
-    # Poisson(4) draws per user with replacement: 4 * (1 - repeats) distinct follows on average
-    assert abs(src.size / rows.size - 4.0) < 0.1
-    # Poisson thinning: candidate j is followed with probability 1 - exp(-4 p_j), p_j ~ rank ** -1
+    # Poisson thinning: candidate j is drawn with probability p_j ~ rank ** -1 among the c + 1
+    # hubs, followed with probability 1 - exp(-4 p_j); a hub's draw of itself is dropped
     ranks = tree.query(points[hubs][nearest], k=c + 1)[1]
-    own = hubs[ranks] == rows[:, None]
-    own[~own.any(axis=1), -1] = True
-    w = (ranks[~own].reshape(-1, c) + 1.0) ** -1.0
-    expected = (1 - np.exp(-4 * w / w.sum(axis=1, keepdims=True))).sum(axis=1).mean()
+    w = (ranks + 1.0) ** -1.0
+    p = w / w.sum(axis=1, keepdims=True)
+    other = hubs[ranks] != rows[:, None]
+    assert abs(src.size / rows.size - 4 * (p * other).sum(axis=1).mean()) < 0.1
+    expected = ((1 - np.exp(-4 * p)) * other).sum(axis=1).mean()
     distinct = np.unique(src * points.shape[0] + dst).size / rows.size
     assert abs(distinct - expected) < 0.05
     # rank weighting: the top decile of hubs receives more follows per hub than the bottom half

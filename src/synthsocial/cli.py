@@ -659,11 +659,22 @@ def fidelity(
 def calibrate(
     reference: Reference = "bluesky",
     nodes: Int("--nodes", 10, "N", "Users per evaluated world (the paper: 1,000).", short="-n") = 1000,
-    method: Text("--method", metavar="grid|optuna", help="The paper's grid, or seeded TPE (optuna).") = "grid",
-    space: Text(
-        "--space", metavar="paper|extended", help="optuna: the grid's values, or wider ranges, more knobs."
+    method: Text(
+        "--method",
+        metavar="grid|optuna|multifidelity",
+        help="The paper's grid; seeded TPE (optuna); or TPE at N/10, the best tenth promoted to N and refined.",
+    ) = "grid",
+    space: OptText(
+        "--space",
+        metavar="paper|extended",
+        help="Searches: the grid's values, or wider ranges and more knobs (default: extended for a graph reference).",
+    ) = None,
+    budget: OptInt(
+        "--budget", 1, "K", "Evaluations (default: the whole grid; optuna 100; multifidelity 100 at N/10)."
+    ) = None,
+    profile: Text(
+        "--profile", metavar="NAME", help="Settings each point starts from, at its size: paper (default) or bluesky."
     ) = "paper",
-    budget: OptInt("--budget", 1, "K", "Evaluations (default: the whole grid; optuna 100).") = None,
     out: Out("Results directory (resumed when it holds results).") = Path("calibration"),
     config: OptPath("--config", "-c", help="Base configuration whose link hyperparameters are fitted.") = None,
     processes: OptInt(
@@ -702,6 +713,7 @@ def calibrate(
             rank_by=rank_by,
             replicates=replicates,
             directed=directed,
+            profile=profile,
             progress=lambda d, t: bar.update(task, completed=d, total=t),
         )
     b = summary["best"]

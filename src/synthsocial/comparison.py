@@ -24,9 +24,10 @@ from .graph import Graph
 from .io.atomic import atomic_file, atomic_text
 from .io.ownership import output_directory, record
 from .metrics import EvaluateOptions, profile, reference_profile
+from .metrics.degrees import DEGREE_METRICS, with_degree_ginis
 from .metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 
-METRICS = (*NED_METRICS, "avg_out_degree", "reciprocity")
+METRICS = (*NED_METRICS, "avg_out_degree", "reciprocity", *DEGREE_METRICS)
 OURS = "synthsocial"
 
 
@@ -125,7 +126,7 @@ def _run(
                     g = SAMPLERS[name]().sample(reference_graph, size, seed=run)
                 else:
                     g = GENERATORS[name]().generate(size, run, reference_graph)
-                m = profile(g, EvaluateOptions(seed=run, homophily=False)).metrics
+                m = with_degree_ginis(profile(g, EvaluateOptions(seed=run, homophily=False)).metrics)
                 measured.append({"method": name, "size": size, "run": run, "metrics": {k: m[k] for k in METRICS}})
     rows = _aggregate(measured, reference, ned_scope)
     _write(out, rows, measured, reference, sizes, ned_scope)
@@ -159,7 +160,7 @@ def _aggregate(measured: list[dict], reference: dict, ned_scope: str = "all") ->
         row["ned"], row["ned_std"] = stat([r["ned"] for r in group])
         row["ned_fixed"], row["ned_fixed_std"] = stat([r["ned_fixed"] for r in group])
         for k in METRICS:
-            row[k], row[f"{k}_std"] = stat([r["metrics"][k] for r in group])
+            row[k], row[f"{k}_std"] = stat([r["metrics"].get(k) for r in group])
         rows.append(row)
     return rows
 
@@ -184,7 +185,7 @@ def _write(
             + " | ".join(cells)
             + " |"
         )
-    ref = reference["metrics"]
+    ref = with_degree_ginis(reference["metrics"])
     lines.append(
         "| reference | | 0 | 0 | "
         + " | ".join(f"{ref[k]:.3g}" if isinstance(ref.get(k), (int, float)) else "-" for k in METRICS)

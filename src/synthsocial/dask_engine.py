@@ -484,7 +484,9 @@ def generate_dask(
             hub_follows = []
             if with_hubs:
                 hubs = client.submit(hub_ids, influence, lc.hub_share)
-                index = client.submit(hub_index, client.submit(operator.getitem, points, hubs), lc.hub_candidates)
+                index = client.submit(
+                    hub_index, client.submit(operator.getitem, points, hubs), lc.hub_candidates, lc.hub_exponent
+                )
                 hub_cdf = client.submit(_hub_cdf, hubs, lc.hub_global_exponent)
                 hub_follows = [
                     client.submit(_hubs, s, e, n, part, hubs, index, hub_cdf, cfg, seed)

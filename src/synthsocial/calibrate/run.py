@@ -27,34 +27,33 @@ from pathlib import Path
 from ..config import GeneratorConfig
 from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_text
+from ..metrics.degrees import DEGREE_METRICS, IN_TAIL, with_degree_ginis
 from ..metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 from .space import PARAMS, config_for, grid_points, key
 
 EXTRA_METRICS = ("avg_out_degree", "reciprocity")
-DEGREE_METRICS = ("in_degree_gini", "out_degree_gini")
 ProgressFn = Callable[[int, int], None]
-
-
-def with_degree_ginis(metrics: dict) -> dict:
-    """``metrics`` (a profile's) with the Gini of the in- and out-degrees as metrics of their own
-    (``in_degree_gini``, ``out_degree_gini``) when the profile has degree summaries."""
-    out = dict(metrics)
-    for k in DEGREE_METRICS:
-        summary = metrics.get(k.removesuffix("_gini"))
-        if isinstance(summary, dict) and isinstance(summary.get("gini"), (int, float)):
-            out[k] = summary["gini"]
-    return out
 
 
 def fit_metrics(reference: dict) -> tuple[str, ...]:
     """The paper's five, plus average out-degree, reciprocity and the in- and out-degree Gini
     when the reference has them (a graph reference has all; the built-in Bluesky profile only
-    the average out-degree)."""
+    the average out-degree), plus the degree-shape minima of a built-in profile that has them
+    (``degree_shape``: in- and out-degree Gini and max / median in-degree at least so much)."""
     ref = with_degree_ginis(reference["metrics"])
-    return NED_METRICS + tuple(k for k in (*EXTRA_METRICS, *DEGREE_METRICS) if isinstance(ref.get(k), (int, float)))
+    fitted = NED_METRICS + tuple(k for k in (*EXTRA_METRICS, *DEGREE_METRICS) if isinstance(ref.get(k), (int, float)))
+    return fitted + tuple(k for k in shape_minima(reference) if k not in fitted)
 
 
-KEPT = (*NED_METRICS, *EXTRA_METRICS, *DEGREE_METRICS, "communities", "aspl")
+def shape_minima(reference: dict) -> dict[str, float]:
+    """The one-sided degree-shape targets of a reference (metric -> least value), from its
+    ``degree_shape``: {} when it has none."""
+    shape = reference.get("degree_shape") or {}
+    names = {"in_gini_min": "in_degree_gini", "out_gini_min": "out_degree_gini", "max_over_median_in_min": IN_TAIL}
+    return {names[k]: float(v) for k, v in shape.items() if k in names}
+
+
+KEPT = (*NED_METRICS, *EXTRA_METRICS, *DEGREE_METRICS, IN_TAIL, "communities", "aspl")
 
 
 def _evaluate(task: tuple[dict, int, int, dict, int]) -> dict:
@@ -71,15 +70,17 @@ def _evaluate(task: tuple[dict, int, int, dict, int]) -> dict:
         w = generate(nodes, seed=s, config=cfg)
         m = profile(w.to_graph(), EvaluateOptions(seed=s, homophily=False, threads=1)).metrics
         runs.append(with_degree_ginis(m))
-    keep = {k: (None if any(m[k] is None for m in runs) else sum(m[k] for m in runs) / replicates) for k in KEPT}
+    keep = {k: (None if any(m.get(k) is None for m in runs) else sum(m[k] for m in runs) / replicates) for k in KEPT}
     return {"key": key(params), "params": params, "metrics": keep, "seconds": round(time.perf_counter() - t, 3)}
 
 
 class ResultLog:
-    """Append-only JSONL of evaluations; reading it back gives what is already done."""
+    """Append-only JSONL of evaluations; reading it back gives what is already done. A row without
+    ``nodes`` was measured at ``default_nodes`` (the run's size)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, default_nodes: int | None = None) -> None:
         self.path = path
+        self.default_nodes = default_nodes
 
     def load(self) -> list[dict]:
         """The rows logged so far, in file order; [] without a file. Lines that are not valid JSON (cut short by a
@@ -131,7 +132,7 @@ def _prepare(out: Path, nodes: int, seed: int, replicates: int, base: dict) -> R
             )
     else:
         atomic_text(stamp, json.dumps(settings, indent=2) + "\n")
-    return ResultLog(out / "results.jsonl")
+    return ResultLog(out / "results.jsonl", nodes)
 
 
 def run_grid(
@@ -189,6 +190,81 @@ def run_optuna(
 ) -> list[dict]:
     """Seeded TPE minimising the fixed-scale NED with ``budget`` evaluations, over the grid's values
     (``space="paper"``) or the extended continuous space."""
+    base_dict = (base or GeneratorConfig()).to_dict()
+    log = _prepare(out, nodes, seed, replicates, base_dict)
+    report = progress or (lambda d, t: None)
+    return _tpe(reference, nodes, log, budget, seed, space, base_dict, replicates, lambda d: report(d, budget))
+
+
+def run_multifidelity(
+    reference: dict,
+    nodes: int,
+    out: Path,
+    *,
+    budget: int,
+    seed: int = 0,
+    space: str = "paper",
+    bases: Callable[[int], GeneratorConfig],
+    replicates: int = 1,
+    progress: ProgressFn | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """Multi-fidelity TPE: ``budget`` evaluations at ``low_size(nodes)`` users, then the best
+    ``promoted(budget)`` points (by fixed-scale NED) again at ``nodes``, then as many more TPE
+    evaluations at ``nodes`` that start from what the promoted points measured there.
+    ``bases(n)`` is the config a point's parameters replace at n users (a size-aware profile).
+    Returns (rows at ``nodes``, rows at the low size); both are logged in ``results.jsonl``
+    (each row names its ``nodes``), so an interrupted run resumes."""
+    low, k = low_size(nodes), promoted(budget)
+    log = _prepare(out, nodes, seed, replicates, bases(nodes).to_dict())
+    total = budget + 2 * k
+    report = progress or (lambda d, t: None)
+    coarse = _tpe(
+        reference, low, log, budget, seed, space, bases(low).to_dict(), replicates, lambda d: report(d, total)
+    )
+    metrics = fit_metrics(reference)
+    best = sorted(
+        {r["key"]: r for r in coarse}.values(), key=lambda r: (fixed_ned(r["metrics"], reference, metrics), r["key"])
+    )
+    fine = _tpe(
+        reference,
+        nodes,
+        log,
+        2 * k,
+        seed + 1,
+        space,
+        bases(nodes).to_dict(),
+        replicates,
+        lambda d: report(budget + d, total),
+        start=[r["params"] for r in best[:k]],
+    )
+    return fine, coarse
+
+
+def low_size(nodes: int) -> int:
+    """The size of the first, cheap stage of a multi-fidelity search: a tenth, at least 100 users
+    (at most ``nodes``)."""
+    return min(nodes, max(100, nodes // 10))
+
+
+def promoted(budget: int) -> int:
+    """How many points of the first stage are measured again at the full size: a tenth, at least 3."""
+    return max(3, budget // 10)
+
+
+def _tpe(
+    reference: dict,
+    nodes: int,
+    log: ResultLog,
+    budget: int,
+    seed: int,
+    space: str,
+    base_dict: dict,
+    replicates: int,
+    report: Callable[[int], None],
+    start: list[dict] | None = None,
+) -> list[dict]:
+    """``budget`` TPE trials at ``nodes`` users (the first ones the points ``start``), reusing the
+    evaluations ``log`` holds at this size and appending the new ones."""
     try:
         import optuna
     except ImportError:
@@ -201,33 +277,35 @@ def run_optuna(
         raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
     if space not in SPACES:
         raise ConfigError(f"--space {space!r} is not accepted: use paper or extended")
-    base_dict = (base or GeneratorConfig()).to_dict()
-    log = _prepare(out, nodes, seed, replicates, base_dict)
-    cache = {r["key"]: r for r in log.load()}
+    at = log.default_nodes
+    cache = {r["key"]: r for r in log.load() if r.get("nodes", at) == nodes}
     metrics = fit_metrics(reference)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
+    for params in start or []:
+        study.enqueue_trial(params)
     rows = []
-    report = progress or (lambda d, t: None)
+
+    def suggest(trial, p: str, spec: tuple):
+        if spec[0] == "float":
+            return trial.suggest_float(p, spec[1], spec[2])
+        if spec[0] == "int":
+            return trial.suggest_int(p, spec[1], spec[2])
+        return trial.suggest_categorical(p, list(spec[1:]))
 
     def objective(trial) -> float:
         if space == "paper":
             params = {p: trial.suggest_categorical(p, list(PAPER_GRID[p])) for p in PARAMS}
         else:
-            params = {
-                p: trial.suggest_float(p, spec[1], spec[2])
-                if spec[0] == "float"
-                else trial.suggest_categorical(p, list(spec[1:]))
-                for p, spec in EXTENDED.items()
-            }
+            params = {p: suggest(trial, p, spec) for p, spec in EXTENDED.items()}
         k = key(params)
         row = cache.get(k)
         if row is None:
-            row = _evaluate((params, nodes, seed, base_dict, replicates))
+            row = {**_evaluate((params, nodes, seed, base_dict, replicates)), "nodes": nodes}
             log.append(row)
             cache[k] = row
         rows.append(row)
-        report(len(rows), budget)
+        report(len(rows))
         return fixed_ned(row["metrics"], reference, metrics)
 
     study.optimize(objective, n_trials=budget)
@@ -246,6 +324,10 @@ def fixed_ned(m: dict, reference: dict, metrics: tuple[str, ...]) -> float:
     for k in DEGREE_METRICS:  # Ginis lie in [0, 1]: their difference is already on the NED's scale
         if k in metrics and m.get(k) is not None and ginis.get(k) is not None:
             value += (m[k] - ginis[k]) ** 2
+    for k, least in shape_minima(reference).items():  # one-sided: only a shortfall counts
+        if k in metrics and m.get(k) is not None and ginis.get(k) is None:
+            short = least - m[k] if k != IN_TAIL else min(1.0, math.log10(least / max(m[k], 1e-9)) / 2)
+            value += max(0.0, short) ** 2
     return math.sqrt(value)
 
 

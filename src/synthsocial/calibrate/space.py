@@ -25,8 +25,9 @@ PARAMS = tuple(PAPER_GRID)
 
 # Beyond the paper, for references the paper's grid cannot reach (such as small real follower
 # graphs): continuous ranges around the grid, plus the size schedule's small-graph factors, the
-# neighbourhood size gamma, the reading of triadic closure, follow-backs, popular follows, and the
-# tail and cap of the influence score (which set how unequal the numbers of local links are).
+# neighbourhood size gamma, the reading of triadic closure, follow-backs, popular follows, the
+# tail and cap of the influence score (which set how unequal the numbers of local links are), and
+# the mechanisms of heavy-tailed degrees (issue 16): activity, preferential triadic closure, hubs.
 EXTENDED: dict[str, tuple] = {
     "eta0": ("float", 0.0, 0.6),
     "kappa": ("float", 0.0, 0.3),
@@ -45,6 +46,14 @@ EXTENDED: dict[str, tuple] = {
     "influence_exponent": ("float", 0.5, 3.0),
     "influence_cap": ("float", 10.0, 1000.0),
     "triadic_scope": ("categorical", "out", "undirected"),
+    "activity_sigma": ("float", 0.0, 2.0),
+    "triadic_preference": ("float", 0.0, 3.0),
+    "hub_follows": ("float", 0.0, 40.0),
+    "hub_share": ("float", 0.002, 0.1),
+    "hub_candidates": ("int", 10, 200),
+    "hub_exponent": ("float", 0.0, 2.0),
+    "hub_global_follows": ("float", 0.0, 3.0),
+    "hub_global_exponent": ("float", 0.5, 2.5),
 }
 SPACES = ("paper", "extended")
 
@@ -57,7 +66,7 @@ def grid_points() -> list[dict[str, float]]:
 def key(params: dict) -> str:
     """A stable identifier of a parameter combination (the grid's parameters first, in order)."""
     order = [p for p in PARAMS if p in params] + sorted(p for p in params if p not in PARAMS)
-    return ",".join(f"{p}={params[p]}" if isinstance(params[p], str) else f"{p}={float(params[p]):g}" for p in order)
+    return ",".join(f"{p}={params[p]}" if isinstance(params[p], (str, int)) else f"{p}={params[p]:g}" for p in order)
 
 
 def config_for(params: dict[str, float], base: GeneratorConfig | None = None) -> GeneratorConfig:
@@ -65,7 +74,7 @@ def config_for(params: dict[str, float], base: GeneratorConfig | None = None) ->
     name, ``influence_X`` as ``population.influence.X``."""
     data = (base or GeneratorConfig()).to_dict()
     for p, v in params.items():
-        v = v if isinstance(v, str) else float(v)
+        v = v if isinstance(v, (str, int)) else float(v)
         if p.startswith("influence_"):
             data["population"]["influence"][p.removeprefix("influence_")] = v
         else:

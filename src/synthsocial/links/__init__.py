@@ -129,7 +129,7 @@ def form_links(
     if cfg.hub_follows > 0 or cfg.hub_global_follows > 0:
         t = time.perf_counter()
         hubs = hub_ids(influence, cfg.hub_share)
-        index = hub_index(points[hubs], cfg.hub_candidates)
+        index = hub_index(points[hubs], cfg.hub_candidates, cfg.hub_exponent)
         cdf = global_cdf(hubs.size, cfg.hub_global_exponent)
         src_hub, dst_hub = run(
             "hub follows", phases.hubs, points, hubs, index, act, cdf, cfg, workers=os.cpu_count() or 1

@@ -13,12 +13,13 @@ is their rank r_h by influence (1 = most influential), and hub h gets the weight
 
     w_h = r_h ** -exponent.
 
-User i looks at the hubs of its neighbourhood: the ``candidates`` hubs nearest, in the homophily
-space, to the hub nearest to i (that hub included, i itself excluded: one KD-tree neighbour per
-user instead of ``candidates``, 3 s instead of 13 at 10^6 users). It draws F_i ~ Poisson(follows
-* a_i) of them (a_i: activity, links/activity.py) with replacement, with probability
-proportional to w_h, repeats dropped (a sort per user, as the Gumbel-top-F draw of
-links/local.py, would cost 8 s more at 10^6), and G_i ~ Poisson(global_follows) hubs of any
+User i looks at the hubs of its neighbourhood: the hub nearest to i in the homophily space and
+the ``candidates`` hubs nearest to that hub (one KD-tree neighbour per user instead of
+``candidates``, 3 s instead of 13 at 10^6 users). It draws F_i ~ Poisson(follows * a_i) of them
+(a_i: activity, links/activity.py) with replacement, with probability proportional to w_h, from
+a CDF computed once per hub (a CDF per user cost 15 s at 10^6 users, this one 2 s); repeats are
+dropped (a sort per user, as the Gumbel-top-F draw of links/local.py, would cost 8 s more at
+10^6), and so is a hub's draw of itself; and G_i ~ Poisson(global_follows) hubs of any
 region with weights r_h ** -global_exponent, whatever its activity (the accounts suggested at
 sign-up: a few follows that cross communities and bring every user within a few steps of
 everyone). An account high in the ranking is followed by most of the users that have it among
@@ -47,9 +48,11 @@ def global_cdf(m: int, exponent: float) -> np.ndarray:
     return attention_cdf(np.arange(1, m + 1), -exponent)
 
 
-def hub_index(hub_points: np.ndarray, candidates: int) -> tuple[cKDTree, np.ndarray]:
-    """A KD-tree over the hubs' points (most influential first: its indices are ranks - 1) and,
-    for each hub h, the ranks of the ``candidates + 1`` hubs nearest to it, h first."""
+def hub_index(hub_points: np.ndarray, candidates: int, exponent: float) -> tuple[cKDTree, np.ndarray, np.ndarray]:
+    """A KD-tree over the hubs' points (most influential first: its indices are ranks - 1); for
+    each hub h, the ranks of the ``candidates + 1`` hubs nearest to it, h first; and their
+    weights r ** -``exponent`` as one CDF per hub, laid end to end (hub h's shifted by h), so
+    that one search draws from every user's own."""
     tree = cKDTree(hub_points, leafsize=16, balanced_tree=False, compact_nodes=True)
     m = hub_points.shape[0]
     k = min(candidates, m - 1) + 1
@@ -61,27 +64,29 @@ def hub_index(hub_points: np.ndarray, candidates: int) -> tuple[cKDTree, np.ndar
     first = np.argmax(near == own[:, None], axis=1)
     near[own, first] = near[:, 0]
     near[:, 0] = own
-    return tree, near
+    cdf = np.cumsum((near + 1.0) ** -exponent, axis=1)
+    cdf /= cdf[:, -1:]
+    cdf += own[:, None]
+    return tree, near, cdf.ravel()
 
 
 def hub_links(
     rows: np.ndarray,
     points: np.ndarray,
     hubs: np.ndarray,
-    index: tuple[cKDTree, np.ndarray],
+    index: tuple[cKDTree, np.ndarray, np.ndarray],
     rate: np.ndarray,
-    exponent: float,
     global_follows: float,
     cdf: np.ndarray,
     rng: np.random.Generator,
     workers: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Follows (i, h) of the users ``rows``: ``points`` holds their points (one row each),
-    ``rate`` their expected follows of hubs nearby; each also follows Poisson(``global_follows``)
-    hubs anywhere, drawn with replacement from ``cdf`` (:func:`global_cdf`) as popular follows
-    are (links/popular.py); repeats are dropped later. ``workers``: threads of the KD-tree query
-    (the answer does not depend on it)."""
-    near = _nearby(rows, points, hubs, index, rate, exponent, rng, workers)
+    ``rate`` their expected follows of hubs nearby (drawn from :func:`hub_index`'s CDFs); each
+    also follows Poisson(``global_follows``) hubs anywhere, drawn with replacement from ``cdf``
+    (:func:`global_cdf`) as popular follows are (links/popular.py); repeats are dropped later.
+    ``workers``: threads of the KD-tree query (the answer does not depend on it)."""
+    near = _nearby(rows, points, hubs, index, rate, rng, workers)
     src, dst = popular_follows(rows, cdf, global_follows, rng, targets=hubs)
     return np.concatenate([near[0], src]), np.concatenate([near[1], dst])
 
@@ -90,30 +95,22 @@ def _nearby(
     rows: np.ndarray,
     points: np.ndarray,
     hubs: np.ndarray,
-    index: tuple[cKDTree, np.ndarray],
+    index: tuple[cKDTree, np.ndarray, np.ndarray],
     rate: np.ndarray,
-    exponent: float,
     rng: np.random.Generator,
     workers: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    tree, near = index
-    b, c = rows.size, near.shape[1] - 1
-    if b == 0 or c < 1:
+    tree, near, cdf = index
+    b, c = rows.size, near.shape[1]
+    if b == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     _, closest = tree.query(points, k=1, workers=workers)
-    rank = near[closest.reshape(b)]  # the hubs nearest to the user's nearest hub, that hub first
-    ids = hubs[rank]
-    own = ids == rows[:, None]
-    own[~own.any(axis=1), -1] = True  # keep c candidates: drop the user itself, else the farthest
-    ids = ids[~own].reshape(b, c)
-    rank = rank[~own].reshape(b, c)
-    # F_i draws with replacement from the candidates' weights (repeats are dropped with the other
-    # duplicates): one inverse-CDF search over the rows laid end to end, row r's CDF shifted by r
-    cdf = np.cumsum((rank + 1.0) ** -exponent, axis=1)
-    cdf /= cdf[:, -1:]
-    cdf += np.arange(b)[:, None]
+    # F_i draws with replacement from the CDF of the user's nearest hub (repeats are dropped with
+    # the other duplicates, a draw of oneself here)
     row = np.repeat(np.arange(b), rng.poisson(rate))
-    col = np.searchsorted(cdf.ravel(), row + rng.random(row.size), side="right") - row * c
-    src = rows[row]
-    dst = ids[row, np.minimum(col, c - 1)]
-    return src.astype(np.int64), dst.astype(np.int64)
+    h = closest.reshape(b)[row]
+    col = np.searchsorted(cdf, h + rng.random(row.size), side="right") - h * c
+    src = rows[row].astype(np.int64)
+    dst = hubs[near[h, np.minimum(col, c - 1)]].astype(np.int64)
+    keep = src != dst
+    return src[keep], dst[keep]

@@ -152,7 +152,6 @@ def hubs(
             hub_ids,
             index,
             lc.hub_follows * activity[r],
-            lc.hub_exponent,
             lc.hub_global_follows,
             cdf,
             rng,

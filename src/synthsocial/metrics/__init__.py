@@ -161,6 +161,9 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> Profile:
     return result
 
 
+GRAPH_SOURCE = "measured by synthsocial"  # the source of a reference measured from a graph
+
+
 def reference_profile(reference: str, options: EvaluateOptions | None = None, directed: bool | None = None) -> dict:
     """A reference: a built-in name, or a graph path whose profile is measured."""
     if reference.lower() in BUILTIN:
@@ -171,7 +174,7 @@ def reference_profile(reference: str, options: EvaluateOptions | None = None, di
     from ..io.readers import read_graph
 
     prof = profile(read_graph(path, directed=directed), options)
-    return {"name": str(path), "source": "measured by synthsocial", "metrics": prof.metrics}
+    return {"name": str(path), "source": GRAPH_SOURCE, "metrics": prof.metrics}
 
 
 def compare(metrics: dict, reference: dict) -> dict:

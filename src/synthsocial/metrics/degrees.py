@@ -13,6 +13,25 @@ from __future__ import annotations
 
 import numpy as np
 
+DEGREE_METRICS = ("in_degree_gini", "out_degree_gini")
+IN_TAIL = "in_degree_max_over_median"
+
+
+def with_degree_ginis(metrics: dict) -> dict:
+    """``metrics`` (a profile's) with the Gini of the in- and out-degrees as metrics of their own
+    (``in_degree_gini``, ``out_degree_gini``) and the largest in-degree over the median
+    (``in_degree_max_over_median``, the median counted as at least 1) when the profile has
+    degree summaries."""
+    out = dict(metrics)
+    for k in DEGREE_METRICS:
+        summary = metrics.get(k.removesuffix("_gini"))
+        if isinstance(summary, dict) and isinstance(summary.get("gini"), (int, float)):
+            out[k] = summary["gini"]
+    ind = metrics.get("in_degree")
+    if isinstance(ind, dict) and all(isinstance(ind.get(x), (int, float)) for x in ("max", "median")):
+        out[IN_TAIL] = ind["max"] / max(ind["median"], 1.0)
+    return out
+
 
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = all equal, -> 1 = one holds everything)."""
