@@ -99,7 +99,13 @@ def real_graphs(args: argparse.Namespace, work: Path) -> None:
 
 
 def one_graph(args, work: Path, name: str, graph, ref: dict, size: int, everything: dict) -> str:
-    """Calibrate to ``name`` at ``size`` users, benchmark the 11 methods there; one table row."""
+    """Calibrate to ``name`` at ``size`` users, benchmark the 11 methods there; one table row
+    (kept in WORK, so that a run stopped midway goes on from the next graph)."""
+    done = work / name / f"row_{size}.json"
+    if done.exists():
+        kept = json.loads(done.read_text())
+        everything[f"{name}@{size}"] = kept["result"]
+        return kept["line"]
     t = time.perf_counter()
     cal = work / name / f"calibration_{size}"
     summary = calibrate(
@@ -126,6 +132,7 @@ def one_graph(args, work: Path, name: str, graph, ref: dict, size: int, everythi
         f"{ours['in_degree_gini']:.3f} / {gini:.3f} |"
     )
     everything[f"{name}@{size}"] = {"size": size, "calibration": summary["best"], "rows": rows}
+    done.write_text(json.dumps({"line": line, "result": everything[f"{name}@{size}"]}, default=float) + "\n")
     print(line, f"({time.perf_counter() - t:.0f} s)", flush=True)
     return line
 

@@ -364,3 +364,29 @@ def test_a_degree_shape_minimum_counts_only_when_missed():
     assert fixed_ned(above, ref, metrics) == pytest.approx(0.0, abs=1e-9)  # beyond a minimum costs nothing
     assert fixed_ned({**at, "in_degree_gini": 0.4}, ref, metrics) == pytest.approx(0.2)
     assert fixed_ned({**at, "in_degree_max_over_median": 10.0}, ref, metrics) == pytest.approx(0.5)  # a decade short
+
+
+def test_a_search_starts_from_the_starting_configs_own_point(tmp_path):
+    pytest.importorskip("optuna")
+    from synthsocial import profiles
+    from synthsocial.calibrate.space import point_of
+
+    at = profiles.apply("bluesky", 1000)
+    calibrate(
+        builtin("bluesky"),
+        1000,
+        tmp_path,
+        method="optuna",
+        space="extended",
+        budget=2,
+        profile="bluesky",
+        validate=False,
+    )
+    first = ResultLog(tmp_path / "results.jsonl").load()[0]
+    assert first["params"] == point_of(at, "extended")
+    assert (
+        first["params"]["hub_follows"] == at.links.hub_follows
+        and first["params"]["hub_candidates"] == at.links.hub_candidates
+    )
+    assert point_of(GeneratorConfig(), "paper") is not None  # Table III's row is a point of the paper's grid
+    assert point_of(GeneratorConfig.from_dict({"links": {"alpha": 0.3}}), "paper") is None

@@ -29,7 +29,7 @@ from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_text
 from ..metrics.degrees import DEGREE_METRICS, IN_TAIL, with_degree_ginis
 from ..metrics.ned import NED_METRICS, ned_fixed, ned_minmax
-from .space import PARAMS, config_for, grid_points, key
+from .space import PARAMS, config_for, grid_points, key, point_of
 
 EXTRA_METRICS = ("avg_out_degree", "reciprocity")
 ProgressFn = Callable[[int, int], None]
@@ -189,11 +189,20 @@ def run_optuna(
     progress: ProgressFn | None = None,
 ) -> list[dict]:
     """Seeded TPE minimising the fixed-scale NED with ``budget`` evaluations, over the grid's values
-    (``space="paper"``) or the extended continuous space."""
-    base_dict = (base or GeneratorConfig()).to_dict()
+    (``space="paper"``) or the extended continuous space; the first evaluation is ``base``'s own
+    point when the space holds it (the search starts from where the starting config is)."""
+    base = base or GeneratorConfig()
+    base_dict = base.to_dict()
     log = _prepare(out, nodes, seed, replicates, base_dict)
     report = progress or (lambda d, t: None)
-    return _tpe(reference, nodes, log, budget, seed, space, base_dict, replicates, lambda d: report(d, budget))
+    start = _own(base, space)
+    return _tpe(reference, nodes, log, budget, seed, space, base_dict, replicates, lambda d: report(d, budget), start)
+
+
+def _own(config: GeneratorConfig, space: str) -> list[dict]:
+    """[the point of ``space`` that ``config`` is], or [] when the space does not hold it."""
+    point = point_of(config, space)
+    return [] if point is None else [point]
 
 
 def run_multifidelity(
@@ -208,9 +217,10 @@ def run_multifidelity(
     replicates: int = 1,
     progress: ProgressFn | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Multi-fidelity TPE: ``budget`` evaluations at ``low_size(nodes)`` users, then the best
+    """Multi-fidelity TPE: ``budget`` evaluations at ``low_size(nodes)`` users (the first one the
+    starting config's own point), then the starting config's point at ``nodes`` and the best
     ``promoted(budget)`` points (by fixed-scale NED) again at ``nodes``, then as many more TPE
-    evaluations at ``nodes`` that start from what the promoted points measured there.
+    evaluations at ``nodes`` that start from what those measured there.
     ``bases(n)`` is the config a point's parameters replace at n users (a size-aware profile).
     Returns (rows at ``nodes``, rows at the low size); both are logged in ``results.jsonl``
     (each row names its ``nodes``), so an interrupted run resumes."""
@@ -219,7 +229,16 @@ def run_multifidelity(
     total = budget + 2 * k
     report = progress or (lambda d, t: None)
     coarse = _tpe(
-        reference, low, log, budget, seed, space, bases(low).to_dict(), replicates, lambda d: report(d, total)
+        reference,
+        low,
+        log,
+        budget,
+        seed,
+        space,
+        bases(low).to_dict(),
+        replicates,
+        lambda d: report(d, total),
+        _own(bases(low), space),
     )
     metrics = fit_metrics(reference)
     best = sorted(
@@ -235,7 +254,7 @@ def run_multifidelity(
         bases(nodes).to_dict(),
         replicates,
         lambda d: report(budget + d, total),
-        start=[r["params"] for r in best[:k]],
+        start=_own(bases(nodes), space) + [r["params"] for r in best[:k]],
     )
     return fine, coarse
 

@@ -80,3 +80,29 @@ def config_for(params: dict[str, float], base: GeneratorConfig | None = None) ->
         else:
             data["links"][p] = v
     return GeneratorConfig.from_dict(data)
+
+
+def point_of(config: GeneratorConfig, space: str) -> dict | None:
+    """The point of ``space`` that ``config`` is (its values of the space's parameters, clipped to
+    the ranges), or None when one of them is not among a categorical parameter's values: the
+    first point a search evaluates, so that it starts from where the profile already is."""
+    links, influence = config.links.model_dump(by_alias=True), config.population.influence.model_dump()
+
+    def value(p: str):
+        return influence[p.removeprefix("influence_")] if p.startswith("influence_") else links[p]
+
+    if space == "paper":
+        point = {p: float(value(p)) for p in PARAMS}
+        return point if all(point[p] in PAPER_GRID[p] for p in PARAMS) else None
+    point = {}
+    for p, spec in EXTENDED.items():
+        v = value(p)
+        if spec[0] == "float":
+            point[p] = min(max(float(v), spec[1]), spec[2])
+        elif spec[0] == "int":
+            point[p] = min(max(int(v), spec[1]), spec[2])
+        elif v in spec[1:]:
+            point[p] = v
+        else:
+            return None
+    return point

@@ -345,3 +345,51 @@ def stream_edges(files: list[Path]):
                 yield batch.column(0).to_numpy(), batch.column(1).to_numpy()
         except (pa.ArrowException, OSError) as exc:
             raise damaged(f, exc) from None
+
+
+THREAD_COLUMNS = ("event_id", "parent_id", "user_id", "created_at")
+PHEME_COLUMNS = ("thread", "tweet_id", "in_reply_tweet", "user_id", "created")
+
+
+def read_threads(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(user, parent index or -1, epoch seconds) of every event of a thread file: a Parquet or CSV
+    with ``event_id, parent_id, user_id, created_at`` (a timeline's events.parquet), or a PHEME CSV
+    (``thread, tweet_id, in_reply_tweet, user_id, created`` in epoch ms; its parent ids are floats
+    that lost precision, so a parent is matched to float(tweet_id) within the thread, and a reply
+    whose parent is not in the file answers the thread's source tweet)."""
+    p = Path(path)
+    try:
+        table = pq.read_table(p) if p.suffix == ".parquet" else pacsv.read_csv(p)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise damaged(p, exc) from None
+    names = set(table.column_names)
+    if set(PHEME_COLUMNS) <= names:
+        return _pheme(table)
+    if not set(THREAD_COLUMNS) <= names:
+        raise InputError(
+            f"{p}: not a thread file: it needs the columns {', '.join(THREAD_COLUMNS)} "
+            f"(or PHEME's {', '.join(PHEME_COLUMNS)}); it has {', '.join(table.column_names)}"
+        )
+    ids = table["event_id"].to_numpy()
+    index = {int(e): i for i, e in enumerate(ids)}
+    parents = table["parent_id"].to_pylist()
+    parent = np.array([-1 if x is None else index.get(int(x), -1) for x in parents], dtype=np.int64)
+    t = table["created_at"]
+    secs = t.cast(pa.timestamp("s")).cast(pa.int64()) if pa.types.is_timestamp(t.type) else t.cast(pa.int64())
+    return table["user_id"].to_numpy(), parent, secs.to_numpy()
+
+
+def _pheme(table: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    thread = np.array([int(x) for x in table["thread"].to_pylist()])
+    tweet = np.array([int(x) for x in table["tweet_id"].to_pylist()])
+    reply_to = np.array([np.nan if x is None else float(x) for x in table["in_reply_tweet"].to_pylist()])
+    where = {(int(th), float(tw)): i for i, (th, tw) in enumerate(zip(thread, tweet))}
+    source = {int(th): i for i, (th, tw) in enumerate(zip(thread, tweet)) if th == tw}
+    parent = np.full(thread.size, -1, dtype=np.int64)
+    for i, (th, r) in enumerate(zip(thread, reply_to)):
+        if not np.isnan(r):
+            parent[i] = where.get((int(th), r), source.get(int(th), -1))
+            if parent[i] == i:
+                parent[i] = -1
+    created = table["created"].cast(pa.float64()).to_numpy() // 1000
+    return table["user_id"].cast(pa.int64()).to_numpy(), parent, created.astype(np.int64)

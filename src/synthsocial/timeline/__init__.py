@@ -1,0 +1,247 @@
+"""A living timeline (issue 17): every account in time, posts in a daily rhythm, reactions that
+spread along the follow edges into threads.
+
+Steps, one module each: accounts.py (creation time, time zone, activity), clock.py (when the
+original posts happen), reactions.py (who sees them, who likes, reposts, replies or quotes, and
+what those cause in turn). :func:`simulate` runs them over a world and returns a
+:class:`Timeline` of Arrow tables; the texts of its posts, replies and quotes are written by
+the posts stage (the text of an event is not part of its structure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+import numpy as np
+import pyarrow as pa
+from pydantic import Field, field_validator
+
+from ..config import IntRange, Options, Range
+from ..posts.platforms import resolve
+from .accounts import DAY, accounts, follow_times
+from .clock import post_times
+from .reactions import DEFAULT_MIX, KINDS, MIXES, followers_matrix, spread
+
+# Relative posting volume by local hour (0-23): a night minimum near 4 am at about a seventh of
+# the evening peak, the shape reported for Twitter's diurnal activity (e.g. Golder & Macy 2011,
+# Science 333:1878). An assumption to replace with a corpus's own profile (docs/timeline.md).
+HOUR_PROFILE = (
+    0.45, 0.30, 0.20, 0.15, 0.14, 0.17, 0.28, 0.45, 0.60, 0.70, 0.75, 0.80,
+    0.85, 0.85, 0.85, 0.85, 0.88, 0.92, 0.97, 1.00, 1.00, 0.95, 0.80, 0.62,
+)  # fmt: skip
+WEEKLY = (1.0, 1.0, 1.0, 1.0, 0.95, 0.85, 0.9)  # Monday first
+# UTC offsets (hours) and shares of the users: an assumed mix for an English-language platform
+# (the Americas, Europe, Asia-Pacific); no survey gives it for Bluesky (docs/timeline.md).
+TIMEZONES = ((-8.0, 0.15), (-6.0, 0.1), (-5.0, 0.3), (0.0, 0.15), (1.0, 0.15), (5.5, 0.05), (9.0, 0.05), (10.0, 0.05))
+
+NonNegative = Annotated[float, Field(strict=False, ge=0.0, allow_inf_nan=False)]
+
+
+class TimelineConfig(Options):
+    """The settings of a timeline (defaults: docs/timeline.md says where each comes from)."""
+
+    start: str = "2025-01-06"
+    days: Range(0.0, 3650.0, open_low=True) = 7.0
+    platforms: str = "bluesky"  # the first is the world's own (everyone uses it); others by Pew's shares
+    posts_per_day: Range(0.0, 1000.0) = 0.4
+    activity_sigma: Range(0.0, 5.0) = 1.3
+    session_mean: Range(1.0, 100.0) = 2.0
+    session_gap: Range(1.0, 86_400.0) = 300.0
+    hour_profile: list[NonNegative] = Field(default_factory=lambda: list(HOUR_PROFILE))
+    weekly: list[NonNegative] = Field(default_factory=lambda: list(WEEKLY))
+    timezones: list[tuple[Range(-12.0, 14.0), NonNegative]] = Field(default_factory=lambda: list(TIMEZONES))
+    age_mean_days: Range(0.0, 36_500.0) = 300.0
+    age_max_days: Range(0.0, 36_500.0) = 700.0
+    age_noise: Range(0.0, 100.0) = 1.0
+    react_p: Range(0.0, 1.0) = 0.05
+    reply_reach: Range(0.0, 1.0) = 0.1
+    repost_reach: Range(0.0, 1.0) = 0.5
+    reply_back: Range(0.0, 1.0) = 0.15
+    react_cap: Range(0.0, 1.0) = 0.3
+    lag_median: Range(1.0, 10_000_000.0) = 480.0
+    lag_sigma: Range(0.0, 10.0) = 1.8
+    max_users: IntRange(1, 10**12) | None = None
+
+    @field_validator("start")
+    @classmethod
+    def _date(cls, v: str) -> str:
+        try:
+            dt.date.fromisoformat(v)
+        except (TypeError, ValueError):
+            raise ValueError("use a date as YYYY-MM-DD") from None
+        return v
+
+    @field_validator("hour_profile")
+    @classmethod
+    def _hours(cls, v: list[float]) -> list[float]:
+        if len(v) != 24 or sum(v) <= 0:
+            raise ValueError("give 24 non-negative weights (local hours 0-23), not all zero")
+        return v
+
+    @field_validator("weekly")
+    @classmethod
+    def _week(cls, v: list[float]) -> list[float]:
+        if len(v) != 7 or max(v) <= 0:
+            raise ValueError("give 7 non-negative weights (Monday first), not all zero")
+        return v
+
+    @field_validator("timezones")
+    @classmethod
+    def _zones(cls, v: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        if not v or sum(s for _, s in v) <= 0:
+            raise ValueError("give at least one [UTC offset, share] pair with a positive share")
+        return v
+
+    def start_seconds(self) -> int:
+        """The start as epoch seconds (midnight UTC)."""
+        return int(dt.datetime.fromisoformat(self.start).replace(tzinfo=dt.UTC).timestamp())
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """``accounts``: user_id, created_at, timezone, activity; ``events``: the posts, replies and
+    quotes (event_id in time order, user_id, platform, kind, parent_id, root_id, depth,
+    created_at); ``interactions``: likes and reposts (user_id, event_id, kind, created_at);
+    ``follow_created_at``: when each edge of the world was made, in the world's edge order."""
+
+    accounts: pa.Table
+    events: pa.Table
+    interactions: pa.Table
+    follow_created_at: np.ndarray
+
+
+def _zone(offset: float) -> str:
+    sign = "-" if offset < 0 else "+"
+    h, m = divmod(round(abs(offset) * 60), 60)
+    return f"UTC{sign}{h:02d}:{m:02d}"
+
+
+def simulate(world, config: TimelineConfig | None = None, seed: int | None = None) -> Timeline:
+    """The timeline of ``world`` (a :class:`synthsocial.World`); ``seed`` defaults to the world's."""
+    from ..posts.assign import usage
+
+    cfg = config or TimelineConfig()
+    seed = world.seed if seed is None else seed
+    rng = np.random.default_rng([seed, 29, 1])
+    users = world.users
+    n = users.num_rows
+    influence = users["influence"].to_numpy()
+    start = cfg.start_seconds()
+    end = start + int(cfg.days * DAY)
+    acc = accounts(
+        influence,
+        start,
+        posts_per_day=cfg.posts_per_day,
+        sigma=cfg.activity_sigma,
+        age_mean_days=cfg.age_mean_days,
+        age_max_days=cfg.age_max_days,
+        age_noise=cfg.age_noise,
+        timezones=dict(cfg.timezones),
+        block_size=world.config.block_size,
+        seed=world.seed,
+        rng=rng,
+    )
+    edges = world.edges
+    source, target = edges["source"].to_numpy(), edges["target"].to_numpy()
+    follow_at = follow_times(source, target, acc.created_at, start, rng)
+
+    platforms = resolve(cfg.platforms)
+    bands = world.config.population.age_bands
+    age = users["age"].to_numpy()
+    band = np.clip(np.searchsorted(np.array([b[0] for b in bands]), age, side="right") - 1, 0, len(bands) - 1)
+    uses = usage(n, band, platforms, seed)
+    uses[:, 0] = True  # the world's graph is the first platform's: every user is on it
+    rate = acc.rate
+    if cfg.max_users is not None and cfg.max_users < n:
+        keep = np.zeros(n, dtype=bool)
+        keep[np.random.default_rng([seed, 29, 2]).choice(n, cfg.max_users, replace=False)] = True
+        rate = rate * keep
+    user, time = post_times(
+        rate,
+        start,
+        cfg.days,
+        acc.utc_offset,
+        session_mean=cfg.session_mean,
+        session_gap=cfg.session_gap,
+        hour_profile=np.array(cfg.hour_profile),
+        weekly=np.array(cfg.weekly),
+        rng=rng,
+    )
+    # the platform of each post: one of those its author uses, uniformly
+    options = uses[user]
+    pick = np.floor(rng.random(user.size) * options.sum(axis=1)).astype(np.int64)
+    platform = np.argmax(np.cumsum(options, axis=1) > pick[:, None], axis=1)
+    mixes = np.array([MIXES.get(p.name, DEFAULT_MIX) for p in platforms], dtype=np.float64)
+    mixes /= mixes.sum(axis=1, keepdims=True)
+    c = spread(
+        user,
+        time,
+        platform,
+        followers_matrix(source, target, n),
+        uses,
+        acc.activity,
+        mixes,
+        end,
+        react_p=cfg.react_p,
+        reply_reach=cfg.reply_reach,
+        repost_reach=cfg.repost_reach,
+        reply_back=cfg.reply_back,
+        react_cap=cfg.react_cap,
+        lag_median=cfg.lag_median,
+        lag_sigma=cfg.lag_sigma,
+        rng=rng,
+    )
+    return Timeline(_accounts(acc), *_tables(c, [p.name for p in platforms]), follow_at)
+
+
+def _accounts(acc) -> pa.Table:
+    return pa.table(
+        {
+            "user_id": pa.array(np.arange(acc.created_at.size), pa.int64()),
+            "created_at": pa.array(acc.created_at, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+            "timezone": pa.array([_zone(x) for x in acc.utc_offset], pa.string()),
+            "activity": pa.array(acc.activity, pa.float64()),
+        }
+    )
+
+
+def _tables(c, platforms: list[str]) -> tuple[pa.Table, pa.Table]:
+    """Events numbered in time order (ties: creation order), reactions on those numbers, each
+    user's like or repost of an item kept once (the earliest)."""
+    order = np.lexsort((np.arange(c.time.size), c.time))
+    event_id = np.empty(order.size, dtype=np.int64)
+    event_id[order] = np.arange(order.size)
+
+    def ids(index: np.ndarray) -> pa.Array:
+        return pa.array(np.where(index >= 0, event_id[np.maximum(index, 0)], 0), pa.int64(), mask=index < 0)
+
+    kinds = np.array(["post", "reply", "quote"])
+    names = np.array(platforms)
+    events = pa.table(
+        {
+            "event_id": pa.array(np.arange(order.size), pa.int64()),
+            "user_id": pa.array(c.user[order], pa.int64()),
+            "platform": pa.array(names[c.platform[order]], pa.string()),
+            "kind": pa.array(kinds[c.kind[order]], pa.string()),
+            "parent_id": ids(c.parent[order]),
+            "root_id": ids(c.root[order]),
+            "depth": pa.array(c.depth[order], pa.int32()),
+            "created_at": pa.array(c.time[order], pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+        }
+    )
+    r_event = event_id[c.react_item] if c.react_item.size else np.empty(0, np.int64)
+    order = np.lexsort((c.react_user, r_event, c.react_kind, c.react_time))
+    key = np.stack([c.react_kind[order], r_event[order], c.react_user[order]], axis=1)
+    _, first = np.unique(key, axis=0, return_index=True)
+    keep = order[np.sort(first)]
+    reactions = pa.table(
+        {
+            "user_id": pa.array(c.react_user[keep], pa.int64()),
+            "event_id": pa.array(r_event[keep], pa.int64()),
+            "kind": pa.array(np.array(KINDS[:2])[c.react_kind[keep]], pa.string()),
+            "created_at": pa.array(c.react_time[keep], pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+        }
+    )
+    return events, reactions
