@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet  # noqa: F401 (pa.parquet)
 import pytest
 
 import synthsocial
@@ -174,3 +175,33 @@ def test_against_the_pheme_threads(shared_data):
         assert rows[k]["within"], (k, rows[k])
     # the hour-of-day max / min of a news event's threads (about 100) is a burst in time, not a rhythm
     assert rows["hour_max_min_ratio"]["real"] > 50 and rows["hour_max_min_ratio"]["synthetic"] < 10
+
+
+def test_cli_writes_a_timeline_and_refuses_bad_input_in_one_line(tmp_path, capsys):
+    import json
+
+    from synthsocial.cli import main
+
+    assert main(["generate", "-n", "400", "-s", "2", "-o", str(tmp_path / "w")]) == 0
+    assert main(["timeline", str(tmp_path / "w"), "-o", str(tmp_path / "t"), "--days", "2"]) == 0
+    t = tmp_path / "t"
+    summary = json.loads((t / "timeline.json").read_text())
+    events = pa.parquet.read_table(t / "events.parquet")
+    assert summary["counts"]["post"] == events["kind"].to_pylist().count("post") > 0
+    assert (
+        pa.parquet.read_table(t / "follows.parquet").num_rows
+        == pa.parquet.read_table(tmp_path / "w" / "edges.parquet").num_rows
+    )
+    first = {f: (t / f).read_bytes() for f in ("events.parquet", "interactions.parquet", "accounts.parquet")}
+    assert main(["timeline", str(tmp_path / "w"), "-o", str(tmp_path / "t2"), "--days", "2"]) == 0
+    assert all((tmp_path / "t2" / f).read_bytes() == b for f, b in first.items())  # byte-identical
+    capsys.readouterr()
+    for args, fragment in (
+        (["--days", "0"], "days = 0.0 is not accepted"),
+        (["--start", "2025-13-01"], "use a date as YYYY-MM-DD"),
+        (["--platforms", "myspace"], "platform 'myspace' is not accepted"),
+    ):
+        assert main(["timeline", str(tmp_path / "w"), "-o", str(tmp_path / "bad"), *args]) != 0
+        err = capsys.readouterr().err.strip()
+        assert fragment in err and len(err.splitlines()) == 1, err
+        assert not (tmp_path / "bad").exists()

@@ -656,6 +656,42 @@ def fidelity(
 
 
 @app.command()
+def timeline(
+    world: Annotated[Path, typer.Argument(metavar="WORLD", help="A world directory (generate or world wrote it).")],
+    out: Out("Timeline directory (new or empty).") = Path("timeline"),
+    start: Text("--start", metavar="YYYY-MM-DD", help="First day of the period (midnight UTC).") = "2025-01-06",
+    days: Float("--days", 0.0, 3650.0, "D", "Length of the period in days (> 0).") = 7.0,
+    platforms: Text("--platforms", metavar="P,...", help="The world's platform first (all use it); others by Pew.") = (
+        "bluesky"
+    ),
+    posts_per_day: Float("--posts-per-day", 0.0, 1000.0, "R", "Mean original posts per user per day.") = 0.4,
+    real_threads: OptPath(
+        "--real-threads", metavar="FILE", help="Real threads to compare with (PHEME CSV or events.parquet)."
+    ) = None,
+    seed: OptInt("--seed", 0, "S", "Random seed (default: the world's).", short="-s") = None,
+) -> None:
+    """Simulate who posts, replies, quotes, reposts and likes when (timeline.make_timeline; docs/timeline.md).
+
+    Writes DIR/accounts.parquet, events.parquet (posts, replies, quotes: parent_id, root_id, depth,
+    created_at), interactions.parquet (likes, reposts), follows.parquet (edges with created_at)
+    and timeline.json (settings, counts, conversation measures).
+    """
+    from .timeline import TimelineConfig, make_timeline
+
+    cfg = TimelineConfig(start=start, days=days, platforms=platforms, posts_per_day=posts_per_day)
+    with _status("simulating the timeline..."):
+        summary = make_timeline(world, out, cfg, seed, real_threads)
+    c = summary["counts"]
+    err.print(
+        f"{c.get('post', 0):,} posts, {c.get('reply', 0):,} replies, {c.get('quote', 0):,} quotes, "
+        f"{c.get('likes', 0):,} likes, {c.get('reposts', 0):,} reposts by {c['users']:,} users; wrote {out}"
+    )
+    for k, row in summary.get("compared_with", {}).get("headline", {}).items():
+        off = "" if row["within"] else "  (off by more than 1.5x)"
+        err.print(f"{k}: {row['synthetic']:.3g} (real {row['real']:.3g}){off}")
+
+
+@app.command()
 def calibrate(
     reference: Reference = "bluesky",
     nodes: Int("--nodes", 10, "N", "Users per evaluated world (the paper: 1,000).", short="-n") = 1000,

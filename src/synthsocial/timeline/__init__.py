@@ -245,3 +245,74 @@ def _tables(c, platforms: list[str]) -> tuple[pa.Table, pa.Table]:
         }
     )
     return events, reactions
+
+
+FILES = ["accounts.parquet", "events.parquet", "interactions.parquet", "follows.parquet", "timeline.json"]
+
+
+def make_timeline(
+    world,
+    out,
+    config: TimelineConfig | None = None,
+    seed: int | None = None,
+    real_threads=None,
+) -> dict:
+    """Simulate the timeline of ``world`` (a World or a world directory) and write it into ``out``
+    (new, empty, or a timeline directory synthsocial wrote; its lock held): the four tables of
+    :class:`Timeline` as Parquet (follows.parquet: source, target, created_at) and timeline.json
+    (settings, seed, counts, the conversation measures, and with ``real_threads`` (a PHEME CSV or
+    an events.parquet) the comparison with them). Returns timeline.json's content."""
+    import json
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    from ..fidelity.conversation import compare, conversation
+    from ..io.atomic import atomic_file, atomic_text
+    from ..io.ownership import output_directory, record
+    from ..io.readers import read_threads
+    from ..world import World
+
+    cfg = config or TimelineConfig()
+    w = world if isinstance(world, World) else World.open(world)
+    real = read_threads(real_threads) if real_threads is not None else None
+    tl = simulate(w, cfg, seed)
+    edges = w.edges
+    follows = pa.table(
+        {
+            "source": edges["source"],
+            "target": edges["target"],
+            "created_at": pa.array(tl.follow_created_at, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+        }
+    )
+    e = tl.events
+    events = (
+        e["user_id"].to_numpy(),
+        e["parent_id"].fill_null(-1).to_numpy(),
+        e["created_at"].cast(pa.int64()).to_numpy(),
+    )
+    stats = conversation(*events)
+    kinds = e["kind"].value_counts().to_pylist()
+    summary = {
+        "settings": cfg.model_dump(mode="json"),
+        "seed": w.seed if seed is None else seed,
+        "world": str(w.directory) if w.directory is not None else None,
+        "counts": {
+            "users": w.n,
+            **{k["values"]: k["counts"] for k in sorted(kinds, key=lambda k: k["values"])},
+            **{
+                k["values"] + "s": k["counts"]
+                for k in sorted(tl.interactions["kind"].value_counts().to_pylist(), key=lambda k: k["values"])
+            },
+        },
+        "conversation": stats,
+    }
+    if real is not None:
+        summary["compared_with"] = {"threads": str(Path(real_threads)), "headline": compare(events, real)}
+    with output_directory(out, "timeline", command="timeline") as d:
+        tables = {"accounts": tl.accounts, "events": e, "interactions": tl.interactions, "follows": follows}
+        for name, table in tables.items():
+            atomic_file(d / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
+        atomic_text(d / "timeline.json", json.dumps(summary, indent=2) + "\n")
+        record(d, FILES, "timeline")
+    return summary
