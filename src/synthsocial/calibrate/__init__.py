@@ -249,7 +249,7 @@ def _write(out: Path, ranked: list[dict], summary: dict, cfg: GeneratorConfig, m
         "| reference | "
         + " | ".join("" for _ in params)
         + " | 0 | 0 | "
-        + " | ".join(f"{ref[k]:.3g}" if k in ref else f">= {least[k]:.3g}" for k in metrics)
+        + " | ".join(f"{ref[k]:.3g}" if k in ref else f">= {least[k]:.3g}" if k in least else "-" for k in metrics)
         + " |"
     )
     atomic("top.md", "\n".join(lines) + "\n")

@@ -36,12 +36,12 @@ ProgressFn = Callable[[int, int], None]
 
 
 def fit_metrics(reference: dict) -> tuple[str, ...]:
-    """The paper's five, plus average out-degree, reciprocity and the in- and out-degree Gini
-    when the reference has them (a graph reference has all; the built-in Bluesky profile only
+    """The paper's five (those the reference has), plus average out-degree, reciprocity and the
+    in- and out-degree Gini when the reference has them (a graph reference has all; the built-in Bluesky profile only
     the average out-degree), plus the degree-shape minima of a built-in profile that has them
     (``degree_shape``: in- and out-degree Gini and max / median in-degree at least so much)."""
     ref = with_degree_ginis(reference["metrics"])
-    fitted = NED_METRICS + tuple(k for k in (*EXTRA_METRICS, *DEGREE_METRICS) if isinstance(ref.get(k), (int, float)))
+    fitted = tuple(k for k in (*NED_METRICS, *EXTRA_METRICS, *DEGREE_METRICS) if isinstance(ref.get(k), (int, float)))
     return fitted + tuple(k for k in shape_minima(reference) if k not in fitted)
 
 
