@@ -221,6 +221,9 @@ def test_posts_command_writes_outputs_and_reruns_add_nothing(world, tmp_path, ca
         "user_id",
         "platform",
         "index",
+        "kind",
+        "parent_id",
+        "root_id",
         "topic",
         "text",
         "raw_text",
@@ -511,3 +514,62 @@ def test_auto_strategy_grounds_prompts_when_real_posts_are_given(world, tmp_path
         )
         assert "real post number" in srv.requests[0]["body"]["prompt"]
     assert set(pq.read_table(d / "posts.parquet")["strategy"].to_pylist()) == {"platform-agnostic"}
+
+
+def test_a_timeline_gets_texts_replies_see_their_parent_and_a_cap_keeps_the_structure(world, tmp_path, capsys):
+    import pyarrow as pa
+
+    d = copy_world(world, tmp_path)
+    assert main(["timeline", str(d), "-o", str(tmp_path / "t"), "--days", "1", "--posts-per-day", "0.3"]) == 0
+    events = pq.read_table(tmp_path / "t" / "events.parquet")
+    kinds = events["kind"].to_pylist()
+    assert "reply" in kinds and len(kinds) > 60
+    cap = len(kinds) - 20
+    base = [
+        "posts",
+        str(d),
+        "--backend",
+        "openai",
+        "--model",
+        "fake",
+        "--batch-size",
+        "8",
+        "--timeline",
+        str(tmp_path / "t"),
+    ]
+    with FakeServer() as srv:
+        assert main([*base, "--base-url", srv.url, "--max-texts", str(cap)]) == 0
+        prompts = [r["body"]["prompt"] if "prompt" in r["body"] else str(r["body"]) for r in srv.requests]
+        first = len(srv.requests)
+    posts = pq.read_table(d / "posts.parquet")
+    assert posts.num_rows == events.num_rows
+    status = posts["status"].to_pylist()
+    assert status.count("capped") == 20 and status.count("ok") + status.count("failed") == cap
+    by_id = {r["post_id"]: r for r in posts.to_pylist()}
+    order = {e["event_id"]: e for e in events.to_pylist()}
+    capped = {r["index"] for r in by_id.values() if r["status"] == "capped"}
+    assert capped == set(sorted(order)[cap:])  # the last events in time are the ones without text
+    replies = [r for r in by_id.values() if r["kind"] == "reply" and r["status"] == "ok"]
+    assert replies
+    shown = 0
+    for r in replies:
+        parent = by_id[r["parent_id"]]
+        assert parent["index"] == order[r["index"]]["parent_id"] and r["root_id"] == by_id[r["root_id"]]["post_id"]
+        if parent["status"] == "ok":  # its prompt showed the parent's text
+            assert any(parent["text"][:30].replace('"', "'") in p for p in prompts)
+            shown += 1
+    assert shown > 0
+    assert set(posts["platform"].to_pylist()) == {"bluesky"}
+    inter = pq.read_table(d / "interactions.parquet")
+    assert inter.num_rows == pq.read_table(tmp_path / "t" / "interactions.parquet").num_rows
+    assert set(inter["post_id"].to_pylist()) <= set(by_id)
+    # a rerun without the cap writes only the capped events
+    with FakeServer() as srv:
+        assert main([*base, "--base-url", srv.url]) == 0
+        assert len(srv.requests) >= 20 and len(srv.requests) < first
+    again = pq.read_table(d / "posts.parquet")
+    assert "capped" not in again["status"].to_pylist() and again.num_rows == events.num_rows
+    assert pa.compute.sum(pa.compute.equal(again["kind"], "reply")).as_py() == kinds.count("reply")
+    capsys.readouterr()
+    assert main([*base, "--base-url", "http://127.0.0.1:9/v1", "--timeline", str(tmp_path / "nowhere")]) != 0
+    assert "is not a directory written by `synthsocial timeline`" in capsys.readouterr().err

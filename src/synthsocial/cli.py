@@ -449,6 +449,10 @@ def posts(
     parallel: Int("--parallel", 1, "P", "Sequences the embedded model decodes at once (1: one at a time).", 64) = 8,
     max_attempts: Int("--max-attempts", 1, "A", "Generations per post before it is recorded as failed.") = 3,
     prompts: OptPath("--prompts", metavar="DIR", help="Your own prompt templates and exemplars.toml.") = None,
+    timeline: OptPath(
+        "--timeline", metavar="DIR", help="Write the texts of a timeline's events (synthsocial timeline)."
+    ) = None,
+    max_texts: OptInt("--max-texts", 0, "N", "With --timeline: texts for the first N events only.") = None,
     seed: Seed = 0,
 ) -> None:
     """Write posts for the users of WORLD (posts.pipeline.make_posts; Tari et al. 2025):
@@ -477,6 +481,8 @@ def posts(
 
     request = PostsRequest(
         platforms=platforms,
+        timeline=str(timeline) if timeline is not None else None,
+        max_texts=max_texts,
         platform_config=str(platform_config) if platform_config else None,
         strategy=strategy,
         corpus=source(corpus),

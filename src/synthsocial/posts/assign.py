@@ -14,6 +14,9 @@
   with the persona's topic ``1 + topic_tilt`` times as likely as its share says: the posts talk
   about what the platform's real posts talk about, tilted toward what the writer cares about.
 * Time: uniform in the configured window.
+* With a timeline (``synthsocial timeline``), its events are the tasks instead: who, where, when
+  and what kind come from the timeline, the index is the event's id, a post or a quote gets a
+  topic as above, and a reply the topic of its thread (:func:`timeline_tasks`).
 
 Every draw is keyed by (seed, user, platform, index), so a task is the same whichever subset runs.
 """
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
+import pyarrow as pa
 
 from .platforms import PLATFORMS, Platform
 
@@ -42,6 +46,9 @@ class Task:
     topic: str
     author: str
     created_at: int  # seconds since the epoch, UTC
+    kind: str = "post"  # post, reply or quote (a timeline's events)
+    parent: str | None = None  # the post_id of what a reply or a quote answers
+    root: str | None = None  # the post_id of the thread's first post
 
     @property
     def key(self) -> tuple[int, str, int]:
@@ -150,3 +157,67 @@ def plan(
                 created = t0 + int(rng.integers(0, max(t1 - t0, 1)))
                 tasks.append(Task(u, p.name, i, topic, author, created))
     return tasks, uses
+
+
+def _topic(
+    u: int,
+    platform: str,
+    index: int,
+    interests: Sequence[list[str]],
+    follows: Mapping[int, np.ndarray] | Sequence[np.ndarray],
+    seed: int,
+    topic_of: dict[str, str] | None,
+    topic_shares: Mapping[str, Mapping[str, float]] | None,
+    topic_tilt: float,
+    own_interest_p: float,
+) -> str:
+    """The topic of user ``u``'s post ``index`` on ``platform`` (the draw of :func:`plan` without ``--topics``)."""
+    rng = np.random.default_rng([seed, 13, u, _ALL.index(platform), index])
+    pool = interests[u]
+    if rng.random() >= own_interest_p and follows[u].size:
+        friend = int(follows[u][rng.integers(follows[u].size)])
+        pool = interests[friend] or pool
+    topic = pool[rng.integers(len(pool))] if pool else "everyday life"
+    if topic_of is not None:
+        topic = topic_of.get(topic, topic)
+    if topic_shares is not None and topic_shares.get(platform):
+        topic = _tilted(topic_shares[platform], topic, topic_tilt, rng)
+    return topic
+
+
+def timeline_tasks(
+    events,
+    *,
+    age: np.ndarray,
+    occupation: Sequence[str],
+    interests: Sequence[list[str]],
+    follows: Mapping[int, np.ndarray] | Sequence[np.ndarray],
+    seed: int,
+    topic_of: dict[str, str] | None = None,
+    topic_shares: Mapping[str, Mapping[str, float]] | None = None,
+    topic_tilt: float = 1.0,
+    own_interest_p: float = 0.7,
+) -> list[Task]:
+    """One task per event of a timeline's ``events`` table (event_id order: a parent comes before
+    what answers it): the index is the event id; posts and quotes get a topic as in
+    :func:`plan`, replies their thread's."""
+    ids = events["event_id"].to_pylist()
+    users = events["user_id"].to_pylist()
+    plats = events["platform"].to_pylist()
+    kinds = events["kind"].to_pylist()
+    parents = events["parent_id"].to_pylist()
+    roots = events["root_id"].to_pylist()
+    times = events["created_at"].cast(pa.timestamp("s", tz="UTC")).cast(pa.int64()).to_pylist()  # Parquet keeps ms
+    post_id = {e: f"{u}-{p}-{e}" for e, u, p in zip(ids, users, plats)}
+    topic: dict[int, str] = {}
+    tasks = []
+    for e, u, p, k, par, root, t in zip(ids, users, plats, kinds, parents, roots, times):
+        if k == "reply" and root in topic:
+            topic[e] = topic[root]
+        else:
+            topic[e] = _topic(u, p, e, interests, follows, seed, topic_of, topic_shares, topic_tilt, own_interest_p)
+        author = f"{int(age[u])}, {occupation[u].lower()}"
+        tasks.append(
+            Task(u, p, e, topic[e], author, t, k, post_id.get(par) if par is not None else None, post_id.get(root))
+        )
+    return tasks

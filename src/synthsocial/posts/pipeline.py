@@ -27,7 +27,7 @@ from ..io.atomic import atomic_file, atomic_text
 from ..io.corpus import CorpusSource
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, edge_files, read_parquet, stream_edges
-from .assign import Task, plan, task_seed, writers
+from .assign import Task, plan, task_seed, timeline_tasks, writers
 from .backends import Backend, Request, Sampling, check_backend, make_backend
 from .interactions import interactions
 from .platforms import Platform, load_overrides, resolve
@@ -65,6 +65,8 @@ class PostsConfig(Options):
     lengths: dict[str, dict[str, float]] | None = None
     topic_shares: dict[str, dict[str, float]] | None = None
     topic_tilt: Range(0.0, 1_000_000.0) = 1.0
+    timeline: str | None = None
+    max_texts: IntRange(0, 10**12) | None = None
 
 
 class PostsRequest(Options):
@@ -83,6 +85,10 @@ class PostsRequest(Options):
     ``batch_size``: posts generated and stored together (a crash loses at most one batch);
     ``parallel``: sequences the embedded model decodes at once (1: one at a time; the texts of a
     batch depend on it, the same for the same settings).
+    ``timeline``: a directory written by ``synthsocial timeline`` for this world: its events
+    (posts, replies, quotes) are the posts to write, replies written to their parent's text and
+    a parent always before what answers it; ``max_texts`` writes only the first N events (in
+    time order) and keeps the rest as rows of status ``capped`` (their structure, no text).
     """
 
     platforms: str = "twitter,reddit,instagram"
@@ -105,6 +111,8 @@ class PostsRequest(Options):
     prompts: str | None = None
     adapter: str | None = None
     topic_tilt: Range(0.0, 1_000_000.0) = 1.0
+    timeline: str | None = None
+    max_texts: IntRange(0, 10**12) | None = None
     seed: IntRange(0, 2**63 - 1) = 0
 
 
@@ -130,7 +138,12 @@ def make_posts(
         raise InputError(f"world {str(world)!r} is not a directory written by `synthsocial generate`")
     with output_directory(world, "world", command="posts", must_exist=True, option="WORLD", check=check_world) as d:
         overrides = load_overrides(request.platform_config) if request.platform_config else None
-        plats = resolve(request.platforms, overrides)
+        names = request.platforms
+        if request.timeline is not None:  # the timeline's platforms
+            names = json.loads((check_timeline(request.timeline, d) / "timeline.json").read_text())["settings"][
+                "platforms"
+            ]
+        plats = resolve(names, overrides)
         strategy = request.strategy
         if adapter is not None:
             missing = [p.name for p in plats if p.name not in adapter.platforms]
@@ -173,6 +186,8 @@ def make_posts(
             lengths=adapter.manifest["corpus"].get("lengths") if adapter is not None else None,
             topic_shares=_topic_shares(adapter) if adapter is not None and request.topics is None else None,
             topic_tilt=request.topic_tilt,
+            timeline=str(check_timeline(request.timeline, d)) if request.timeline is not None else None,
+            max_texts=request.max_texts,
         )
         engine = make_backend(
             request.backend,
@@ -187,6 +202,21 @@ def make_posts(
         finally:
             engine.close()
     return {**summary, "topics": labels}
+
+
+def check_timeline(directory: str, world: Path) -> Path:
+    """The timeline directory ``directory`` (synthsocial wrote it, for a world of this size), or InputError."""
+    from ..io.ownership import ownership
+
+    t = Path(directory)
+    owner = ownership(t) if t.is_dir() else None
+    if owner is None or owner.kind != "timeline" or not (t / "events.parquet").exists():
+        raise InputError(f"--timeline {directory!r} is not a directory written by `synthsocial timeline`")
+    users = read_parquet(t / "events.parquet", ["user_id"], integer=("user_id",))["user_id"]
+    n = pq.read_metadata(world / "users.parquet").num_rows
+    if users.length() and pa.compute.max(users).as_py() >= n:
+        raise InputError(f"--timeline {directory!r} was made for another world (a user id beyond this world's {n:,})")
+    return t.resolve()
 
 
 def check_adapter(request: PostsRequest):
@@ -375,7 +405,11 @@ def _write_posts(
     d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table | None, progress: ProgressFn | None
 ) -> dict:
     age, band, occupation, interests = _read_world(d)
-    follows, followers = _neighbours(d, writers(band, cfg.platforms, cfg.max_users, cfg.seed))
+    events = read_parquet(Path(cfg.timeline) / "events.parquet") if cfg.timeline is not None else None
+    who = np.unique(events["user_id"].to_numpy()) if events is not None else None
+    follows, followers = _neighbours(
+        d, who if who is not None else writers(band, cfg.platforms, cfg.max_users, cfg.seed)
+    )
     templates: Templates = load_templates(cfg.prompts_dir)
     pools: dict[str, ExamplePool] = {}
     if corpus is not None:
@@ -396,25 +430,45 @@ def _write_posts(
             raise InputError("the platform-agnostic strategy needs real posts (a corpus)")
         check_corpus_platforms(corpus, cfg.platforms)
 
-    tasks, uses = plan(
-        age=age,
-        band=band,
-        occupation=occupation,
-        interests=interests,
-        follows=follows,
-        platforms=cfg.platforms,
-        posts_per_user=cfg.posts_per_user,
-        max_users=cfg.max_users,
-        seed=cfg.seed,
-        topics=cfg.topics,
-        topic_of=cfg.topic_of,
-        topic_shares=cfg.topic_shares,
-        topic_tilt=cfg.topic_tilt,
-    )
+    if events is not None:
+        tasks, uses = (
+            timeline_tasks(
+                events,
+                age=age,
+                occupation=occupation,
+                interests=interests,
+                follows=follows,
+                seed=cfg.seed,
+                topic_of=cfg.topic_of,
+                topic_shares=cfg.topic_shares,
+                topic_tilt=cfg.topic_tilt,
+            ),
+            None,
+        )
+    else:
+        tasks, uses = plan(
+            age=age,
+            band=band,
+            occupation=occupation,
+            interests=interests,
+            follows=follows,
+            platforms=cfg.platforms,
+            posts_per_user=cfg.posts_per_user,
+            max_users=cfg.max_users,
+            seed=cfg.seed,
+            topics=cfg.topics,
+            topic_of=cfg.topic_of,
+            topic_shares=cfg.topic_shares,
+            topic_tilt=cfg.topic_tilt,
+        )
+    capped = tasks[cfg.max_texts :] if cfg.max_texts is not None else []
+    tasks = tasks[: cfg.max_texts] if cfg.max_texts is not None else tasks
     store = PostStore(d)
     stored = store.existing()
-    done = set(stored["post_id"].to_pylist())
+    written = pa.compute.not_equal(stored["status"], "capped").fill_null(True)
+    done = set(stored.filter(written)["post_id"].to_pylist())
     seen = {_norm(t) for t in stored["text"].to_pylist() if t}
+    texts = dict(zip(stored["post_id"].to_pylist(), stored["text"].to_pylist()))
     todo = [t for t in tasks if t.post_id not in done]
     by_name = {p.name: p for p in cfg.platforms}
     started = time.perf_counter()
@@ -422,23 +476,27 @@ def _write_posts(
     rejected = {"memorized": 0}
     report = progress or (lambda done_, total: None)
     report(0, len(todo))
-    for start in range(0, len(todo), cfg.batch_size):
-        batch = todo[start : start + cfg.batch_size]
-        rows = _generate_batch(batch, cfg, backend, templates, pools, by_name, seen, guard, rejected)
+    for batch in _batches(todo, cfg.batch_size):
+        rows = _generate_batch(batch, cfg, backend, templates, pools, by_name, seen, guard, rejected, texts)
         store.append(rows)
+        texts.update((r["post_id"], r["text"]) for r in rows)
         generated += sum(r["status"] == "ok" for r in rows)
         failed += sum(r["status"] == "failed" for r in rows)
-        report(start + len(batch), len(todo))
+        report(generated + failed, len(todo))
     elapsed = time.perf_counter() - started
-    posts = store.consolidate()
+    posts = store.consolidate([_row(t, cfg, backend, None, "capped", 0, None) for t in capped])
     ok = posts.filter(pa.compute.equal(posts["status"], "ok"))
-    uses_by = {p.name: uses[:, j] for j, p in enumerate(cfg.platforms)}
-    inter = interactions(
-        ok.select(["post_id", "user_id", "platform", "created_at"]), followers, uses_by, cfg.seed, cfg.interaction_p
-    )
+    if events is not None:
+        inter = _timeline_interactions(Path(cfg.timeline), events)
+    else:
+        uses_by = {p.name: uses[:, j] for j, p in enumerate(cfg.platforms)}
+        inter = interactions(
+            ok.select(["post_id", "user_id", "platform", "created_at"]), followers, uses_by, cfg.seed, cfg.interaction_p
+        )
     atomic_file(d / "interactions.parquet", lambda tmp: pq.write_table(inter, tmp, compression="zstd"))
     return {
-        "planned": len(tasks),
+        "planned": len(tasks) + len(capped),
+        "capped": len(capped),
         "skipped_existing": len(tasks) - len(todo),
         "generated": generated,
         "failed": failed,
@@ -455,6 +513,68 @@ def _write_posts(
             "rate": rejected["memorized"] / max(rejected.get("outputs", 0), 1),
         },
     }
+
+
+def _batches(todo: list[Task], size: int):
+    """Batches of ``todo`` in order, none holding a task together with what it answers, nor before
+    it (a reply waits for its parent's text)."""
+    pending = list(todo)
+    while pending:
+        open_ids = {t.post_id for t in pending}
+        batch, rest = [], []
+        for i, t in enumerate(pending):
+            if len(batch) == size:
+                rest.extend(pending[i:])
+                break
+            (batch if t.parent is None or t.parent not in open_ids else rest).append(t)
+        yield batch
+        pending = rest
+
+
+def _row(t: Task, cfg: PostsConfig, backend: Backend, text, status: str, attempts: int, failure, raw=None) -> dict:
+    """One row of posts.parquet for task ``t``."""
+    return {
+        "post_id": t.post_id,
+        "user_id": t.user_id,
+        "platform": t.platform,
+        "index": t.index,
+        "kind": t.kind,
+        "parent_id": t.parent,
+        "root_id": t.root if t.root is not None else t.post_id,
+        "topic": t.topic,
+        "text": text,
+        "raw_text": raw,
+        "created_at": t.created_at,
+        "strategy": cfg.strategy,
+        "backend": backend.name,
+        "model": backend.model,
+        "status": status,
+        "attempts": attempts,
+        "failure": failure,
+    }
+
+
+def _timeline_interactions(timeline: Path, events: pa.Table) -> pa.Table:
+    """The timeline's likes and reposts in the schema of interactions.parquet (post ids, authors)."""
+    r = read_parquet(timeline / "interactions.parquet")
+    ids = events["event_id"].to_numpy()
+    where = np.empty(int(ids.max()) + 1 if ids.size else 0, dtype=np.int64)
+    where[ids] = np.arange(ids.size)
+    row = where[r["event_id"].to_numpy()] if r.num_rows else np.empty(0, dtype=np.int64)
+    author = events["user_id"].to_numpy()[row]
+    plat = np.array(events["platform"].to_pylist(), dtype=object)[row] if r.num_rows else np.empty(0, dtype=object)
+    post_id = [f"{a}-{p}-{e}" for a, p, e in zip(author.tolist(), plat.tolist(), r["event_id"].to_pylist())]
+    return pa.table(
+        {
+            "interaction_id": pa.array([f"{pid}-i{j}" for j, pid in enumerate(post_id)], pa.string()),
+            "post_id": pa.array(post_id, pa.string()),
+            "user_id": r["user_id"],
+            "author_id": pa.array(author, pa.int64()),
+            "platform": pa.array(plat.tolist(), pa.string()),
+            "type": r["kind"],
+            "created_at": r["created_at"],
+        }
+    )
 
 
 def _length(lengths: dict[str, dict[str, float]] | None, platform: str, seed: int) -> str | None:
@@ -485,7 +605,11 @@ def _generate_batch(
     seen: set[str],
     guard=None,
     rejected: dict | None = None,
+    texts: dict[str, str | None] | None = None,
 ) -> list[dict]:
+    """Generate ``batch``, regenerating unusable texts up to ``cfg.max_attempts`` times; ``texts``:
+    the texts written so far by post id (a reply's prompt shows its parent's)."""
+    parent_text = {t.post_id: (texts or {}).get(t.parent) if t.parent else None for t in batch}
     state = {t.post_id: {"attempts": 0, "raw": None, "text": None, "failure": None} for t in batch}
     pending = list(batch)
     for attempt in range(cfg.max_attempts):
@@ -497,14 +621,20 @@ def _generate_batch(
             if cfg.strategy == "adapted":
                 keywords = (cfg.keywords or {}).get(t.topic)
                 length = _length(cfg.lengths, t.platform, s)
-                requests.append(
-                    Request(prompt=prefix(t.platform, keywords, length=length), stop=(), seed=s, sampling=cfg.sampling)
-                )
+                control = prefix(t.platform, keywords, parent=parent_text[t.post_id], length=length)
+                requests.append(Request(prompt=control, stop=(), seed=s, sampling=cfg.sampling))
                 examples.append([])
                 continue
             rng = np.random.default_rng(s)
             prompt, ex = build_prompt(
-                cfg.strategy, templates, platforms[t.platform], t.topic, t.author, rng, pools.get(t.platform)
+                cfg.strategy,
+                templates,
+                platforms[t.platform],
+                t.topic,
+                t.author,
+                rng,
+                pools.get(t.platform),
+                parent=parent_text[t.post_id],
             )
             requests.append(Request(prompt=prompt, seed=s, sampling=cfg.sampling))
             examples.append(ex)
@@ -532,22 +662,17 @@ def _generate_batch(
     rows = []
     for t in batch:
         st = state[t.post_id]
+        ok = st["text"] is not None
         rows.append(
-            {
-                "post_id": t.post_id,
-                "user_id": t.user_id,
-                "platform": t.platform,
-                "index": t.index,
-                "topic": t.topic,
-                "text": st["text"],
-                "raw_text": st["raw"],
-                "created_at": t.created_at,
-                "strategy": cfg.strategy,
-                "backend": backend.name,
-                "model": backend.model,
-                "status": "ok" if st["text"] is not None else "failed",
-                "attempts": st["attempts"],
-                "failure": st["failure"] if st["text"] is None else None,
-            }
+            _row(
+                t,
+                cfg,
+                backend,
+                st["text"],
+                "ok" if ok else "failed",
+                st["attempts"],
+                None if ok else st["failure"],
+                st["raw"],
+            )
         )
     return rows

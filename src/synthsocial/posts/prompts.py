@@ -123,6 +123,11 @@ def _shorten(text: str, limit: int) -> str:
     return cut[: cut.rfind(" ")] if " " in cut else cut
 
 
+def _quoted(text: str, platform: Platform) -> str:
+    """A parent's text on one line, cut to about two typical posts of ``platform``."""
+    return _shorten(" ".join(text.split()), max(2 * platform.typical_chars, 200)).replace('"', "'")
+
+
 def build_prompt(
     strategy: str,
     templates: Templates,
@@ -131,16 +136,20 @@ def build_prompt(
     author: str,
     rng: np.random.Generator,
     pool: ExamplePool | None = None,
+    parent: str | None = None,
 ) -> tuple[str, list[str]]:
-    """The prompt text and the example posts it contains."""
+    """The prompt text and the example posts it contains; for a reply, ``parent`` (the text it
+    answers) fills the templates' ``{reply}`` placeholder (a template without it writes replies
+    as posts)."""
     if strategy == "platform-aware":
         ex = templates.exemplars.get(platform.name) or []
         if not ex:
             raise ConfigError(f"no example posts for platform {platform.name!r} in exemplars.toml")
         pick = [ex[i] for i in rng.permutation(len(ex))[:N_EXAMPLES]]
         lines = "".join(templates.aware_example.format(author=a, topic=t, text=x) + "\n" for a, t, x in pick)
+        reply = f' Replying to: "{_quoted(parent, platform)}" |' if parent else ""
         text = templates.aware.format(
-            platform=platform.display.split(" (")[0], examples=lines, topic=topic.lower(), author=author
+            platform=platform.display.split(" (")[0], examples=lines, topic=topic.lower(), author=author, reply=reply
         )
         return text.rstrip(), [x for _, _, x in pick]
     if strategy == "platform-agnostic":
@@ -153,5 +162,6 @@ def build_prompt(
             for x in pool.choose(topic, N_EXAMPLES, rng)
         ]
         lines = "".join(templates.agnostic_example.format(text=x) + "\n" for x in pick)
-        return templates.agnostic.format(examples=lines, topic=topic.lower(), author=author).rstrip(), pick
+        reply = f'Reply to: "{_quoted(parent, platform)}"\n' if parent else ""
+        return templates.agnostic.format(examples=lines, topic=topic.lower(), author=author, reply=reply).rstrip(), pick
     raise ConfigError(f"strategy {strategy!r} is not accepted: use {' or '.join(STRATEGIES)}")

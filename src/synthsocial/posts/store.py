@@ -25,6 +25,9 @@ SCHEMA = pa.schema(
         ("user_id", pa.int64()),
         ("platform", pa.string()),
         ("index", pa.int32()),
+        ("kind", pa.string()),
+        ("parent_id", pa.string()),
+        ("root_id", pa.string()),
         ("topic", pa.string()),
         ("text", pa.string()),
         ("raw_text", pa.string()),
@@ -80,18 +83,28 @@ class PostStore:
         table = pa.Table.from_pylist(rows, schema=SCHEMA)
         atomic_file(self.parts / f"part-{uuid.uuid4().hex}.parquet", lambda tmp: pq.write_table(table, tmp))
 
-    def consolidate(self) -> pa.Table:
+    def consolidate(self, placeholders: list[dict] | None = None) -> pa.Table:
         """Merge everything stored into posts.parquet (zstd), sorted by (user_id, platform, index) with one row per
-        post_id (the first read wins), remove the parts and return the table."""
+        post_id (a written row before a ``capped`` one, then the first read wins), remove the parts and return the
+        table. ``placeholders``: rows (status ``capped``) kept only for posts that nothing else holds."""
         table = self.existing()
+        if placeholders:
+            table = pa.concat_tables([table, pa.Table.from_pylist(placeholders, schema=SCHEMA)])
         if table.num_rows:
+            table = table.append_column("_capped", pc.equal(table["status"], "capped").fill_null(False))
             order = pc.sort_indices(
-                table, sort_keys=[("user_id", "ascending"), ("platform", "ascending"), ("index", "ascending")]
+                table,
+                sort_keys=[
+                    ("user_id", "ascending"),
+                    ("platform", "ascending"),
+                    ("index", "ascending"),
+                    ("_capped", "ascending"),
+                ],
             )
             table = table.take(order)
             ids = table["post_id"].to_pylist()
             keep = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]
-            table = table.take(pa.array(keep))
+            table = table.take(pa.array(keep)).drop_columns(["_capped"])
         atomic_file(self.final, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
         if self.parts.exists():
             for f in self.parts.iterdir():
