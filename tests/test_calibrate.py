@@ -390,3 +390,13 @@ def test_a_search_starts_from_the_starting_configs_own_point(tmp_path):
     )
     assert point_of(GeneratorConfig(), "paper") is not None  # Table III's row is a point of the paper's grid
     assert point_of(GeneratorConfig.from_dict({"links": {"alpha": 0.3}}), "paper") is None
+
+
+def test_density_is_left_out_more_than_a_decade_from_the_references_size():
+    from synthsocial.calibrate.run import fit_metrics
+
+    ref = builtin("bluesky")  # 4.1 million users
+    assert "density" in fit_metrics(ref) and "density" in fit_metrics(ref, 1_000_000)
+    assert "density" not in fit_metrics(ref, 100_000) and "avg_out_degree" in fit_metrics(ref, 100_000)
+    no_degree = {"name": "r", "nodes": 4_100_000, "metrics": {"density": 8.6e-6, "clustering": 0.3}}
+    assert "density" in fit_metrics(no_degree, 1000)  # nothing else would carry the volume

@@ -138,7 +138,7 @@ def _calibrate(
     replicates: int,
     progress,
 ) -> dict:
-    metrics = fit_metrics(reference)
+    metrics = fit_metrics(reference, nodes)
     profile, bases = start
     base = bases(nodes)
     stages = None

@@ -174,7 +174,7 @@ def reference_profile(reference: str, options: EvaluateOptions | None = None, di
     from ..io.readers import read_graph
 
     prof = profile(read_graph(path, directed=directed), options)
-    return {"name": str(path), "source": GRAPH_SOURCE, "metrics": prof.metrics}
+    return {"name": str(path), "source": GRAPH_SOURCE, "nodes": prof.graph["nodes"], "metrics": prof.metrics}
 
 
 def compare(metrics: dict, reference: dict) -> dict:

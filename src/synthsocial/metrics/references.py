@@ -18,6 +18,7 @@ BUILTIN: dict[str, dict] = {
             "Failla & Rossetti 2024 Bluesky follower graph, values published in Buitrago Lopez et al. 2025, "
             "section IV-B"
         ),
+        "nodes": 4_100_000,
         "metrics": {
             "density": 8.6e-6,
             "clustering": 0.262,
