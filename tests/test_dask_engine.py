@@ -205,4 +205,4 @@ def test_world_runs_on_the_dask_engine(tmp_path, cluster, capsys):
             assert (tmp_path / "w" / name).exists(), name
         capsys.readouterr()
         assert main([*args, "--out", str(tmp_path / "w")]) == 0
-    assert "generate skipped, evaluate skipped, posts skipped" in capsys.readouterr().err
+    assert "generate skipped, evaluate skipped, timeline not requested, posts skipped" in capsys.readouterr().err

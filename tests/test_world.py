@@ -63,7 +63,8 @@ def test_world_makes_every_output_and_a_rerun_skips_every_stage(tmp_path, capsys
         capsys.readouterr()
         assert run_world(out, srv.url) == 0
         err = capsys.readouterr().err
-        assert "generate skipped, evaluate skipped, posts skipped, fidelity not requested, report skipped" in err
+        skipped = "generate skipped, evaluate skipped, timeline not requested, posts skipped"
+        assert f"{skipped}, fidelity not requested, report skipped" in err
         assert len(srv.requests) == first  # no post generated again
         assert (out / "edges.parquet").read_bytes() == edges
 
@@ -75,7 +76,7 @@ def test_a_changed_setting_reruns_the_stages_it_reaches(tmp_path, capsys):
         capsys.readouterr()
         assert run_world(out, srv.url, "--reference", "bluesky", "--posts-per-user", "2") == 0
         err = capsys.readouterr().err
-        assert "generate skipped, evaluate skipped, posts ran" in err
+        assert "generate skipped, evaluate skipped, timeline not requested, posts ran" in err
         assert "report skipped" in err  # the report reads the graph and the fidelity results, not the posts
         (out / "report.html").unlink()
         assert run_world(out, srv.url, "--posts-per-user", "2") == 0
@@ -93,7 +94,7 @@ def test_interrupted_posts_stage_resumes(tmp_path, capsys):
         assert stages["generate"]["finished"] and not stages["posts"]["finished"]
         assert run_world(out, srv.url, *more) == 0
         err = capsys.readouterr().err
-        assert "generate skipped, evaluate skipped, posts resumed" in err
+        assert "generate skipped, evaluate skipped, timeline not requested, posts resumed" in err
         posts = pq.read_table(out / "posts.parquet")
         assert len(set(posts["post_id"].to_pylist())) == posts.num_rows
 
@@ -148,4 +149,28 @@ def test_world_offline_with_the_embedded_model(tmp_path, capsys):
     capsys.readouterr()
     assert main(args) == 0
     fid = "fidelity skipped" if corpus.is_dir() else "fidelity not requested"
-    assert f"generate skipped, evaluate skipped, posts skipped, {fid}, report skipped" in capsys.readouterr().err
+    assert (
+        f"generate skipped, evaluate skipped, timeline not requested, posts skipped, {fid}, report skipped"
+        in capsys.readouterr().err
+    )
+
+
+def test_world_with_a_timeline_writes_the_texts_of_its_first_events(tmp_path, capsys):
+    out = tmp_path / "w"
+    with FakeServer() as srv:
+        assert run_world(out, srv.url, "--timeline-days", "1", "--max-texts", "25") == 0, capsys.readouterr().err
+        assert len(srv.requests) >= 25
+        err = capsys.readouterr().err
+        assert "evaluate ran, timeline ran, posts ran" in err
+        events = pq.read_table(out / "timeline" / "events.parquet")
+        posts = pq.read_table(out / "posts.parquet")
+        assert posts.num_rows == events.num_rows
+        assert posts["status"].to_pylist().count("capped") == events.num_rows - 25
+        plats = posts["platform"].to_pylist()
+        assert set(plats) == {"twitter", "reddit"} and plats.count("twitter") > plats.count("reddit")  # twitter: all
+        stages = json.loads((out / "stages.json").read_text())
+        assert stages["timeline"]["finished"] and stages["timeline"]["summary"]["post"] > 0
+        assert run_world(out, srv.url, "--timeline-days", "1", "--max-texts", "25") == 0
+        assert "timeline skipped, posts skipped" in capsys.readouterr().err
+        assert run_world(out, srv.url, "--timeline-days", "2", "--max-texts", "25") == 0
+        assert "timeline ran, posts ran" in capsys.readouterr().err

@@ -344,9 +344,14 @@ def world(
     memory_limit: MemoryLimit = None,
     partition_blocks: PartitionBlocks = 2,
     adapter: AdapterDir = None,
+    timeline_days: OptFloat(
+        "--timeline-days", 0.0, 3650.0, "D", "Make a timeline of D days; posts are its events' texts."
+    ) = None,
+    max_texts: OptInt("--max-texts", 0, "N", "With --timeline-days: texts for the first N events only.") = None,
 ) -> None:
-    """Make a whole world: generate -> evaluate -> posts -> fidelity (with --real-corpus) -> report
-    (pipeline.build_world, a registry of the library functions the other commands call).
+    """Make a whole world: generate -> evaluate -> timeline (with --timeline-days) -> posts ->
+    fidelity (with --real-corpus) -> report (pipeline.build_world, a registry of the library
+    functions the other commands call).
 
     stages.json records each stage's key and the hash of every output: a rerun skips what is
     current, repairs what changed and resumes an interrupted posts stage.
@@ -375,6 +380,8 @@ def world(
         engine=engine,
         dask=_engine(engine, scheduler, workers, memory_limit, partition_blocks),
         adapter=str(adapter) if adapter else None,
+        timeline_days=timeline_days,
+        max_texts=max_texts,
     )
     started = time.perf_counter()
     with _bars() as progress:

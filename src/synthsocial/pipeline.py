@@ -1,4 +1,4 @@
-"""``synthsocial world``: generate -> evaluate -> posts -> fidelity -> report, resumable.
+"""``synthsocial world``: generate -> evaluate -> [timeline] -> posts -> fidelity -> report, resumable.
 
 The whole run holds the world's lock (io/lock.py): a second writer is refused before any work.
 Each stage has a key: the hash of its own settings and of the content hashes of the files it
@@ -33,7 +33,7 @@ from pydantic import Field
 
 from . import profiles
 from ._version import __version__
-from .config import GeneratorConfig, IntRange, Options
+from .config import GeneratorConfig, IntRange, Options, Range
 from .dask_engine import DaskOptions
 from .errors import OutputError
 from .io.atomic import atomic_text
@@ -49,7 +49,10 @@ class WorldPlan(Options):
     options in ``dask``) with ``config``, measured against ``reference``; ``writers`` of them
     (None: all) post ``posts_per_user`` times on ``platforms`` with ``backend``; with
     ``real_corpus``, the prompts are grounded in it and fidelity is measured against it; with
-    ``adapter`` (written by ``synthsocial adapt``), the posts come from the adapted model."""
+    ``adapter`` (written by ``synthsocial adapt``), the posts come from the adapted model. With
+    ``timeline_days``, a timeline of that many days (``synthsocial timeline``, on ``platforms``)
+    is made in DIR/timeline and the posts stage writes the texts of its first ``max_texts``
+    events instead of ``writers`` posts."""
 
     nodes: IntRange(2, 10**12)
     platforms: tuple[str, ...] = ("twitter", "reddit")
@@ -66,6 +69,8 @@ class WorldPlan(Options):
     engine: Literal["local", "dask"] = "local"
     dask: DaskOptions | None = None
     adapter: str | None = None
+    timeline_days: Range(0.0, 3650.0, open_low=True) | None = None
+    max_texts: IntRange(0, 10**12) | None = None
 
 
 def _key(obj: Any) -> str:
@@ -306,11 +311,14 @@ def _evaluate(r: Run) -> dict:
     return {"ned_fixed": round(result.ned["fixed"]["value"], 4)}
 
 
-def _posts_request(plan: WorldPlan):
+def _posts_request(plan: WorldPlan, directory: Path | None = None):
     from .posts.pipeline import PostsRequest
 
+    timeline = str(directory / TIMELINE) if plan.timeline_days is not None and directory is not None else None
     return PostsRequest(
         platforms=",".join(plan.platforms),
+        timeline=timeline,
+        max_texts=plan.max_texts if plan.timeline_days is not None else None,
         posts_per_user=plan.posts_per_user,
         max_users=plan.writers,
         backend=plan.backend,
@@ -324,7 +332,8 @@ def _posts_request(plan: WorldPlan):
 def _posts_key(r: Run) -> dict:
     request = _posts_request(r.plan).model_dump(mode="json")
     return {
-        "reads": _graph(r),
+        "reads": {**_graph(r), **(r.reads("timeline", TIMELINE) if r.plan.timeline_days is not None else {})},
+        "max_texts": r.plan.max_texts if r.plan.timeline_days is not None else None,
         **request,
         "base_url": recorded_plan(r.plan)["base_url"],
         "corpus": _corpus_fingerprint(r.plan.real_corpus),
@@ -346,8 +355,20 @@ def _posts(r: Run) -> dict:
     """posts.pipeline.make_posts (grounded in the real corpus when there is one)."""
     from .posts.pipeline import make_posts
 
-    s = make_posts(r.d, _posts_request(r.plan), real=r.real, progress=r.report)
+    s = make_posts(r.d, _posts_request(r.plan, r.d), real=r.real, progress=r.report)
     return {k: s[k] for k in ("posts_total", "failed", "interactions")}
+
+
+TIMELINE = "timeline"
+
+
+def _timeline(r: Run) -> dict:
+    """timeline.make_timeline into DIR/timeline (its own directory of kind timeline)."""
+    from .timeline import TimelineConfig, make_timeline
+
+    cfg = TimelineConfig(days=r.plan.timeline_days, platforms=",".join(r.plan.platforms))
+    s = make_timeline(r.d, r.d / TIMELINE, cfg, r.plan.seed)
+    return s["counts"]
 
 
 def _fidelity(r: Run) -> dict:
@@ -390,6 +411,18 @@ STAGES: tuple[Stage, ...] = (
         ("metrics.json",),
         lambda r: {"reads": _graph(r), "reference": r.plan.reference, "seed": r.plan.seed},
         _evaluate,
+    ),
+    Stage(
+        "timeline",
+        (TIMELINE,),
+        lambda r: {
+            "reads": _graph(r),
+            "days": r.plan.timeline_days,
+            "platforms": r.plan.platforms,
+            "seed": r.plan.seed,
+        },
+        _timeline,
+        wanted=lambda r: r.plan.timeline_days is not None,
     ),
     Stage("posts", ("posts.parquet", "interactions.parquet", "posts.json"), _posts_key, _posts, resumable=True),
     Stage(
