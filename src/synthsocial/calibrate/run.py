@@ -349,7 +349,7 @@ def fixed_ned(m: dict, reference: dict, metrics: tuple[str, ...]) -> float:
     ginis = with_degree_ginis(ref)
     for k in DEGREE_METRICS:  # Ginis lie in [0, 1]: their difference is already on the NED's scale
         if k in metrics and m.get(k) is not None and ginis.get(k) is not None:
-            value += (m[k] - ginis[k]) ** 2
+            value += max(0.0, abs(m[k] - ginis[k]) - GINI_TOLERANCE) ** 2
     for k, least in shape_minima(reference).items():  # one-sided: only a shortfall counts
         if k in metrics and m.get(k) is not None and ginis.get(k) is None:
             short = least - m[k] if k != IN_TAIL else min(1.0, math.log10(least / max(m[k], 1e-9)) / 2)
@@ -358,6 +358,11 @@ def fixed_ned(m: dict, reference: dict, metrics: tuple[str, ...]) -> float:
 
 
 RANK_BY = ("minmax", "fixed")
+# A degree Gini within this of the reference's costs nothing: the shape of the degree distribution
+# is a constraint of the fit, not a sixth target that the paper's five would be traded for
+# (measured on twitter_verizoncareers at 1,000 users: fitting the Ginis' full difference cost the
+# five metrics' NED 0.33 -> 0.45-0.59, docs/calibration.md).
+GINI_TOLERANCE = 0.05
 
 
 def rank(rows: list[dict], reference: dict, metrics: tuple[str, ...], by: str = "minmax") -> list[dict]:
