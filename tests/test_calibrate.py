@@ -343,15 +343,12 @@ def test_a_graph_reference_is_searched_in_the_extended_space(tmp_path):
     graph = tmp_path / "g.txt"
     graph.write_text("".join(f"{a} {b}\n" for a, b in rng.integers(0, 200, (1500, 2)) if a != b))
     summary = calibrate(str(graph), 100, tmp_path / "c", method="optuna", budget=2, validate=False, directed=True)
-    assert summary["space"] == "extended" and {"popular_follows", "follow_back"} <= set(summary["best"]["params"])
-    assert "hub_follows" not in summary["best"]["params"]
-    full = calibrate(
-        str(graph), 100, tmp_path / "f", method="optuna", space="full", budget=3, validate=False, directed=True
+    assert summary["space"] == "extended" and {"hub_follows", "hub_candidates", "activity_sigma"} <= set(
+        summary["best"]["params"]
     )
-    assert {"hub_follows", "hub_candidates", "activity_sigma"} <= set(full["best"]["params"])
-    assert isinstance(full["best"]["params"]["hub_candidates"], int)
-    cfg = GeneratorConfig.from_file(tmp_path / "f" / "best_config.json")
-    assert cfg.links.hub_candidates == full["best"]["params"]["hub_candidates"]
+    assert isinstance(summary["best"]["params"]["hub_candidates"], int)
+    cfg = GeneratorConfig.from_file(tmp_path / "c" / "best_config.json")
+    assert cfg.links.hub_candidates == summary["best"]["params"]["hub_candidates"]
     assert (
         builtin("bluesky")
         and calibrate(builtin("bluesky"), 60, tmp_path / "d", method="optuna", budget=1, validate=False)["space"]
@@ -383,13 +380,13 @@ def test_a_search_starts_from_the_starting_configs_own_point(tmp_path):
         1000,
         tmp_path,
         method="optuna",
-        space="full",
+        space="extended",
         budget=2,
         profile="bluesky",
         validate=False,
     )
     first = ResultLog(tmp_path / "results.jsonl").load()[0]
-    assert first["params"] == point_of(at, "full")
+    assert first["params"] == point_of(at, "extended")
     assert (
         first["params"]["hub_follows"] == at.links.hub_follows
         and first["params"]["hub_candidates"] == at.links.hub_candidates

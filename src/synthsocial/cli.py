@@ -715,8 +715,8 @@ def calibrate(
     ) = "grid",
     space: OptText(
         "--space",
-        metavar="paper|extended|full",
-        help="The grid's values; wider ranges, more knobs; or those and the hubs (default: extended for a graph).",
+        metavar="paper|extended",
+        help="Searches: the grid's values, or wider ranges and more knobs (default: extended for a graph reference).",
     ) = None,
     budget: OptInt(
         "--budget", 1, "K", "Evaluations (default: the whole grid; optuna 100; multifidelity 100 at N/10)."

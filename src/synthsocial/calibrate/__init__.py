@@ -62,8 +62,7 @@ def calibrate(
 
     ``reference``: a built-in profile name, a graph file (measured here; ``directed`` says how to
     read an edge list), or a profile dict as :func:`synthsocial.metrics.reference_profile` makes.
-    ``space`` (optuna, multifidelity): ``paper`` (the grid's values), ``extended`` (wider ranges,
-    more knobs) or ``full`` (extended and the mechanisms of heavy-tailed degrees); by default
+    ``space`` (optuna, multifidelity): ``paper`` (the grid's values) or ``extended``; by default
     extended for a graph reference (measured: the paper's space loses to every baseline on a
     real follower graph, docs/calibration.md) and paper for a built-in one. ``profile``: the
     settings each point starts from (synthsocial.profiles; default the paper's generator).
@@ -77,7 +76,7 @@ def calibrate(
     graph = graph or (isinstance(reference, dict) and reference.get("source") == GRAPH_SOURCE)
     space = space or ("extended" if graph else "paper")
     if space not in SPACES:
-        raise ConfigError(f"--space {space!r} is not accepted: use paper, extended or full")
+        raise ConfigError(f"--space {space!r} is not accepted: use paper or extended")
     if isinstance(reference, str):
         from ..metrics import EvaluateOptions, reference_profile
 

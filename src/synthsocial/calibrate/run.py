@@ -297,12 +297,12 @@ def _tpe(
         from ..errors import MissingDependencyError
 
         raise MissingDependencyError("--method optuna needs optuna: pip install 'synthsocial[calibrate]'") from None
-    from .space import PAPER_GRID, SPACE_PARAMS, SPACES
+    from .space import EXTENDED, PAPER_GRID, SPACES
 
     if budget < 1:
         raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
     if space not in SPACES:
-        raise ConfigError(f"--space {space!r} is not accepted: use paper, extended or full")
+        raise ConfigError(f"--space {space!r} is not accepted: use paper or extended")
     at = log.default_nodes
     cache = {r["key"]: r for r in log.load() if r.get("nodes", at) == nodes}
     metrics = fit_metrics(reference, nodes)
@@ -323,7 +323,7 @@ def _tpe(
         if space == "paper":
             params = {p: trial.suggest_categorical(p, list(PAPER_GRID[p])) for p in PARAMS}
         else:
-            params = {p: suggest(trial, p, spec) for p, spec in SPACE_PARAMS[space].items()}
+            params = {p: suggest(trial, p, spec) for p, spec in EXTENDED.items()}
         k = key(params)
         row = cache.get(k)
         if row is None:

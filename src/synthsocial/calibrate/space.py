@@ -26,7 +26,8 @@ PARAMS = tuple(PAPER_GRID)
 # Beyond the paper, for references the paper's grid cannot reach (such as small real follower
 # graphs): continuous ranges around the grid, plus the size schedule's small-graph factors, the
 # neighbourhood size gamma, the reading of triadic closure, follow-backs, popular follows, the
-# tail and cap of the influence score (which set how unequal the numbers of local links are).
+# tail and cap of the influence score (which set how unequal the numbers of local links are), and
+# the mechanisms of heavy-tailed degrees (issue 16): activity, preferential triadic closure, hubs.
 EXTENDED: dict[str, tuple] = {
     "eta0": ("float", 0.0, 0.6),
     "kappa": ("float", 0.0, 0.3),
@@ -45,12 +46,6 @@ EXTENDED: dict[str, tuple] = {
     "influence_exponent": ("float", 0.5, 3.0),
     "influence_cap": ("float", 10.0, 1000.0),
     "triadic_scope": ("categorical", "out", "undirected"),
-}
-# ... and the mechanisms of heavy-tailed degrees (issue 16): activity, preferential triadic closure,
-# hubs nearby and global. What the bluesky profile is made of; their eight more dimensions slow a
-# search down, so they are a space of their own.
-FULL: dict[str, tuple] = {
-    **EXTENDED,
     "activity_sigma": ("float", 0.0, 2.0),
     "triadic_preference": ("float", 0.0, 3.0),
     "hub_follows": ("float", 0.0, 40.0),
@@ -60,8 +55,7 @@ FULL: dict[str, tuple] = {
     "hub_global_follows": ("float", 0.0, 3.0),
     "hub_global_exponent": ("float", 0.5, 2.5),
 }
-SPACES = ("paper", "extended", "full")
-SPACE_PARAMS = {"extended": EXTENDED, "full": FULL}
+SPACES = ("paper", "extended")
 
 
 def grid_points() -> list[dict[str, float]]:
@@ -101,7 +95,7 @@ def point_of(config: GeneratorConfig, space: str) -> dict | None:
         point = {p: float(value(p)) for p in PARAMS}
         return point if all(point[p] in PAPER_GRID[p] for p in PARAMS) else None
     point = {}
-    for p, spec in SPACE_PARAMS[space].items():
+    for p, spec in EXTENDED.items():
         v = value(p)
         if spec[0] == "float":
             point[p] = min(max(float(v), spec[1]), spec[2])
