@@ -403,3 +403,9 @@ def test_density_is_left_out_more_than_a_decade_from_the_references_size():
     assert "density" not in fit_metrics(ref, 100_000) and "avg_out_degree" in fit_metrics(ref, 100_000)
     no_degree = {"name": "r", "nodes": 4_100_000, "metrics": {"density": 8.6e-6, "clustering": 0.3}}
     assert "density" in fit_metrics(no_degree, 1000)  # nothing else would carry the volume
+    from synthsocial.calibrate.run import fixed_ned
+
+    at = {**ref["metrics"], "density": 3.5e-4, "in_degree_gini": 0.7, "out_degree_gini": 0.6}
+    at["in_degree_max_over_median"] = 500.0
+    assert fixed_ned(at, ref, fit_metrics(ref, 100_000)) == pytest.approx(0.0, abs=1e-9)  # density not counted
+    assert fixed_ned(at, ref, fit_metrics(ref)) > 0.2

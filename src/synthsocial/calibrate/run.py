@@ -341,7 +341,7 @@ def _tpe(
 def fixed_ned(m: dict, reference: dict, metrics: tuple[str, ...]) -> float:
     """Fixed-scale NED over ``metrics`` (the paper's five, plus extras scaled in docs/calibration.md)."""
     ref = reference["metrics"]
-    value = ned_fixed(m, ref)["value"] ** 2
+    value = ned_fixed(m, {k: ref[k] for k in NED_METRICS if k in metrics and k in ref})["value"] ** 2
     if "avg_out_degree" in metrics and m["avg_out_degree"] > 0 and ref["avg_out_degree"] > 0:
         value += min(1.0, abs(math.log10(m["avg_out_degree"] / ref["avg_out_degree"])) / 2) ** 2
     if "reciprocity" in metrics and m.get("reciprocity") is not None:
