@@ -154,34 +154,16 @@ def _calibrate(
             replicates=replicates,
             progress=progress,
         )
-    elif method == "optuna":
-        rows = run_optuna(
-            reference,
-            nodes,
-            out,
-            budget=budget or 100,
-            seed=seed,
-            space=space,
-            base=base,
-            replicates=replicates,
-            progress=progress,
-        )
     else:
-        rows, coarse = run_multifidelity(
-            reference,
-            nodes,
-            out,
-            budget=budget or 100,
-            seed=seed,
-            space=space,
-            bases=bases,
-            replicates=replicates,
-            progress=progress,
-        )
-        stages = [
-            {"nodes": coarse[0]["nodes"], "evaluations": len(coarse), "seconds": sum(r["seconds"] for r in coarse)},
-            {"nodes": nodes, "evaluations": len(rows), "seconds": sum(r["seconds"] for r in rows)},
-        ]
+        search = {"budget": budget or 100, "seed": seed, "space": space, "replicates": replicates, "progress": progress}
+        if method == "optuna":
+            rows = run_optuna(reference, nodes, out, base=base, **search)
+        else:
+            rows, coarse = run_multifidelity(reference, nodes, out, bases=bases, **search)
+            stages = [
+                {"nodes": coarse[0]["nodes"], "evaluations": len(coarse), "seconds": sum(r["seconds"] for r in coarse)},
+                {"nodes": nodes, "evaluations": len(rows), "seconds": sum(r["seconds"] for r in rows)},
+            ]
     rows = list({r["key"]: r for r in rows}.values())
     ranked = rank(rows, reference, metrics, rank_by)
     best = ranked[0]

@@ -145,13 +145,7 @@ def plan(
                         else topics[rng.integers(len(topics))]
                     )
                 else:
-                    pool = own
-                    if rng.random() >= own_interest_p and follows[u].size:
-                        friend = int(follows[u][rng.integers(follows[u].size)])
-                        pool = interests[friend] or own
-                    topic = pool[rng.integers(len(pool))] if pool else "everyday life"
-                    if topic_of is not None:
-                        topic = topic_of.get(topic, topic)
+                    topic = _interest_topic(u, interests, follows, topic_of, own_interest_p, rng)
                 if topic_shares is not None and topic_shares.get(p.name):
                     topic = _tilted(topic_shares[p.name], topic, topic_tilt, rng)
                 created = t0 + int(rng.integers(0, max(t1 - t0, 1)))
@@ -159,30 +153,22 @@ def plan(
     return tasks, uses
 
 
-def _topic(
+def _interest_topic(
     u: int,
-    platform: str,
-    index: int,
     interests: Sequence[list[str]],
     follows: Mapping[int, np.ndarray] | Sequence[np.ndarray],
-    seed: int,
     topic_of: dict[str, str] | None,
-    topic_shares: Mapping[str, Mapping[str, float]] | None,
-    topic_tilt: float,
     own_interest_p: float,
+    rng: np.random.Generator,
 ) -> str:
-    """The topic of user ``u``'s post ``index`` on ``platform`` (the draw of :func:`plan` without ``--topics``)."""
-    rng = np.random.default_rng([seed, 13, u, _ALL.index(platform), index])
+    """One of user ``u``'s interests (with probability ``own_interest_p``) or of an account it
+    follows, as its corpus topic when ``topic_of`` maps it."""
     pool = interests[u]
     if rng.random() >= own_interest_p and follows[u].size:
         friend = int(follows[u][rng.integers(follows[u].size)])
         pool = interests[friend] or pool
     topic = pool[rng.integers(len(pool))] if pool else "everyday life"
-    if topic_of is not None:
-        topic = topic_of.get(topic, topic)
-    if topic_shares is not None and topic_shares.get(platform):
-        topic = _tilted(topic_shares[platform], topic, topic_tilt, rng)
-    return topic
+    return topic_of.get(topic, topic) if topic_of is not None else topic
 
 
 def timeline_tasks(
@@ -214,8 +200,11 @@ def timeline_tasks(
     for e, u, p, k, par, root, t in zip(ids, users, plats, kinds, parents, roots, times):
         if k == "reply" and root in topic:
             topic[e] = topic[root]
-        else:
-            topic[e] = _topic(u, p, e, interests, follows, seed, topic_of, topic_shares, topic_tilt, own_interest_p)
+        else:  # as plan() draws it for a post with index e
+            rng = np.random.default_rng([seed, 13, u, _ALL.index(p), e])
+            topic[e] = _interest_topic(u, interests, follows, topic_of, own_interest_p, rng)
+            if topic_shares is not None and topic_shares.get(p):
+                topic[e] = _tilted(topic_shares[p], topic[e], topic_tilt, rng)
         author = f"{int(age[u])}, {occupation[u].lower()}"
         tasks.append(
             Task(u, p, e, topic[e], author, t, k, post_id.get(par) if par is not None else None, post_id.get(root))

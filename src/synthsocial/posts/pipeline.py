@@ -430,36 +430,26 @@ def _write_posts(
             raise InputError("the platform-agnostic strategy needs real posts (a corpus)")
         check_corpus_platforms(corpus, cfg.platforms)
 
+    common = {
+        "age": age,
+        "occupation": occupation,
+        "interests": interests,
+        "follows": follows,
+        "seed": cfg.seed,
+        "topic_of": cfg.topic_of,
+        "topic_shares": cfg.topic_shares,
+        "topic_tilt": cfg.topic_tilt,
+    }
     if events is not None:
-        tasks, uses = (
-            timeline_tasks(
-                events,
-                age=age,
-                occupation=occupation,
-                interests=interests,
-                follows=follows,
-                seed=cfg.seed,
-                topic_of=cfg.topic_of,
-                topic_shares=cfg.topic_shares,
-                topic_tilt=cfg.topic_tilt,
-            ),
-            None,
-        )
+        tasks, uses = timeline_tasks(events, **common), None
     else:
         tasks, uses = plan(
-            age=age,
             band=band,
-            occupation=occupation,
-            interests=interests,
-            follows=follows,
             platforms=cfg.platforms,
             posts_per_user=cfg.posts_per_user,
             max_users=cfg.max_users,
-            seed=cfg.seed,
             topics=cfg.topics,
-            topic_of=cfg.topic_of,
-            topic_shares=cfg.topic_shares,
-            topic_tilt=cfg.topic_tilt,
+            **common,
         )
     capped = tasks[cfg.max_texts :] if cfg.max_texts is not None else []
     tasks = tasks[: cfg.max_texts] if cfg.max_texts is not None else tasks
