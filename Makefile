@@ -1,5 +1,6 @@
 # make demo: set up .venv (with the embedded language model) and make a 10,000-user world in demo/:
-# users, follower graph, metrics, posts by 100 users on Twitter and Reddit, report.html (embedded defaults).
+# users, follower graph, metrics, a one-day timeline (posts, replies, likes, reposts) whose first 100
+# texts are written on Twitter and Reddit, report.html (embedded defaults).
 # make test: set up .venv with the test extras (and CPU torch for the embedding tests), run pytest.
 # make lint: ruff check and ruff format --check (CI runs it before the tests).
 PYTHON ?= python3
@@ -38,7 +39,7 @@ install-llm: $(VENV)/.installed-llm
 install-adapt: $(VENV)/.installed-adapt
 
 demo: install-llm
-	$(BIN)/synthsocial world --nodes 10000 --platforms twitter,reddit --seed 7 --out demo
+	$(BIN)/synthsocial world --nodes 10000 --platforms twitter,reddit --seed 7 --timeline-days 1 --max-texts 100 --out demo
 
 test: install-test
 	$(BIN)/python -m pytest -q
