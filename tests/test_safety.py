@@ -191,7 +191,7 @@ def test_item1_empty_output_path_is_refused_by_every_command(args, ours, capsys)
 # ------------------------------------------------------------------ 2-4. one writer at a time
 def test_item2_two_world_runs_on_one_directory_one_is_refused(tmp_path, capsys):
     out = tmp_path / "W"
-    with FakeServer(delay=0.02) as srv:
+    with FakeServer(delay=2.0) as srv:  # the first run's posts last seconds: the second starts while it writes
 
         def start(seed: int) -> subprocess.Popen:
             return subprocess.Popen(
