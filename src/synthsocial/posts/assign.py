@@ -61,6 +61,12 @@ class Task:
         return f"{self.user_id}-{self.platform}-{self.index}"
 
 
+def age_band(age: np.ndarray, bands: Sequence[Sequence[int]]) -> np.ndarray:
+    """The index of each age's band among ``bands`` ((low, high) pairs, ascending), clipped to them."""
+    lows = np.array([b[0] for b in bands])
+    return np.clip(np.searchsorted(lows, age, side="right") - 1, 0, len(bands) - 1)
+
+
 def usage(n: int, band: np.ndarray, platforms: list[Platform], seed: int) -> np.ndarray:
     """Boolean (n, len(platforms)) matrix: who uses which platform."""
     u = np.random.default_rng([seed, 11]).random((n, len(_ALL)))

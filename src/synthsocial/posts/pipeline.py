@@ -17,17 +17,19 @@ from typing import Literal
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pydantic import Field
 
 from ..adapt.control import prefix
+from ..arrays import member
 from ..config import IntRange, Options, Range
 from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_file, atomic_text
 from ..io.corpus import CorpusSource
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, edge_files, read_parquet, stream_edges
-from .assign import Task, plan, task_seed, timeline_tasks, writers
+from .assign import Task, age_band, plan, task_seed, timeline_tasks, writers
 from .backends import Backend, Request, Sampling, check_backend, make_backend
 from .interactions import interactions
 from .platforms import Platform, load_overrides, resolve
@@ -138,11 +140,10 @@ def make_posts(
         raise InputError(f"world {str(world)!r} is not a directory written by `synthsocial generate`")
     with output_directory(world, "world", command="posts", must_exist=True, option="WORLD", check=check_world) as d:
         overrides = load_overrides(request.platform_config) if request.platform_config else None
+        timeline = check_timeline(request.timeline, d) if request.timeline is not None else None
         names = request.platforms
-        if request.timeline is not None:  # the timeline's platforms
-            names = json.loads((check_timeline(request.timeline, d) / "timeline.json").read_text())["settings"][
-                "platforms"
-            ]
+        if timeline is not None:  # the timeline's platforms
+            names = json.loads((timeline / "timeline.json").read_text())["settings"]["platforms"]
         plats = resolve(names, overrides)
         strategy = request.strategy
         if adapter is not None:
@@ -186,7 +187,7 @@ def make_posts(
             lengths=adapter.manifest["corpus"].get("lengths") if adapter is not None else None,
             topic_shares=_topic_shares(adapter) if adapter is not None and request.topics is None else None,
             topic_tilt=request.topic_tilt,
-            timeline=str(check_timeline(request.timeline, d)) if request.timeline is not None else None,
+            timeline=str(timeline) if timeline is not None else None,
             max_texts=request.max_texts,
         )
         engine = make_backend(
@@ -310,7 +311,7 @@ def _read_world(d: Path) -> tuple[np.ndarray, np.ndarray, _Column, _Column]:
 
         bands = GeneratorConfig().population.age_bands
     age = users["age"].to_numpy()
-    band = np.clip(np.searchsorted(np.array([b[0] for b in bands]), age, side="right") - 1, 0, len(bands) - 1)
+    band = age_band(age, bands)
     return age, band, _Column(users["occupation"]), _Column(users["interests"])
 
 
@@ -321,10 +322,10 @@ def _neighbours(d: Path, who: np.ndarray) -> tuple[dict[int, np.ndarray], dict[i
     out_s, out_t, in_s, in_t = [], [], [], []
     for src, dst in stream_edges(edge_files(d)):
         src, dst = src.astype(np.int64, copy=False), dst.astype(np.int64, copy=False)
-        k = _member(src, who)
+        k = member(src, who)
         out_s.append(src[k])
         out_t.append(dst[k])
-        k = _member(dst, who)
+        k = member(dst, who)
         in_s.append(src[k])
         in_t.append(dst[k])
     empty = np.empty(0, dtype=np.int64)
@@ -338,13 +339,6 @@ def _neighbours(d: Path, who: np.ndarray) -> tuple[dict[int, np.ndarray], dict[i
         return {int(u): v[a:b] for u, a, b in zip(who, cuts, ends)}
 
     return group(out_s, out_t), group(in_t, in_s)
-
-
-def _member(a: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    if sorted_set.size == 0:
-        return np.zeros(a.size, dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_set, a), sorted_set.size - 1)
-    return sorted_set[pos] == a
 
 
 def check_corpus_platforms(corpus: pa.Table, platforms: list[Platform], what: str = "the corpus") -> None:
@@ -507,18 +501,22 @@ def _write_posts(
 
 def _batches(todo: list[Task], size: int):
     """Batches of ``todo`` in order, none holding a task together with what it answers, nor before
-    it (a reply waits for its parent's text)."""
-    pending = list(todo)
-    while pending:
-        open_ids = {t.post_id for t in pending}
-        batch, rest = [], []
-        for i, t in enumerate(pending):
-            if len(batch) == size:
-                rest.extend(pending[i:])
-                break
-            (batch if t.parent is None or t.parent not in open_ids else rest).append(t)
+    it (a reply waits for its parent's text: it is deferred to the next batch, ahead of the rest)."""
+    open_ids = {t.post_id for t in todo}  # not yet in a batch yielded
+    deferred: list[Task] = []
+    i = 0
+    while deferred or i < len(todo):
+        batch: list[Task] = []
+        waiting: list[Task] = []
+        for t in deferred:
+            (batch if len(batch) < size and t.parent not in open_ids else waiting).append(t)
+        while len(batch) < size and i < len(todo):
+            t = todo[i]
+            i += 1
+            (batch if t.parent is None or t.parent not in open_ids else waiting).append(t)
         yield batch
-        pending = rest
+        open_ids.difference_update(t.post_id for t in batch)
+        deferred = waiting
 
 
 def _row(t: Task, cfg: PostsConfig, backend: Backend, text, status: str, attempts: int, failure, raw=None) -> dict:
@@ -550,17 +548,19 @@ def _timeline_interactions(timeline: Path, events: pa.Table) -> pa.Table:
     ids = events["event_id"].to_numpy()
     where = np.empty(int(ids.max()) + 1 if ids.size else 0, dtype=np.int64)
     where[ids] = np.arange(ids.size)
-    row = where[r["event_id"].to_numpy()] if r.num_rows else np.empty(0, dtype=np.int64)
-    author = events["user_id"].to_numpy()[row]
-    plat = np.array(events["platform"].to_pylist(), dtype=object)[row] if r.num_rows else np.empty(0, dtype=object)
-    post_id = [f"{a}-{p}-{e}" for a, p, e in zip(author.tolist(), plat.tolist(), r["event_id"].to_pylist())]
+    row = pa.array(where[r["event_id"].to_numpy()] if r.num_rows else np.empty(0, dtype=np.int64))
+    author = events["user_id"].take(row)
+    plat = events["platform"].take(row)
+    text = pa.string()
+    post_id = pc.binary_join_element_wise(author.cast(text), plat, r["event_id"].cast(text), "-")
+    suffix = pc.binary_join_element_wise("i", pa.array(np.arange(r.num_rows)).cast(text), "")
     return pa.table(
         {
-            "interaction_id": pa.array([f"{pid}-i{j}" for j, pid in enumerate(post_id)], pa.string()),
-            "post_id": pa.array(post_id, pa.string()),
+            "interaction_id": pc.binary_join_element_wise(post_id, suffix, "-"),
+            "post_id": post_id,
             "user_id": r["user_id"],
-            "author_id": pa.array(author, pa.int64()),
-            "platform": pa.array(plat.tolist(), pa.string()),
+            "author_id": author,
+            "platform": plat,
             "type": r["kind"],
             "created_at": r["created_at"],
         }

@@ -112,15 +112,20 @@ class Timeline:
     follow_created_at: np.ndarray
 
 
-def _zone(offset: float) -> str:
-    sign = "-" if offset < 0 else "+"
-    h, m = divmod(round(abs(offset) * 60), 60)
-    return f"UTC{sign}{h:02d}:{m:02d}"
+def _zones(offsets: np.ndarray) -> np.ndarray:
+    """Each UTC offset (hours) as "UTC+hh:mm" (formatted once per distinct offset)."""
+    distinct, index = np.unique(offsets, return_inverse=True)
+
+    def zone(offset: float) -> str:
+        h, m = divmod(round(abs(offset) * 60), 60)
+        return f"UTC{'-' if offset < 0 else '+'}{h:02d}:{m:02d}"
+
+    return np.array([zone(x) for x in distinct], dtype=object)[index]
 
 
 def simulate(world, config: TimelineConfig | None = None, seed: int | None = None) -> Timeline:
     """The timeline of ``world`` (a :class:`synthsocial.World`); ``seed`` defaults to the world's."""
-    from ..posts.assign import usage
+    from ..posts.assign import age_band, usage
 
     cfg = config or TimelineConfig()
     seed = world.seed if seed is None else seed
@@ -148,10 +153,7 @@ def simulate(world, config: TimelineConfig | None = None, seed: int | None = Non
     follow_at = follow_times(source, target, acc.created_at, start, rng)
 
     platforms = resolve(cfg.platforms)
-    bands = world.config.population.age_bands
-    age = users["age"].to_numpy()
-    band = np.clip(np.searchsorted(np.array([b[0] for b in bands]), age, side="right") - 1, 0, len(bands) - 1)
-    uses = usage(n, band, platforms, seed)
+    uses = usage(n, age_band(users["age"].to_numpy(), world.config.population.age_bands), platforms, seed)
     uses[:, 0] = True  # the world's graph is the first platform's: every user is on it
     rate = acc.rate
     if cfg.max_users is not None and cfg.max_users < n:
@@ -201,15 +203,15 @@ def _accounts(acc) -> pa.Table:
         {
             "user_id": pa.array(np.arange(acc.created_at.size), pa.int64()),
             "created_at": pa.array(acc.created_at, pa.int64()).cast(pa.timestamp("s", tz="UTC")),
-            "timezone": pa.array([_zone(x) for x in acc.utc_offset], pa.string()),
+            "timezone": pa.array(_zones(acc.utc_offset), pa.string()),
             "activity": pa.array(acc.activity, pa.float64()),
         }
     )
 
 
 def _tables(c, platforms: list[str]) -> tuple[pa.Table, pa.Table]:
-    """Events numbered in time order (ties: creation order), reactions on those numbers, each
-    user's like or repost of an item kept once (the earliest)."""
+    """Events numbered in time order (ties: creation order), and the reactions on those numbers in
+    time order (ties: kind, event, user)."""
     order = np.lexsort((np.arange(c.time.size), c.time))
     event_id = np.empty(order.size, dtype=np.int64)
     event_id[order] = np.arange(order.size)
@@ -231,17 +233,15 @@ def _tables(c, platforms: list[str]) -> tuple[pa.Table, pa.Table]:
             "created_at": pa.array(c.time[order], pa.int64()).cast(pa.timestamp("s", tz="UTC")),
         }
     )
+    # each user sees an item once (reactions.py), so a user's like or repost of an event is unique
     r_event = event_id[c.react_item] if c.react_item.size else np.empty(0, np.int64)
-    order = np.lexsort((c.react_user, r_event, c.react_kind, c.react_time))
-    key = np.stack([c.react_kind[order], r_event[order], c.react_user[order]], axis=1)
-    _, first = np.unique(key, axis=0, return_index=True)
-    keep = order[np.sort(first)]
+    by_time = np.lexsort((c.react_user, r_event, c.react_kind, c.react_time))
     reactions = pa.table(
         {
-            "user_id": pa.array(c.react_user[keep], pa.int64()),
-            "event_id": pa.array(r_event[keep], pa.int64()),
-            "kind": pa.array(np.array(KINDS[:2])[c.react_kind[keep]], pa.string()),
-            "created_at": pa.array(c.react_time[keep], pa.int64()).cast(pa.timestamp("s", tz="UTC")),
+            "user_id": pa.array(c.react_user[by_time], pa.int64()),
+            "event_id": pa.array(r_event[by_time], pa.int64()),
+            "kind": pa.array(np.array(KINDS[:2])[c.react_kind[by_time]], pa.string()),
+            "created_at": pa.array(c.react_time[by_time], pa.int64()).cast(pa.timestamp("s", tz="UTC")),
         }
     )
     return events, reactions

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ..arrays import member
+
 KINDS = ("like", "repost", "reply", "quote")
 TEXT = {"post": 0, "reply": 1, "quote": 2}  # the kinds of text items
 MIXES = {  # reaction kinds (like, repost, reply, quote) by platform; others get DEFAULT_MIX
@@ -82,14 +84,6 @@ def _firsts(key: np.ndarray) -> np.ndarray:
     return o[np.concatenate([[True], k[1:] != k[:-1]])] if k.size else o
 
 
-def _member(key: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """``key`` in ``sorted_set`` (a sorted array), by binary search."""
-    if sorted_set.size == 0:
-        return np.zeros(key.size, dtype=bool)
-    i = np.minimum(np.searchsorted(sorted_set, key), sorted_set.size - 1)
-    return sorted_set[i] == key
-
-
 def _merge(sorted_set: np.ndarray, new: np.ndarray) -> np.ndarray:
     """``sorted_set`` with the values of ``new`` (none of them in it) added, sorted (two sorted runs:
     a stable sort merges them in linear time)."""
@@ -130,16 +124,14 @@ def spread(
         "platform": post_platform.astype(np.int64),
         "reach": np.ones(count),
         "notify": np.full(count, -1, dtype=np.int64),
-        "root": np.arange(count),
-        "depth": np.zeros(count, dtype=np.int64),
     }
     users.append(gen["author"])
     times.append(gen["time"])
     plats.append(gen["platform"])
     kinds.append(np.zeros(count, dtype=np.int8))
     parents.append(np.full(count, -1, dtype=np.int64))
-    roots.append(gen["root"])
-    depths.append(gen["depth"])
+    roots.append(np.arange(count))
+    depths.append(np.zeros(count, dtype=np.int64))
     cum_mix = np.cumsum(mixes, axis=1)
     n = uses.shape[0]
     seen = np.sort(np.arange(count) * n + post_user)  # (item, user) pairs exposed: authors see their own
@@ -160,12 +152,11 @@ def spread(
         first_seen = np.zeros(pos.size, dtype=bool)
         order = np.flatnonzero(sees)[::-1]  # notifications were appended last: they come first here
         first_seen[order[_firsts(key[order])]] = True
-        sees &= first_seen & ~_member(key, seen)
+        sees &= first_seen & ~member(key, seen)
         seen = _merge(seen, key[sees])
         pos, who, plat, notified = pos[sees], who[sees], plat[sees], notified[sees]
         a = activity[who]
-        p = np.where(notified, reply_back * np.minimum(1.0, a), np.minimum(react_cap, react_p * a))
-        p = np.where(notified, p, p * gen["reach"][pos])
+        p = np.where(notified, reply_back * np.minimum(1.0, a), np.minimum(react_cap, react_p * a) * gen["reach"][pos])
         hit = rng.random(pos.size) < p
         pos, who, plat, notified = pos[hit], who[hit], plat[hit], notified[hit]
         kind = np.where(
@@ -210,8 +201,6 @@ def spread(
             "notify": np.concatenate(
                 [np.where(is_reply & (parent_author != who[text]), parent_author, -1), np.full(rep.size, -1)]
             ),
-            "root": np.empty(0),
-            "depth": np.empty(0),
         }
     cat = np.concatenate
     return Cascade(
