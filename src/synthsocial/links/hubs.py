@@ -19,8 +19,8 @@ the ``candidates`` hubs nearest to that hub (one KD-tree neighbour per user inst
 (a_i: activity, links/activity.py) with replacement, with probability proportional to w_h, from
 a CDF computed once per hub rather than once per user (the whole hub phase takes 5.7 s of 82 s
 at 10^6 users, docs/performance.md). Repeats are dropped (a sort per user, as the Gumbel-top-F
-draw of links/local.py, would cost 8 s more at 10^6), and so is a hub's draw of itself; and G_i ~ Poisson(global_follows) hubs of any
-region with weights r_h ** -global_exponent, whatever its activity (the accounts suggested at
+draw of links/local.py, would cost 8 s more at 10^6), and so is a hub's draw of itself; and
+G_i ~ Poisson(global_follows) hubs of any region with weights r_h ** -global_exponent, whatever its activity (the accounts suggested at
 sign-up: a few follows that cross communities and bring every user within a few steps of
 everyone). An account high in the ranking is followed by most of the users that have it among
 their candidates, a region of the space of about candidates / (share * N) of the users:
