@@ -13,19 +13,19 @@ is their rank r_h by influence (1 = most influential), and hub h gets the weight
 
     w_h = r_h ** -exponent.
 
-User i looks at the hubs of its neighbourhood: the hub nearest to i in the homophily space and
-the ``candidates`` hubs nearest to that hub (one KD-tree neighbour per user instead of
-``candidates``, 3 s instead of 13 at 10^6 users). It draws F_i ~ Poisson(follows * a_i) of them
-(a_i: activity, links/activity.py) with replacement, with probability proportional to w_h, from
-a CDF computed once per hub rather than once per user (the whole hub phase takes 5.7 s of 82 s
-at 10^6 users, docs/performance.md). Repeats are dropped (a sort per user, as the Gumbel-top-F
-draw of links/local.py, would cost 8 s more at 10^6), and so is a hub's draw of itself; and
-G_i ~ Poisson(global_follows) hubs of any region with weights r_h ** -global_exponent, whatever its activity (the accounts suggested at
-sign-up: a few follows that cross communities and bring every user within a few steps of
-everyone). An account high in the ranking is followed by most of the users that have it among
-their candidates, a region of the space of about candidates / (share * N) of the users:
-heavy-tailed in-degrees whose largest values grow with N, and audiences that stay within one
-region of interests.
+User i looks at the hubs of its neighbourhood: the hub nearest to i in the homophily space and the
+``candidates`` hubs nearest to that hub (one KD-tree neighbour per user instead of ``candidates``,
+3 s instead of 13 at 10^6 users). It draws F_i ~ Poisson(follows * a_i) of them (a_i: activity,
+links/activity.py) with replacement, with probability proportional to w_h, from a CDF computed once
+per hub rather than once per user (the whole hub phase takes 5.7 s of 82 s at 10^6 users,
+docs/performance.md). Repeats are dropped (a sort per user, as the Gumbel-top-F draw of
+links/local.py, would cost 8 s more at 10^6), and so is a hub's draw of itself; and G_i ~
+Poisson(global_follows) hubs of any region with weights r_h ** -global_exponent, whatever its
+activity (the accounts suggested at sign-up: a few follows that cross communities and bring every
+user within a few steps of everyone). An account high in the ranking is followed by most of the
+users that have it among their candidates, a region of the space of about candidates / (share * N)
+of the users: heavy-tailed in-degrees whose largest values grow with N, and audiences that stay
+within one region of interests.
 """
 
 from __future__ import annotations
