@@ -205,3 +205,21 @@ def test_cli_writes_a_timeline_and_refuses_bad_input_in_one_line(tmp_path, capsy
         err = capsys.readouterr().err.strip()
         assert fragment in err and len(err.splitlines()) == 1, err
         assert not (tmp_path / "bad").exists()
+
+
+def test_coherence_tells_replies_that_answer_their_parent_from_chance():
+    from synthsocial.fidelity.conversation import coherence
+
+    rng = np.random.default_rng(0)
+
+    def unit(x):
+        return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+    parent, control = unit(rng.normal(size=(400, 32))), unit(rng.normal(size=(400, 32)))
+    echo = coherence(unit(parent + 0.1 * rng.normal(size=parent.shape)), parent, control)
+    assert echo["replies"] == 400 and echo["share_closer_to_parent"] > 0.95 and echo["z_vs_chance"] > 15
+    assert echo["similarity_to_parent"] > echo["similarity_to_control"] + 0.5
+    blind = coherence(unit(rng.normal(size=parent.shape)), parent, control)
+    assert abs(blind["z_vs_chance"]) < 4  # unrelated replies: chance
+    control[:100] = np.nan  # a reply without a control is left out
+    assert coherence(unit(parent + 0.1 * rng.normal(size=parent.shape)), parent, control)["replies"] == 300

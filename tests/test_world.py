@@ -174,3 +174,47 @@ def test_world_with_a_timeline_writes_the_texts_of_its_first_events(tmp_path, ca
         assert "timeline skipped, posts skipped" in capsys.readouterr().err
         assert run_world(out, srv.url, "--timeline-days", "2", "--max-texts", "25") == 0
         assert "timeline ran, posts ran" in capsys.readouterr().err
+
+
+def test_world_compares_its_conversations_with_real_threads_in_fidelity_and_the_report(tmp_path, capsys):
+    import importlib.util
+
+    corpus = tmp_path / "real.csv"
+    corpus.write_text(
+        "text,platform\n"
+        + "".join(f"real words about the news number {i} #tag{i % 5},{('twitter', 'reddit')[i % 2]}\n" for i in range(80))
+    )
+    threads = tmp_path / "pheme.csv"
+    threads.write_text(
+        "thread,tweet_id,in_reply_tweet,user_id,created\n"
+        + "".join(
+            f"{t},{t + r},{'' if r == 0 else float(t)},{(t + r) % 17},{1427197000000 + 60000 * (r + t % 7)}\n"
+            for t in range(1000, 1100, 10)
+            for r in range(4)
+        )
+    )
+    out = tmp_path / "w"
+    extra = ["--timeline-days", "1", "--max-texts", "40", "--real-corpus", str(corpus), "--real-threads", str(threads)]
+    with FakeServer() as srv:
+        assert run_world(out, srv.url, *extra) == 0, capsys.readouterr().err
+    posts = pq.read_table(out / "posts.parquet")
+    talk = json.loads((out / "fidelity.json").read_text())["conversation"]
+    assert talk["synthetic"]["events"] == posts.num_rows and talk["real"]["events"] == 40
+    assert set(talk["headline"]) == {
+        "thread_posts_per_user_gini",
+        "share_replies_deeper_than_one",
+        "reply_lag_median_s",
+        "hour_max_min_ratio",
+    }
+    timeline = json.loads((out / "timeline" / "timeline.json").read_text())
+    assert timeline["compared_with"]["real"]["replies"] == talk["real"]["replies"] == 30
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Timeline and conversations" in page and 'alt="Posts per user, inter-event' in page
+    if importlib.util.find_spec("sentence_transformers") is not None:
+        ok = {r["post_id"] for r in posts.to_pylist() if r["status"] == "ok"}
+        answered = sum(r["parent_id"] in ok for r in posts.to_pylist() if r["status"] == "ok" and r["parent_id"])
+        c = talk["coherence"]["random_post"]
+        assert 0 < c["replies"] <= answered and "Do replies answer their parent?" in page
+    capsys.readouterr()
+    assert main(["world", "--nodes", "400", "--out", str(tmp_path / "x"), "--real-threads", str(threads)]) == 1
+    assert "give --timeline-days too" in capsys.readouterr().err

@@ -153,6 +153,9 @@ Scheduler = OptText(
 Workers = Int("--workers", 1, "W", "Workers of the local Dask cluster.")
 MemoryLimit = OptText("--memory-limit", metavar="SIZE", help="Memory limit per local Dask worker, e.g. 4GB.")
 AdapterDir = OptPath("--adapter", metavar="DIR", help="An adapted model (synthsocial adapt) writes the posts.")
+RealThreads = OptPath(
+    "--real-threads", metavar="FILE", help="Real threads to compare the conversations with (PHEME CSV or events.parquet)."
+)
 PartitionBlocks = Int("--partition-blocks", 1, "B", "Dask engine: blocks of users per task (fewer: less memory).")
 
 
@@ -348,6 +351,7 @@ def world(
         "--timeline-days", 0.0, 3650.0, "D", "Make a timeline of D days; posts are its events' texts."
     ) = None,
     max_texts: OptInt("--max-texts", 0, "N", "With --timeline-days: texts for the first N events only.") = None,
+    real_threads: RealThreads = None,
 ) -> None:
     """Make a whole world: generate -> evaluate -> timeline (with --timeline-days) -> posts ->
     fidelity (with --real-corpus) -> report (pipeline.build_world, a registry of the library
@@ -360,10 +364,13 @@ def world(
     from .pipeline import WorldPlan, build_world
     from .profiles import check as check_profile
 
-    if real_corpus is not None and not real_corpus.exists():
-        from .errors import InputError
+    from .errors import InputError
 
-        raise InputError(f"--real-corpus {str(real_corpus)!r}: no such file or directory")
+    for name, path in (("--real-corpus", real_corpus), ("--real-threads", real_threads)):
+        if path is not None and not path.exists():
+            raise InputError(f"{name} {str(path)!r}: no such file or directory")
+    if real_threads is not None and timeline_days is None:
+        raise InputError("--real-threads compares a timeline's conversations: give --timeline-days too")
     plan = WorldPlan(
         nodes=nodes,
         platforms=tuple(x.strip() for x in platforms.split(",") if x.strip()),
@@ -382,6 +389,7 @@ def world(
         adapter=str(adapter) if adapter else None,
         timeline_days=timeline_days,
         max_texts=max_texts,
+        real_threads=str(real_threads) if real_threads else None,
     )
     started = time.perf_counter()
     with _bars() as progress:
@@ -649,17 +657,19 @@ def fidelity(
     save: Annotated[
         Path | None, typer.Option("--save", parser=_dir("--save"), metavar="DIR", help="Write DIR/fidelity.json.")
     ] = None,
+    real_threads: RealThreads = None,
     seed: Seed = 0,
 ) -> None:
     """Measure how close synthetic posts are to real ones (fidelity.measure_files): lexical,
-    semantic, multi-platform, discriminator and memorization (docs/fidelity.md)."""
+    semantic, multi-platform, discriminator and memorization; for a timeline's posts, the
+    conversations too (docs/fidelity.md, docs/timeline.md)."""
     from .fidelity import measure_files
     from .io.corpus import CorpusSource
 
     syn = CorpusSource(path=str(synthetic), text_col=text_col, platform_col=platform_col, platform=platform)
     ref = CorpusSource(path=str(real), text_col=real_text_col, platform_col=real_platform_col, platform=real_platform)
     with _status("measuring fidelity..."):
-        result = measure_files(syn, ref, semantic=semantic, seed=seed, save=save)
+        result = measure_files(syn, ref, semantic=semantic, seed=seed, save=save, real_threads=real_threads)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -678,9 +688,7 @@ def timeline(
         "bluesky"
     ),
     posts_per_day: Float("--posts-per-day", 0.0, 1000.0, "R", "Mean original posts per user per day.") = 0.4,
-    real_threads: OptPath(
-        "--real-threads", metavar="FILE", help="Real threads to compare with (PHEME CSV or events.parquet)."
-    ) = None,
+    real_threads: RealThreads = None,
     seed: OptInt("--seed", 0, "S", "Random seed (default: the world's).", short="-s") = None,
 ) -> None:
     """Simulate who posts, replies, quotes, reposts and likes when (timeline.make_timeline; docs/timeline.md).

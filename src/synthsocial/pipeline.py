@@ -52,7 +52,8 @@ class WorldPlan(Options):
     ``adapter`` (written by ``synthsocial adapt``), the posts come from the adapted model. With
     ``timeline_days``, a timeline of that many days (``synthsocial timeline``, on ``platforms``)
     is made in DIR/timeline and the posts stage writes the texts of its first ``max_texts``
-    events instead of ``writers`` posts."""
+    events instead of ``writers`` posts; with ``real_threads`` (a PHEME CSV or events.parquet),
+    the timeline's and the posts' conversations are compared with them."""
 
     nodes: IntRange(2, 10**12)
     platforms: tuple[str, ...] = ("twitter", "reddit")
@@ -71,6 +72,7 @@ class WorldPlan(Options):
     adapter: str | None = None
     timeline_days: Range(0.0, 3650.0, open_low=True) | None = None
     max_texts: IntRange(0, 10**12) | None = None
+    real_threads: str | None = None
 
 
 def _key(obj: Any) -> str:
@@ -362,25 +364,31 @@ def _posts(r: Run) -> dict:
 TIMELINE = "timeline"
 
 
+def _threads(r: Run) -> dict:
+    """The real threads' part of a stage key (none without them: the keys of earlier worlds hold)."""
+    return {"threads": _corpus_fingerprint(r.plan.real_threads)} if r.plan.real_threads else {}
+
+
 def _timeline(r: Run) -> dict:
     """timeline.make_timeline into DIR/timeline (its own directory of kind timeline)."""
     from .timeline import TimelineConfig, make_timeline
 
     cfg = TimelineConfig(days=r.plan.timeline_days, platforms=",".join(r.plan.platforms))
-    s = make_timeline(r.d, r.d / TIMELINE, cfg, r.plan.seed)
+    s = make_timeline(r.d, r.d / TIMELINE, cfg, r.plan.seed, r.plan.real_threads)
     return s["counts"]
 
 
 def _fidelity(r: Run) -> dict:
     """fidelity.measure on the world's posts against the real corpus; saved into the world."""
-    from .fidelity import guard_record, measure, read_synthetic
+    from .fidelity import conversation_of, guard_record, measure, read_synthetic
     from .io.corpus import CorpusSource
     from .report.html import save_fidelity
 
     semantic = importlib.util.find_spec("sentence_transformers") is not None  # the embed extra
     syn = read_synthetic(CorpusSource(path=str(r.d / "posts.parquet")))
     guard = guard_record(r.d / "posts.parquet")
-    save_fidelity(measure(syn, r.real, semantic=semantic, seed=r.plan.seed, guard=guard), r.d)
+    talk = conversation_of(r.d / "posts.parquet", r.plan.real_threads, semantic, r.plan.seed)
+    save_fidelity(measure(syn, r.real, semantic=semantic, seed=r.plan.seed, guard=guard, conversation=talk), r.d)
     return {"semantic": semantic}
 
 
@@ -396,8 +404,9 @@ def _report(r: Run) -> dict:
 
 def _report_key(r: Run) -> dict:
     fidelity = r.reads("fidelity", "fidelity.json", "fidelity_figures") if r.real is not None else {}
+    timeline = r.reads("timeline", TIMELINE) if r.plan.timeline_days is not None else {}
     return {
-        "reads": {**_graph(r), **r.reads("evaluate", "metrics.json"), **fidelity},
+        "reads": {**_graph(r), **r.reads("evaluate", "metrics.json"), **fidelity, **timeline},
         "generate": _key(_generate_key(r)),
         "reference": r.plan.reference,
         "seed": r.plan.seed,
@@ -420,6 +429,7 @@ STAGES: tuple[Stage, ...] = (
             "days": r.plan.timeline_days,
             "platforms": r.plan.platforms,
             "seed": r.plan.seed,
+            "threads": _corpus_fingerprint(r.plan.real_threads),
         },
         _timeline,
         wanted=lambda r: r.plan.timeline_days is not None,
@@ -432,6 +442,7 @@ STAGES: tuple[Stage, ...] = (
             "reads": r.reads("posts", "posts.parquet"),
             "corpus": _corpus_fingerprint(r.plan.real_corpus),
             "seed": r.plan.seed,
+            **_threads(r),
         },
         _fidelity,
         wanted=lambda r: r.real is not None,

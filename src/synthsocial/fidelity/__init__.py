@@ -21,7 +21,15 @@ from ..metrics.result import to_json_ready
 from . import lexical, multiplatform, privacy
 from .classify import discriminators
 
-__all__ = ["Fidelity", "FidelityPlots", "measure", "measure_files", "read_synthetic", "synthetic_posts"]
+__all__ = [
+    "Fidelity",
+    "FidelityPlots",
+    "conversation_of",
+    "measure",
+    "measure_files",
+    "read_synthetic",
+    "synthetic_posts",
+]
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,11 @@ def measure(
     seed: int = 0,
     max_per_platform: int = 3_000,
     guard: dict | None = None,
+    conversation: dict | None = None,
 ) -> Fidelity:
     """Every fidelity metric of ``synthetic`` against ``real``, overall and per platform. ``guard``: the
-    memorization guard's record of the synthetic posts (:func:`guard_record`), reported under privacy."""
+    memorization guard's record of the synthetic posts (:func:`guard_record`), reported under privacy;
+    ``conversation``: the conversation measures of a timeline's posts (:func:`conversation_of`)."""
     if synthetic.num_rows == 0:
         raise InputError("no usable synthetic posts (every post failed or the file is empty)")
     if real.num_rows == 0:
@@ -182,6 +192,8 @@ def measure(
     out["privacy"] = privacy.memorization(real["text"].to_pylist(), st, near)
     if guard is not None:
         out["privacy"]["guard"] = guard
+    if conversation is not None:
+        out["conversation"] = conversation
     plots = FidelityPlots(
         chars={"synthetic": sf["chars"], "real": rf["chars"]},
         platform_means={"synthetic": syn_means, "real": real_means},
@@ -206,25 +218,45 @@ def _map(emb_s: np.ndarray, emb_r: np.ndarray, sp: list[str], rp: list[str], see
     }
 
 
-def read_synthetic(source: CorpusSource) -> pa.Table:
-    """Synthetic posts to measure: a world's ``posts.parquet`` (read under the world's lock, its
-    usable posts only, ``text_col`` default ``text``: ``raw_text`` measures before
-    post-processing), or any corpus file."""
+def _read_posts(p: Path) -> pa.Table | None:
+    """A world's posts.parquet read whole under the world's lock; None for any other file."""
     from contextlib import nullcontext
 
     from ..io.lock import locked
     from ..io.ownership import MARKER, warn_if_changed
     from ..io.readers import read_parquet
 
-    p = Path(source.path)
-    if p.suffix == ".parquet" and p.is_file():
-        ours = (p.parent / MARKER).exists()
-        with locked(p.parent, write=False) if ours else nullcontext():
-            warn_if_changed(p.parent, [p.name])
-            table = read_parquet(p)
-        if "post_id" in table.column_names:
-            return synthetic_posts(table, source.text_col or "text")
-    return source.read()
+    if p.suffix != ".parquet" or not p.is_file():
+        return None
+    ours = (p.parent / MARKER).exists()
+    with locked(p.parent, write=False) if ours else nullcontext():
+        warn_if_changed(p.parent, [p.name])
+        table = read_parquet(p)
+    return table if "post_id" in table.column_names else None
+
+
+def conversation_of(posts: str | Path, real_threads=None, semantic: bool = True, seed: int = 0) -> dict | None:
+    """The conversation measures (fidelity.conversation.measure_posts) of a world's posts.parquet
+    made from a timeline, against ``real_threads`` (a PHEME CSV or a timeline's events.parquet;
+    optional); None when the posts have no threads."""
+    from ..io.readers import read_threads
+    from .conversation import measure_posts
+
+    table = _read_posts(Path(posts))
+    if table is None or "parent_id" not in table.column_names or table["parent_id"].null_count == table.num_rows:
+        if real_threads is not None:
+            raise InputError(f"{posts}: no threads to compare with --real-threads (posts made without --timeline)")
+        return None
+    real = read_threads(real_threads) if real_threads is not None else None
+    return measure_posts(table, real, semantic, seed)
+
+
+def read_synthetic(source: CorpusSource) -> pa.Table:
+    """Synthetic posts to measure: a world's ``posts.parquet`` (read under the world's lock, its
+    usable posts only, ``text_col`` default ``text``: ``raw_text`` measures before
+    post-processing), or any corpus file."""
+    table = _read_posts(Path(source.path))
+    return synthetic_posts(table, source.text_col or "text") if table is not None else source.read()
 
 
 def guard_record(posts: str | Path) -> dict | None:
@@ -246,11 +278,18 @@ def measure_files(
     semantic: bool = True,
     seed: int = 0,
     save: str | Path | None = None,
+    real_threads: str | Path | None = None,
 ) -> Fidelity:
     """:func:`measure` on files: the synthetic posts (:func:`read_synthetic`) against the real
-    corpus; with ``save``, write ``save/fidelity.json`` and ``save/fidelity_figures/``."""
+    corpus, and a timeline's conversations (:func:`conversation_of`, against ``real_threads``
+    when given); with ``save``, write ``save/fidelity.json`` and ``save/fidelity_figures/``."""
     result = measure(
-        read_synthetic(synthetic), real.read(), semantic=semantic, seed=seed, guard=guard_record(synthetic.path)
+        read_synthetic(synthetic),
+        real.read(),
+        semantic=semantic,
+        seed=seed,
+        guard=guard_record(synthetic.path),
+        conversation=conversation_of(synthetic.path, real_threads, semantic, seed),
     )
     if save is not None:
         from ..report.html import save_fidelity

@@ -13,14 +13,23 @@ answers (-1 for none) and its time in epoch seconds. Measures:
 * hour of day: the share of events in each UTC hour and the max / min ratio;
 * replies: direct replies per event, share of events with at least one; depth of each reply
   (1 = answers a root) and the share of replies deeper than one level; thread sizes (root and
-  all its descendants); reply lag (seconds from the parent to the reply), median and quartiles.
+  all its descendants); reply lag (seconds from the parent to the reply), median and quartiles;
+* reply-parent coherence (texts, MiniLM embeddings): the cosine similarity of each reply or quote
+  to its parent against its similarity to a random post of the same platform from another thread
+  (chance: a reply is closer to its parent half of the time), and, when posts carry topics, to a
+  random post of the same platform and topic from another thread: the stricter control, which
+  tells a reply that answers its parent from one that only shares its subject.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..metrics.degrees import gini
+
+COHERENCE_SAMPLE = 2_000  # replies embedded at most (with their parents and controls)
 
 
 def ccdf(values: np.ndarray, points: int = 30) -> list[tuple[float, float]]:
@@ -156,3 +165,101 @@ def compare(synthetic: tuple, real: tuple, seed: int = 0) -> dict:
         ratio = max(a, b) / min(a, b) if a and b else None
         rows[k] = {"synthetic": a, "real": b, "ratio": ratio, "within": ratio is not None and ratio <= factor}
     return rows
+
+
+def events_of_posts(table: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(user, parent index or -1, epoch seconds) of every row of a timeline's ``posts.parquet``
+    (written or capped: a capped row keeps its structure)."""
+    ids = table["post_id"].to_pylist()
+    index = {x: i for i, x in enumerate(ids)}
+    parent = np.array([index.get(x, -1) if x is not None else -1 for x in table["parent_id"].to_pylist()], np.int64)
+    secs = table["created_at"].cast(pa.timestamp("s")).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    return table["user_id"].to_numpy(zero_copy_only=False), parent, secs
+
+
+def coherence_pairs(table: pa.Table, rng: np.random.Generator, cap: int = COHERENCE_SAMPLE) -> dict | None:
+    """Rows of a timeline's ``posts.parquet`` to compare: replies and quotes with text whose parent
+    has text (at most ``cap``, drawn with ``rng``), each with a control from another thread of the
+    same platform, and one of the same platform and topic when there is one. None without such
+    replies. Indices are rows of ``table``."""
+    ok = pc.and_(pc.equal(table["status"], "ok"), pc.invert(pc.is_null(table["text"]))).to_numpy(
+        zero_copy_only=False
+    )
+    _, parent, _ = events_of_posts(table)
+    root_of = roots(parent)
+    plat = np.array(table["platform"].to_pylist(), dtype=object)
+    topic = np.array(table["topic"].to_pylist(), dtype=object) if "topic" in table.column_names else None
+    replies = np.flatnonzero(ok & (parent >= 0) & ok[np.maximum(parent, 0)])
+    if replies.size == 0:
+        return None
+    replies = np.sort(rng.choice(replies, size=min(cap, replies.size), replace=False))
+    candidates = np.flatnonzero(ok)
+
+    def control(i: int, same_topic: bool) -> int:
+        pool = candidates[(plat[candidates] == plat[i]) & (root_of[candidates] != root_of[i])]
+        if same_topic and topic is not None:
+            pool = pool[topic[pool] == topic[i]]
+        return int(rng.choice(pool)) if pool.size else -1
+
+    return {
+        "reply": replies,
+        "parent": parent[replies],
+        "random": np.array([control(i, False) for i in replies], dtype=np.int64),
+        "same_topic": np.array([control(i, True) for i in replies], dtype=np.int64) if topic is not None else None,
+    }
+
+
+def coherence(reply: np.ndarray, parent: np.ndarray, control: np.ndarray) -> dict | None:
+    """Reply-parent coherence of unit-norm embeddings (rows aligned; a control row of NaN is
+    skipped): mean cosine similarity to the parent and to the control, the share of replies closer
+    to their parent than to their control (0.5 = chance) and its z against chance."""
+    has = ~np.isnan(control).any(axis=1)
+    if not has.any():
+        return None
+    to_parent = (reply[has] * parent[has]).sum(axis=1)
+    to_control = (reply[has] * control[has]).sum(axis=1)
+    share = float((to_parent > to_control).mean())
+    n = int(has.sum())
+    return {
+        "replies": n,
+        "similarity_to_parent": float(to_parent.mean()),
+        "similarity_to_control": float(to_control.mean()),
+        "share_closer_to_parent": share,
+        "z_vs_chance": float((share - 0.5) / np.sqrt(0.25 / n)),
+    }
+
+
+def measure_posts(table: pa.Table, real=None, semantic: bool = True, seed: int = 0) -> dict:
+    """The conversation measures of a timeline's ``posts.parquet`` (every row), compared with
+    ``real`` threads ((user, parent, time), optional), and its reply-parent coherence (with
+    ``semantic``: needs the embed extra)."""
+    events = events_of_posts(table)
+    out: dict = {"synthetic": conversation(*events)}
+    if real is not None:
+        out["real"] = conversation(*real)
+        out["headline"] = compare(events, real, seed)
+    pairs = coherence_pairs(table, np.random.default_rng(seed)) if semantic else None
+    if pairs is not None:
+        from ..errors import MissingDependencyError
+        from .semantic import embeddings
+
+        rows = np.unique(np.concatenate([v[v >= 0] for v in pairs.values() if v is not None]))
+        try:
+            emb = embeddings(table["text"].take(pa.array(rows)).to_pylist())
+        except MissingDependencyError as exc:
+            out["coherence"] = {"skipped": str(exc)}
+            return out
+        at = {int(r): k for k, r in enumerate(rows)}
+
+        def look(idx: np.ndarray) -> np.ndarray:
+            m = np.full((idx.size, emb.shape[1]), np.nan, dtype=np.float32)
+            has = idx >= 0
+            m[has] = emb[[at[int(i)] for i in idx[has]]]
+            return m
+
+        reply = look(pairs["reply"])
+        parent = look(pairs["parent"])
+        out["coherence"] = {"random_post": coherence(reply, parent, look(pairs["random"]))}
+        if pairs["same_topic"] is not None:
+            out["coherence"]["same_topic_post"] = coherence(reply, parent, look(pairs["same_topic"]))
+    return out

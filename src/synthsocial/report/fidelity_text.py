@@ -73,3 +73,25 @@ def print_fidelity(r: dict, console: Console) -> None:
         f"posts sharing a word 8-gram {pv['share_with_shared_8gram']:.1%}; near-duplicates {pv['near_duplicates_text']}"
         + (f" (embedding >= 0.95: {pv['near_duplicates_embedding']})" if "near_duplicates_embedding" in pv else "")
     )
+    talk = r.get("conversation")
+    if talk:
+        ours = talk["synthetic"]
+        console.print(
+            f"conversations: {ours['events']:,} texts by {ours['authors']:,} authors, {ours['replies']:,} replies "
+            f"(deeper than one level {fmt(ours['share_replies_deeper_than_one'], 3)}), "
+            f"posts per author Gini {fmt(ours['posts_per_user_gini'], 3)}, "
+            f"burstiness {fmt(ours['inter_event_burstiness'], 3)}"
+        )
+        for k, row in (talk.get("headline") or {}).items():
+            off = "" if row["within"] else " (off by more than 1.5x)"
+            console.print(f"  {k}: {fmt(row['synthetic'], 3)} (real threads {fmt(row['real'], 3)}){off}")
+        for control, c in (talk.get("coherence") or {}).items():
+            if c and "replies" in c:
+                console.print(
+                    f"  reply-parent coherence against a {control.replace('_', ' ')} of another thread: "
+                    f"{c['replies']:,} replies, similarity {c['similarity_to_parent']:.3f} to the parent and "
+                    f"{c['similarity_to_control']:.3f} to the control; closer to the parent "
+                    f"{c['share_closer_to_parent']:.1%} (0.5 = chance, z = {c['z_vs_chance']:.1f})"
+                )
+            elif c:
+                console.print(f"  reply-parent coherence: skipped ({c['skipped']})")

@@ -150,6 +150,10 @@ def _save_fidelity(result: Fidelity, d: Path) -> None:
     )
 
 
+def _fidelity_json(d: Path) -> dict:
+    return json.loads((d / "fidelity.json").read_text(encoding="utf-8"))
+
+
 def _fidelity(d: Path) -> dict | None:
     """The report's fidelity section, from ``fidelity.json`` saved by `synthsocial fidelity --save`
     (none without that file; a file that is not such a result is refused, naming it)."""
@@ -157,7 +161,7 @@ def _fidelity(d: Path) -> dict | None:
     if not path.exists():
         return None
     try:
-        return _fidelity_context(json.loads(path.read_text(encoding="utf-8")))
+        return _fidelity_context(_fidelity_json(d))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise InputError(
             f"{path}: not a fidelity result written by `synthsocial fidelity --save` ({type(exc).__name__}: "
@@ -199,6 +203,73 @@ def _fidelity_context(r: dict) -> dict:
         ],
         "captions": FIDELITY_FIGURES,
     }
+
+
+CONVERSATION_ROWS = (
+    ("events", "texts (posts, replies, quotes)", 0),
+    ("authors", "authors", 0),
+    ("posts_per_user_gini", "posts per author, Gini", 3),
+    ("thread_posts_per_user_gini", "posts per author within threads, Gini", 3),
+    ("inter_event_burstiness", "burstiness of inter-event times", 3),
+    ("hour_max_min_ratio", "busiest / quietest hour", 2),
+    ("replies_per_event", "direct replies per text", 3),
+    ("share_with_replies", "share of texts with a reply", 3),
+    ("share_replies_deeper_than_one", "share of replies deeper than one level", 3),
+    ("max_depth", "deepest reply", 0),
+    ("thread_size_median", "median thread size", 1),
+    ("thread_size_max", "largest thread", 0),
+)
+
+
+def _conversations(d: Path, fidelity: dict | None) -> tuple[dict | None, bytes | None]:
+    """The report's timeline section: DIR/timeline/timeline.json (the world's timeline stage: its
+    counts, conversation measures and, with real threads, theirs) and the reply-parent coherence
+    of fidelity.json's conversation block; its figure. None without a timeline."""
+    path = d / "timeline" / "timeline.json"
+    if not path.exists():
+        return None, None
+    try:
+        t = json.loads(path.read_text(encoding="utf-8"))
+        ours, compared = t["conversation"], t.get("compared_with") or {}
+        real = compared.get("real")
+        rows = [
+            [label, _f(ours.get(key), digits), _f(real.get(key), digits) if real else "-"]
+            for key, label, digits in CONVERSATION_ROWS
+        ]
+        lag, real_lag = ours.get("reply_lag_quartiles_s"), (real or {}).get("reply_lag_quartiles_s")
+        rows.append(
+            [
+                "reply lag, quartiles (s)",
+                " / ".join(_f(x, 0) for x in lag) if lag else "-",
+                " / ".join(_f(x, 0) for x in real_lag) if real_lag else "-",
+            ]
+        )
+        coherence = []
+        for control, c in ((fidelity or {}).get("conversation", {}).get("coherence") or {}).items():
+            if c and "replies" in c:
+                coherence.append(
+                    [
+                        control.replace("_", " "),
+                        f"{c['replies']:,}",
+                        f"{_f(c['similarity_to_parent'], 3)} / {_f(c['similarity_to_control'], 3)}",
+                        f"{_f(c['share_closer_to_parent'], 3)} (z = {_f(c['z_vs_chance'], 1)})",
+                    ]
+                )
+        counts = t["counts"]
+        context = {
+            "counts": ", ".join(f"{k} {v:,}" for k, v in counts.items()),
+            "days": t["settings"].get("days"),
+            "threads": compared.get("threads"),
+            "rows": rows,
+            "coherence": coherence,
+        }
+        figure = _png(plots.conversations(ours, real))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(
+            f"{path}: not a timeline written by `synthsocial timeline` ({type(exc).__name__}: {str(exc)[:80]}); "
+            "write it again or remove it"
+        ) from None
+    return context, figure
 
 
 def build_report(
@@ -275,6 +346,9 @@ def _build_report(d: Path, reference: str, seed: int, result: Profile | None) ->
         )
     )
     fidelity = _fidelity(d)
+    conversations, conversation_png = _conversations(d, _fidelity_json(d) if fidelity is not None else None)
+    if conversation_png is not None:
+        figures["conversations"] = conversation_png
     embedded = {name: base64.b64encode(data).decode("ascii") for name, data in figures.items()}
     if fidelity is not None:
         for name in FIDELITY_FIGURES:
@@ -330,6 +404,7 @@ def _build_report(d: Path, reference: str, seed: int, result: Profile | None) ->
         profiles=profile_rows,
         drawn=drawn,
         fidelity=fidelity,
+        conversations=conversations,
         figures=embedded,
         seed=seed,
     )

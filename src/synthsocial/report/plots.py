@@ -278,3 +278,31 @@ def benchmark_ned(rows: list[dict], sizes: list[int]) -> plt.Figure:
         ax.set_ylabel("NED to the reference (lower is closer)")
     fig.suptitle("NED by method and size (mean ± sd over runs)", fontsize=11)
     return fig
+
+
+def conversations(ours: dict, real: dict | None) -> plt.Figure:
+    """Four panels of the conversation measures (fidelity.conversation.conversation) of a timeline,
+    and of real threads when given: posts per user, inter-event times and thread sizes as CCDFs,
+    and the share of events per UTC hour."""
+    fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), constrained_layout=True)
+    panels = (
+        ("posts_per_user_ccdf", "posts per user", "Posts per user"),
+        ("inter_event_ccdf", "seconds between a user's events", "Inter-event times"),
+        ("thread_size_ccdf", "events per thread", "Thread sizes"),
+    )
+    sides = [("synthetic", ours, OURS)] + ([("real", real, REF)] if real else [])
+    for ax, (key, xlabel, title) in zip(axes, panels):
+        for label, stats, colour in sides:
+            pts = np.asarray(stats.get(key) or [], dtype=np.float64).reshape(-1, 2)
+            if pts.size:
+                ax.loglog(pts[:, 0], pts[:, 1], marker=".", color=colour, label=label)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title, fontsize=10)
+    axes[0].set_ylabel("share >= x")
+    hours = np.arange(24)
+    for label, stats, colour in sides:
+        axes[3].plot(hours, stats["hour_share"], marker=".", color=colour, label=label)
+    axes[3].set_xlabel("hour of day (UTC)")
+    axes[3].set_title("Events per hour", fontsize=10)
+    axes[0].legend(fontsize=8)
+    return fig

@@ -308,7 +308,11 @@ def make_timeline(
         "conversation": stats,
     }
     if real is not None:
-        summary["compared_with"] = {"threads": str(Path(real_threads)), "headline": compare(events, real)}
+        summary["compared_with"] = {
+            "threads": str(Path(real_threads)),
+            "headline": compare(events, real),
+            "real": conversation(*real),
+        }
     with output_directory(out, "timeline", command="timeline") as d:
         tables = {"accounts": tl.accounts, "events": e, "interactions": tl.interactions, "follows": follows}
         for name, table in tables.items():
