@@ -215,6 +215,24 @@ def test_world_compares_its_conversations_with_real_threads_in_fidelity_and_the_
         answered = sum(r["parent_id"] in ok for r in posts.to_pylist() if r["status"] == "ok" and r["parent_id"])
         c = talk["coherence"]["random_post"]
         assert 0 < c["replies"] <= answered and "Do replies answer their parent?" in page
+    # the exports carry the timeline: OASIS's previous tweets are each user's posts and quotes in time order
+    import ast
+    import csv
+
+    from synthsocial.io.export import export
+
+    (oasis,) = export(out, "oasis", tmp_path / "e")
+    rows = {int(r["user_id"]): ast.literal_eval(r["previous_tweets"]) for r in csv.DictReader(oasis.open())}
+    ok = [r for r in posts.to_pylist() if r["status"] == "ok" and r["platform"] == "twitter"]
+    for user in {r["user_id"] for r in ok}:
+        mine = sorted((r for r in ok if r["user_id"] == user and r["kind"] != "reply"), key=lambda r: r["created_at"])
+        assert rows[user] == [r["text"] for r in mine]
+    assert any(rows.values())
+    paths = {p.name: p for p in export(out, "jsonl", tmp_path / "j")}
+    first = json.loads(paths["users.jsonl"].open().readline())
+    assert {"created_at", "timezone", "activity", "following"} <= set(first)
+    threads_out = [json.loads(line) for line in paths["posts.jsonl"].open()]
+    assert {r["kind"] for r in threads_out} >= {"post", "reply"} and all("root_id" in r for r in threads_out)
     capsys.readouterr()
     assert main(["world", "--nodes", "400", "--out", str(tmp_path / "x"), "--real-threads", str(threads)]) == 1
     assert "give --timeline-days too" in capsys.readouterr().err

@@ -6,9 +6,12 @@
   ``user_id, name, username, following_agentid_list, previous_tweets, user_char, description``;
   ``following_agentid_list`` and ``previous_tweets`` are Python list literals (OASIS reads them
   with ``ast.literal_eval``), user ids are row numbers as OASIS expects, previous tweets are the
-  user's posts from ``posts.parquet`` when the world has them;
-* ``jsonl``: ``users.jsonl`` (one object per user with its attributes and the ids it follows)
-  and, when the world has posts, ``posts.jsonl`` and ``interactions.jsonl``.
+  user's posts from ``posts.parquet`` when the world has them (from a timeline: its posts and
+  quotes in time order);
+* ``jsonl``: ``users.jsonl`` (one object per user with its attributes and the ids it follows;
+  with a timeline, its account creation time, time zone and activity rate) and, when the world
+  has posts, ``posts.jsonl`` and ``interactions.jsonl`` (from a timeline the threads: ``kind``,
+  ``parent_id``, ``root_id``, ``created_at``).
 
 From Python, :func:`to_networkx` and :func:`to_igraph` return the graph objects directly.
 Every file is written under a temporary name and renamed when complete.
@@ -59,14 +62,17 @@ def _follows(n: int, src: np.ndarray, dst: np.ndarray) -> list[np.ndarray]:
 
 
 def _posts_by_user(directory: Path, n: int) -> list[list[str]]:
-    """Each user's generated posts: the Twitter ones when the world has any, else all."""
+    """Each user's generated posts: the Twitter ones when the world has any, else all; from a
+    timeline, its posts and quotes (a reply without its parent reads as a stray line) in time order."""
     out: list[list[str]] = [[] for _ in range(n)]
     path = directory / "posts.parquet"
     if path.exists():
-        posts = read_parquet(path, ["user_id", "platform", "text", "status"], integer=("user_id",))
-        rows = [r for r in posts.to_pylist() if r["status"] == "ok" and r["text"]]
+        posts = read_parquet(path, integer=("user_id",))
+        rows = [r for r in posts.to_pylist() if r["status"] == "ok" and r["text"] and r.get("kind") != "reply"]
         if any(r["platform"] == "twitter" for r in rows):
             rows = [r for r in rows if r["platform"] == "twitter"]
+        if "created_at" in posts.column_names:
+            rows.sort(key=lambda r: (r["created_at"] is None, r["created_at"] or 0))  # stable: ties keep file order
         for r in rows:
             out[r["user_id"]].append(r["text"])
     return out
@@ -139,12 +145,18 @@ def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
     the paths written."""
     users, src, dst = read_world_tables(directory)
     follows = _follows(users.num_rows, src, dst)
+    accounts = directory / "timeline" / "accounts.parquet"
+    if accounts.exists():  # the timeline's account ages, time zones and activity rates (users in the same order)
+        extra = read_parquet(accounts, ["created_at", "timezone", "activity"])
+        if extra.num_rows == users.num_rows:
+            for name in extra.column_names:
+                users = users.append_column(name, extra[name])
 
     def users_jsonl(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8") as f:
             for i, r in enumerate(users.to_pylist()):
                 r["following"] = follows[i].tolist()
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+                f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
 
     written = [out_dir / "users.jsonl"]
     atomic_file(written[0], users_jsonl)
