@@ -104,6 +104,38 @@ def test_batched_decoding_keeps_each_sequence_apart(backend):
 
 
 @pytest.mark.slow
+def test_prompts_that_begin_alike_are_read_once_and_continue_as_one_at_a_time(backend):
+    """Seven prompts with a long common beginning through three slots: the later ones start from
+    the cached cells of the earlier ones, and greedy continuations stay those of the one-at-a-time
+    path."""
+    greedy = Sampling(temperature=0.0, repeat_penalty=1.0, max_tokens=6)
+    head = "Here are some lists that everyone knows by heart, each written out in order as usual. " * 3
+    tails = [
+        "1, 2, 3, 4, 5,",
+        "Monday, Tuesday, Wednesday,",
+        "a, b, c, d, e,",
+        "January, February, March,",
+        "10, 20, 30,",
+        "one, two, three,",
+        "Mercury, Venus, Earth,",
+    ]
+    requests = [Request(prompt=head + t, stop=("\n",), seed=i, sampling=greedy) for i, t in enumerate(tails)]
+    decoder = backend._decoder()
+    before = decoder.shared_tokens
+    batched = backend.generate(requests)
+    shared = decoder.shared_tokens - before
+    assert shared >= 4 * 40, shared  # the four prompts that joined later took the head from the cache
+    backend.parallel = 1
+    try:
+        one = backend.generate(requests)
+    finally:
+        backend.parallel = 3
+    assert batched == one
+    assert "6" in batched[0] and "Thursday" in batched[1] and "April" in batched[3]
+    assert backend.generate(requests) == batched  # each call starts from an empty cache
+
+
+@pytest.mark.slow
 def test_batched_decoding_is_reproducible_and_respects_limits(backend):
     s = Sampling(temperature=1.0, top_p=0.95, top_k=0, repeat_penalty=1.0, max_tokens=12)
     prompts = ["twitter post:", "reddit comment:", "word " * 3000, "instagram caption:", "a tweet about cats:"]

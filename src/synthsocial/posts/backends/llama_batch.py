@@ -94,11 +94,35 @@ class _Sequence:
     multibyte: int = 0
 
 
+@dataclass
+class _Prefix:
+    slot: int
+    tokens: list[int]
+    used: int
+
+
+def _common(a: list[int], b: list[int]) -> int:
+    """Length of the common prefix of two token lists."""
+    n = min(len(a), len(b))
+    x, y = np.asarray(a[:n]), np.asarray(b[:n])
+    diff = np.flatnonzero(x != y)
+    return int(diff[0]) if diff.size else n
+
+
 class BatchDecoder:
     """Continuous batching over ``slots`` sequences in a context of ``n_ctx`` cells, on the model
-    (and LoRA adapter) of the llama-cpp-python ``Llama`` ``llm``."""
+    (and LoRA adapter) of the llama-cpp-python ``Llama`` ``llm``.
 
-    def __init__(self, llm, slots: int, n_ctx: int) -> None:
+    Prompts that begin alike are read once: within a call, the last ``prefixes`` prompts evaluated
+    stay in the cache as sequences of their own (their cells shared, not copied: the cache is unified), and a
+    new prompt sharing at least ``MIN_SHARED`` leading tokens with one of them starts from a copy
+    of those cells and evaluates only the rest (a few-shot prompt's header and examples, an
+    adapted reply's control line up to its parent). The least recently used entry gives its
+    cells back when a sequence needs them."""
+
+    MIN_SHARED = 16
+
+    def __init__(self, llm, slots: int, n_ctx: int, prefixes: int = 8) -> None:
         import llama_cpp
         from llama_cpp import _internals
 
@@ -109,8 +133,13 @@ class BatchDecoder:
         params = type(llm.context_params).from_buffer_copy(llm.context_params)  # same threads, attention, types
         params.n_ctx = n_ctx
         params.n_batch = n_ctx
-        params.n_seq_max = slots
+        params.n_seq_max = slots + prefixes
         params.kv_unified = True
+        self.prefixes: list[_Prefix] = []
+        self._prefix_slots = list(range(slots + prefixes - 1, slots - 1, -1))
+        self._clock = 0
+        self.shared_tokens = 0  # prompt tokens taken from the cache instead of evaluated (all calls)
+        self.prompt_tokens = 0
         self.ctx = _internals.LlamaContext(model=llm._model, params=params, verbose=False)
         if llm._lora_adapter is not None:
             adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(llm._lora_adapter)
@@ -146,6 +175,8 @@ class BatchDecoder:
         vocab, n_vocab = llm._model.vocab, llm.n_vocab()
         out = [""] * len(requests)
         prompts = [self._prompt(r.prompt or "") for r in requests]  # once, even for a request that waits
+        while self.prefixes:  # each call starts from an empty cache: the same list, the same texts
+            self._evict()
         queue = deque(range(len(requests)))
         free = list(range(self.slots - 1, -1, -1))
         running: list[_Sequence] = []
@@ -163,12 +194,15 @@ class BatchDecoder:
                 seq.row = b.n_tokens
                 add(seq.tokens[-1], seq.pos, seq.slot, True)
                 seq.pos += 1
+            joined = []
             while queue and free:
                 prompt = prompts[queue[0]]
                 if len(prompt) >= llm.n_ctx():
                     queue.popleft()  # does not fit: "" as the one-at-a-time path
                     continue
                 seq = self._sequence(queue[0], free[-1], requests[queue[0]], prompt)
+                while reserved + self._held() + seq.cells > self.n_ctx and self.prefixes:
+                    self._evict()
                 if reserved + seq.cells > self.n_ctx or b.n_tokens + len(prompt) > self.n_ctx:
                     if running or b.n_tokens:
                         break  # waits for cells
@@ -176,12 +210,17 @@ class BatchDecoder:
                 queue.popleft()
                 free.pop()
                 reserved += seq.cells
-                for j, token in enumerate(prompt):
-                    add(token, j, seq.slot, j == len(prompt) - 1)
+                start = self._reuse(seq)
+                for j in range(start, len(prompt)):
+                    add(prompt[j], j, seq.slot, j == len(prompt) - 1)
                 seq.pos, seq.row = len(prompt), b.n_tokens - 1
                 running.append(seq)
+                joined.append((seq, start))
             if lib.llama_decode(self.ctx.ctx, b) != 0:
                 raise RuntimeError("llama_decode failed on a batch")
+            for seq, start in joined:  # their prompts are in the cache now: keep the new ones
+                if len(seq.prompt) - start >= self.MIN_SHARED:
+                    self._keep(seq, reserved)
             still = []
             for seq in running:
                 logits = np.ctypeslib.as_array(lib.llama_get_logits_ith(self.ctx.ctx, seq.row), shape=(n_vocab,))
@@ -196,6 +235,49 @@ class BatchDecoder:
                 reserved -= seq.cells
             running = still
         return out
+
+    def _held(self) -> int:
+        return sum(len(p.tokens) for p in self.prefixes)
+
+    def _evict(self) -> None:
+        """Give back the cells of the least recently used cached prompt."""
+        old = min(self.prefixes, key=lambda p: p.used)
+        self.prefixes.remove(old)
+        self._lib.llama_memory_seq_rm(self.ctx.memory, old.slot, -1, -1)
+        self._prefix_slots.append(old.slot)
+
+    def _reuse(self, seq: _Sequence) -> int:
+        """Copy into ``seq``'s slot the cells of the cached prompt sharing most of its leading
+        tokens (at least MIN_SHARED; never the whole prompt: its last token is evaluated for its
+        logits); return how many prompt tokens are already there."""
+        self.prompt_tokens += len(seq.prompt)
+        best, shared = None, 0
+        for p in self.prefixes:
+            n = _common(p.tokens, seq.prompt)
+            if n > shared:
+                best, shared = p, n
+        shared = min(shared, len(seq.prompt) - 1)
+        if best is None or shared < self.MIN_SHARED:
+            return 0
+        self._clock += 1
+        best.used = self._clock
+        self._lib.llama_memory_seq_cp(self.ctx.memory, best.slot, seq.slot, 0, shared)
+        self.shared_tokens += shared
+        return shared
+
+    def _keep(self, seq: _Sequence, reserved: int) -> None:
+        """Cache ``seq``'s prompt (just evaluated) as a sequence of its own, evicting the least
+        recently used entry when every cache slot is taken or its cells are needed."""
+        if not self._prefix_slots and self.prefixes:
+            self._evict()
+        while self.prefixes and reserved + self._held() + len(seq.prompt) > self.n_ctx:
+            self._evict()
+        if not self._prefix_slots or reserved + self._held() + len(seq.prompt) > self.n_ctx:
+            return
+        self._clock += 1
+        slot = self._prefix_slots.pop()
+        self._lib.llama_memory_seq_cp(self.ctx.memory, seq.slot, slot, 0, len(seq.prompt))
+        self.prefixes.append(_Prefix(slot, seq.prompt, self._clock))
 
     def _step(self, seq: _Sequence, token: int, eog: bool) -> bytes | None:
         """Take the sampled ``token``; the finished text, or None while the sequence goes on
