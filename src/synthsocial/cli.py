@@ -154,7 +154,9 @@ Workers = Int("--workers", 1, "W", "Workers of the local Dask cluster.")
 MemoryLimit = OptText("--memory-limit", metavar="SIZE", help="Memory limit per local Dask worker, e.g. 4GB.")
 AdapterDir = OptPath("--adapter", metavar="DIR", help="An adapted model (synthsocial adapt) writes the posts.")
 RealThreads = OptPath(
-    "--real-threads", metavar="FILE", help="Real threads to compare the conversations with (PHEME CSV or events.parquet)."
+    "--real-threads",
+    metavar="FILE",
+    help="Real threads to compare the conversations with (PHEME CSV or events.parquet).",
 )
 PartitionBlocks = Int("--partition-blocks", 1, "B", "Dask engine: blocks of users per task (fewer: less memory).")
 
@@ -781,6 +783,46 @@ def calibrate(
         v = summary["validation"]
         err.print(f"at {v['nodes']:,} users the best point scores fixed-scale NED {v['ned_fixed']:.3f}")
     err.print(f"wrote {out}/top.md, {out}/best_config.json, {out}/summary.json")
+
+
+@app.command()
+def ensemble(
+    nodes: Nodes,
+    seeds: Int("--seeds", 2, "K", "Worlds to generate (seeds first .. first + K - 1).", maximum=10_000) = 5,
+    first_seed: Int("--first-seed", 0, "S", "Seed of the first world.", maximum=2**63 - 10_001) = 0,
+    config: ConfigFile = None,
+    profile: Profile = "bluesky",
+    reference: Reference = "bluesky",
+    level: Float("--level", 0.5, 0.999, "L", "Confidence level of the intervals.") = 0.95,
+    as_json: AsJson = False,
+) -> None:
+    """Generate K worlds of one configuration and report every metric as a mean with a Student-t
+    confidence interval (metrics.ensemble.ensemble; docs/evaluation.md)."""
+    from .config import GeneratorConfig
+    from .metrics.ensemble import ensemble as run
+    from .profiles import check as check_profile
+
+    cfg = GeneratorConfig.coerce(config).overrides() if config is not None else None
+    with _progress() as bar:
+        task = bar.add_task("worlds", total=seeds)
+        result = run(
+            nodes,
+            list(range(first_seed, first_seed + seeds)),
+            config=cfg,
+            profile=check_profile(profile),
+            reference=reference,
+            level=level,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    if as_json:
+        from .metrics.result import to_json_ready
+
+        result.pop("worlds_metrics")
+        typer.echo(json.dumps(to_json_ready(result), indent=2))
+        return
+    from .report.text import print_ensemble
+
+    print_ensemble(result, Console())
 
 
 @app.command()

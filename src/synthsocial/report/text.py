@@ -114,3 +114,39 @@ def print_evaluation(r: Profile, console: Console) -> None:
             )
         console.print(h)
     console.print()
+
+
+ENSEMBLE_LABELS = {
+    "in_degree_gini": "in-degree Gini",
+    "out_degree_gini": "out-degree Gini",
+    "in_degree_max_over_median": "in-degree max / median",
+}
+
+
+def print_ensemble(r: dict, console: Console) -> None:
+    """Print an ensemble's statistics (metrics.ensemble.ensemble) on ``console``: per metric the mean
+    with its confidence interval, the standard deviation, the reference and the mean's relative error."""
+    console.print(
+        f"[bold]ensemble[/]: {r['worlds']} worlds of {r['nodes']:,} users (profile {r['profile']}, seeds "
+        f"{r['seeds'][0]}-{r['seeds'][-1]}) against {r['reference']}; {r['level']:.0%} Student-t intervals of the mean"
+    )
+    t = Table()
+    for col, justify in (
+        ("metric", "left"),
+        ("mean", "right"),
+        ("interval", "right"),
+        ("std", "right"),
+        ("reference", "right"),
+        ("rel. error of mean", "right"),
+    ):
+        t.add_column(col, justify=justify)
+    rows = list(r["metrics"].items()) + [
+        ("NED (fixed scale)", {**r["ned_fixed"], "reference": None, "relative_error": None})
+    ]
+    for k, row in rows:
+        ci = f"{fmt(row['low'])} - {fmt(row['high'])}" if row["low"] is not None else "-"
+        rel = f"{row['relative_error']:+.1%}" if row["relative_error"] is not None else "-"
+        t.add_row(
+            ENSEMBLE_LABELS.get(k, LABELS.get(k, k)), fmt(row["mean"]), ci, fmt(row["std"]), fmt(row["reference"]), rel
+        )
+    console.print(t)
