@@ -182,7 +182,7 @@ def test_world_compares_its_conversations_with_real_threads_in_fidelity_and_the_
     corpus = tmp_path / "real.csv"
     corpus.write_text(
         "text,platform\n"
-        + "".join(f"real words about the news number {i} #tag{i % 5},{('twitter', 'reddit')[i % 2]}\n" for i in range(80))
+        + "".join(f"real words about news item {i} #tag{i % 5},{('twitter', 'reddit')[i % 2]}\n" for i in range(80))
     )
     threads = tmp_path / "pheme.csv"
     threads.write_text(

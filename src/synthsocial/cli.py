@@ -363,10 +363,9 @@ def world(
     current, repairs what changed and resumes an interrupted posts stage.
     """
     from .config import GeneratorConfig
+    from .errors import InputError
     from .pipeline import WorldPlan, build_world
     from .profiles import check as check_profile
-
-    from .errors import InputError
 
     for name, path in (("--real-corpus", real_corpus), ("--real-threads", real_threads)):
         if path is not None and not path.exists():

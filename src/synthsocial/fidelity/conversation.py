@@ -182,9 +182,7 @@ def coherence_pairs(table: pa.Table, rng: np.random.Generator, cap: int = COHERE
     has text (at most ``cap``, drawn with ``rng``), each with a control from another thread of the
     same platform, and one of the same platform and topic when there is one. None without such
     replies. Indices are rows of ``table``."""
-    ok = pc.and_(pc.equal(table["status"], "ok"), pc.invert(pc.is_null(table["text"]))).to_numpy(
-        zero_copy_only=False
-    )
+    ok = pc.and_(pc.equal(table["status"], "ok"), pc.invert(pc.is_null(table["text"]))).to_numpy(zero_copy_only=False)
     _, parent, _ = events_of_posts(table)
     root_of = roots(parent)
     plat = np.array(table["platform"].to_pylist(), dtype=object)
