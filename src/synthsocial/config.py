@@ -123,6 +123,9 @@ class PopulationConfig(Settings):
     interests_per_user: tuple[Int, Int] = (1, 5)
     trait_p: dict[str, Prob] = Field(default_factory=lambda: dict(D.TRAIT_P))
     influence: InfluenceConfig = Field(default_factory=InfluenceConfig)
+    # Beyond the paper (issue 18): a stance in [-1, 1] (e.g. political leaning, left < 0 < right),
+    # 2 Beta(b, b) - 1: b = 1 uniform, b > 1 most users near the centre, b < 1 two camps
+    stance_beta: Range(0.05, 100.0) = 2.0
 
     @field_validator("age_bands")
     @classmethod
@@ -205,12 +208,16 @@ class HomophilyConfig(Settings):
     """Projection into the homophily space (section III-B, Algorithm 1).
 
     ``weights`` is the vector w of x~ = x * w over [A, O, I_1..I_k, R]; the paper uses uniform
-    weights (w = 1). The semantic orders come from the maps shipped with the package, or from
+    weights (w = 1). ``stance_weight`` > 0 appends the users' stance as one more dimension of that
+    weight (the polarization dial). The semantic orders come from the maps shipped with the package, or from
     ``maps_dir`` (written by ``synthsocial build-maps``), or are listed explicitly in
     ``occupation_order`` / ``interest_order``, which win.
     """
 
     weights: list[Range(0.0, 1e6)] | None = None
+    # Beyond the paper (issue 18): the polarization dial, the weight of the stance dimension
+    # S = (stance + 1) / 2 appended to the space; 0 (default): stance plays no part in who follows whom
+    stance_weight: Range(0.0, 1e6) = 0.0
     sort_interests: bool = True
     maps_dir: str | None = None
     occupation_order: list[str] | None = None

@@ -30,6 +30,7 @@ class Phase(enum.IntEnum):
     POPULAR = 7
     ACTIVITY = 8
     HUBS = 9
+    STANCE = 10
 
 
 def check_seed(seed: object) -> int:

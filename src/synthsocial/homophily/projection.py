@@ -7,6 +7,8 @@ x_i = [A_i, O_i, I_i1..I_ik, R_i], every component in [0, 1], then x~_i = x_i * 
 * I: (semantic index + 1) / number of interests for each interest, zero-padded to k slots
   (lines 6-10); sorted by semantic index when ``sort_interests`` (see docs/algorithm.md).
 * R: U(0, 1) (line 11), drawn from the PROJECTION stream of the user's block.
+* S (beyond the paper, issue 18): (stance + 1) / 2, appended with weight ``stance_weight`` when
+  that weight is positive (the polarization dial); absent otherwise, so the space is the paper's.
 
 Indices are shifted by one so that no real occupation or interest collides with the zero used
 for padding.
@@ -32,8 +34,11 @@ def project(
     seed: int,
     block_size: int,
     first_block: int = 0,
+    stance: np.ndarray | None = None,
+    stance_weight: float = 0.0,
 ) -> np.ndarray:
-    """Return the (N, 3 + k) float64 matrix P of Algorithm 1.
+    """Return the (N, 3 + k) float64 matrix P of Algorithm 1 (N, 4 + k with a positive
+    ``stance_weight``: the stance dimension last).
 
     ``interest_rank`` is an (N, k) matrix of semantic ranks with -1 for empty slots; the users'
     first block of random streams has index ``first_block``.
@@ -49,4 +54,7 @@ def project(
     x[:, 2 : 2 + k] = np.where(np.isinf(ints), 0.0, ints)
     for b, start, stop in blocks(n, block_size):
         x[start:stop, -1] = stream(seed, Phase.PROJECTION, first_block + b).random(stop - start)
-    return x * weights[None, :]
+    x *= weights[None, :]
+    if stance_weight > 0:
+        x = np.hstack([x, (stance_weight * (stance + 1.0) / 2.0)[:, None]])
+    return x

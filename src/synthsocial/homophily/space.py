@@ -37,6 +37,8 @@ def points_of(
         seed=seed,
         block_size=cfg.block_size,
         first_block=first_block,
+        stance=pop.stance,
+        stance_weight=hc.stance_weight,
     )
     return points, {"occupation": occ_order, "interest": int_order}
 

@@ -157,6 +157,11 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> Profile:
         metrics["attribute_assortativity"] = {
             k: v.get("numeric_assortativity", v.get("assortativity")) for k, v in result.homophily["attributes"].items()
         }
+        if g.nodes is not None and "stance" in g.nodes.column_names:
+            from .stance import polarization
+
+            stance = g.nodes["stance"].to_numpy()
+            result.homophily["polarization"] = metrics["polarization"] = polarization(g, stance)
         lap("homophily")
     return result
 

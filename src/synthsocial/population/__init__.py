@@ -20,6 +20,7 @@ from .influence import sample_influence
 from .interests import sample_interests
 from .names import first_name_table, last_name_vocabulary, sample_gender_and_names
 from .occupation import sample_occupation, sample_qualification
+from .stance import sample_stance
 from .traits import sample_traits
 
 if TYPE_CHECKING:
@@ -44,13 +45,14 @@ class Population:
     interests: np.ndarray  # int16 (N, max interests), -1 padded, index into config.interests
     traits: np.ndarray  # bool (N, 5), True = positive pole
     influence: np.ndarray  # float64
+    stance: np.ndarray  # float64 in [-1, 1]
 
     def __len__(self) -> int:
         return int(self.age.size)
 
     def to_arrow(self, first_id: int = 0) -> pa.Table:
         """The users table: user_id, name, gender, age, qualification, occupation,
-        interests (list of strings), traits (list of strings), influence. User ids start at
+        interests (list of strings), traits (list of strings), influence, stance. User ids start at
         ``first_id`` (a partition of the Dask engine)."""
         cfg = self.config
         n = len(self)
@@ -84,6 +86,7 @@ class Population:
                 "interests": interests,
                 "traits": traits,
                 "influence": pa.array(self.influence),
+                "stance": pa.array(self.stance),
             }
         )
 
@@ -107,6 +110,7 @@ def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int, f
         traits = sample_traits(m, cfg.trait_p, rng)
         extravert = traits[:, extraversion] if extraversion is not None else np.zeros(m, dtype=bool)
         infl = sample_influence(age, extravert, cfg.influence, rng)
-        parts.append((band, age, gender, first, last, qual, occ, counts, codes, traits, infl))
+        stance = sample_stance(m, cfg.stance_beta, stream(seed, Phase.STANCE, first_block + b))
+        parts.append((band, age, gender, first, last, qual, occ, counts, codes, traits, infl, stance))
     cols = [np.concatenate(c) for c in zip(*parts)]
     return Population(cfg, *cols)

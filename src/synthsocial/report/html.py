@@ -29,7 +29,7 @@ from ..io.ownership import output_directory, record
 from ..io.readers import check_world, read_world
 from ..metrics import EvaluateOptions, Profile, profile
 from . import plots
-from .text import LABELS
+from .text import LABELS, polarization_line
 from .text import fmt as _f
 
 if TYPE_CHECKING:
@@ -398,6 +398,7 @@ def _build_report(d: Path, reference: str, seed: int, result: Profile | None) ->
             ]
             for k, a in hom.get("attributes", {}).items()
         ],
+        polarization=polarization_line(hom["polarization"]) if hom.get("polarization") else None,
         edges_scored=hom.get("edges_scored", 0),
         edges_total=hom.get("edges_total", 0),
         profile_header=profile_header,

@@ -113,7 +113,19 @@ def print_evaluation(r: Profile, console: Console) -> None:
                 fmt(a.get("purity"), 3),
             )
         console.print(h)
+    pol = (r.homophily or {}).get("polarization")
+    if pol:
+        console.print(polarization_line(pol))
     console.print()
+
+
+def polarization_line(p: dict) -> str:
+    """The polarization measures of a stance attribute (metrics/stance.py) in one sentence."""
+    return (
+        f"stance polarization: assortativity {fmt(p['stance_assortativity'], 3)}, E-I index "
+        f"{fmt(p['ei_index'], 3)} (random pairs {fmt(p['ei_index_random'], 3)}), neighbourhood-stance "
+        f"correlation {fmt(p['neighbourhood_correlation'], 3)} over {p['users_measured']:,} users"
+    )
 
 
 ENSEMBLE_LABELS = {
