@@ -45,6 +45,7 @@ def test_generate_writes_the_world_and_reruns_are_byte_identical(tmp_path, capsy
         "interests",
         "traits",
         "influence",
+        "stance",
     ]
     assert edges.column_names == ["source", "target"]
     manifest = json.loads((a / "manifest.json").read_text())

@@ -128,6 +128,7 @@ def test_users_table_schema(pop):
         "interests",
         "traits",
         "influence",
+        "stance",
     ]
     row = t.slice(5, 1).to_pylist()[0]
     assert isinstance(row["interests"], list) and all(isinstance(x, str) for x in row["interests"])
