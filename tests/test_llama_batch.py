@@ -80,6 +80,14 @@ def backend():
     b.close()
 
 
+def _one_at_a_time(backend, requests: list[Request]) -> list[str]:
+    backend.parallel = 1
+    try:
+        return backend.generate(requests)
+    finally:
+        backend.parallel = 3
+
+
 @pytest.mark.slow
 def test_batched_decoding_keeps_each_sequence_apart(backend):
     """Five prompts through three slots (slots are freed and taken again): greedy continuations of
@@ -94,12 +102,7 @@ def test_batched_decoding_keeps_each_sequence_apart(backend):
     ]
     requests = [Request(prompt=p, stop=("\n",), seed=i, sampling=greedy) for i, p in enumerate(prompts)]
     batched = backend.generate(requests)
-    backend.parallel = 1
-    try:
-        one = backend.generate(requests)
-    finally:
-        backend.parallel = 3
-    assert batched == one
+    assert batched == _one_at_a_time(backend, requests)
     assert "6" in batched[0] and "Thursday" in batched[1] and "April" in batched[3]
 
 
@@ -125,12 +128,7 @@ def test_prompts_that_begin_alike_are_read_once_and_continue_as_one_at_a_time(ba
     batched = backend.generate(requests)
     shared = decoder.shared_tokens - before
     assert shared >= 4 * 40, shared  # the four prompts that joined later took the head from the cache
-    backend.parallel = 1
-    try:
-        one = backend.generate(requests)
-    finally:
-        backend.parallel = 3
-    assert batched == one
+    assert batched == _one_at_a_time(backend, requests)
     assert "6" in batched[0] and "Thursday" in batched[1] and "April" in batched[3]
     assert backend.generate(requests) == batched  # each call starts from an empty cache
 
