@@ -28,6 +28,11 @@ from .platforms import Platform
 
 STRATEGIES = ("platform-aware", "platform-agnostic")
 N_EXAMPLES = 5
+# platform-aware prompts show one of a few fixed selections of a platform's examples, so prompts
+# begin alike and the batched decoder reads each selection once (llama_batch.py: 112 -> 267
+# posts/min at 8 sequences, docs/performance.md); random selections per post would share only
+# the first line
+VARIANTS = 4
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -128,6 +133,13 @@ def _quoted(text: str, platform: Platform) -> str:
     return _shorten(" ".join(text.split()), max(2 * platform.typical_chars, 200)).replace('"', "'")
 
 
+def _variant(platform: str, n: int, v: int) -> np.ndarray:
+    """The ``v``-th fixed selection of ``N_EXAMPLES`` of a platform's ``n`` examples, in its order
+    (the same in every run: seeded by the platform's name and ``v``)."""
+    key = int.from_bytes(platform.encode("utf-8")[:8].ljust(8, b"\0"), "little")
+    return np.random.default_rng([key, v]).permutation(n)[:N_EXAMPLES]
+
+
 def build_prompt(
     strategy: str,
     templates: Templates,
@@ -145,7 +157,7 @@ def build_prompt(
         ex = templates.exemplars.get(platform.name) or []
         if not ex:
             raise ConfigError(f"no example posts for platform {platform.name!r} in exemplars.toml")
-        pick = [ex[i] for i in rng.permutation(len(ex))[:N_EXAMPLES]]
+        pick = [ex[i] for i in _variant(platform.name, len(ex), int(rng.integers(VARIANTS)))]
         lines = "".join(templates.aware_example.format(author=a, topic=t, text=x) + "\n" for a, t, x in pick)
         reply = f' Replying to: "{_quoted(parent, platform)}" |' if parent else ""
         text = templates.aware.format(

@@ -122,7 +122,7 @@ class BatchDecoder:
 
     MIN_SHARED = 16
 
-    def __init__(self, llm, slots: int, n_ctx: int, prefixes: int = 8) -> None:
+    def __init__(self, llm, slots: int, n_ctx: int, prefixes: int = 16) -> None:
         import llama_cpp
         from llama_cpp import _internals
 
