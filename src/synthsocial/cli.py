@@ -461,7 +461,7 @@ def posts(
     max_tokens: OptInt("--max-tokens", 1, "K", "Default 96.") = None,
     frequency_penalty: OptFloat("--frequency-penalty", -2.0, 2.0, help="Default 0.") = None,
     presence_penalty: OptFloat("--presence-penalty", -2.0, 2.0, help="Default 0.") = None,
-    batch_size: Int("--batch-size", 1, "B", "Posts generated and stored together (a crash loses at most one).") = 32,
+    batch_size: Int("--batch-size", 1, "B", "Posts generated and stored together (a crash loses at most one).") = 64,
     parallel: Int("--parallel", 1, "P", "Sequences the embedded model decodes at once (1: one at a time).", 64) = 8,
     max_attempts: Int("--max-attempts", 1, "A", "Generations per post before it is recorded as failed.") = 3,
     prompts: OptPath("--prompts", metavar="DIR", help="Your own prompt templates and exemplars.toml.") = None,

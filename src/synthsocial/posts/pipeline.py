@@ -56,7 +56,7 @@ class PostsConfig(Options):
     topics: list[str] | None = None
     topic_of: dict[str, str] | None = None
     seed: IntRange(0, 2**63 - 1) = 0
-    batch_size: IntRange(1, 100_000) = 32
+    batch_size: IntRange(1, 100_000) = 64
     parallel: IntRange(1, 64) = 8
     max_attempts: IntRange(1, 100) = 3
     interaction_p: Range(0.0, 1.0) = 0.02
@@ -107,7 +107,7 @@ class PostsRequest(Options):
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     sampling: Sampling | None = None
-    batch_size: IntRange(1, 100_000) = 32
+    batch_size: IntRange(1, 100_000) = 64
     parallel: IntRange(1, 64) = 8
     max_attempts: IntRange(1, 100) = 3
     prompts: str | None = None

@@ -177,7 +177,9 @@ class BatchDecoder:
         prompts = [self._prompt(r.prompt or "") for r in requests]  # once, even for a request that waits
         while self.prefixes:  # each call starts from an empty cache: the same list, the same texts
             self._evict()
-        queue = deque(range(len(requests)))
+        # requests whose prompts begin alike run one after another (their texts still come back in
+        # order), so the cache holds each beginning while it is needed
+        queue = deque(sorted(range(len(requests)), key=lambda i: (prompts[i], i)))
         free = list(range(self.slots - 1, -1, -1))
         running: list[_Sequence] = []
         reserved = 0
@@ -207,6 +209,8 @@ class BatchDecoder:
                     if running or b.n_tokens:
                         break  # waits for cells
                     raise ValueError(f"a request needs {seq.cells} cells, the batch context has {self.n_ctx}")
+                if any(_common(j.prompt, prompt) >= self.MIN_SHARED + self._cached(prompt) for j, _ in joined):
+                    break  # begins like a prompt that joins in this step: next step, from the cache
                 queue.popleft()
                 free.pop()
                 reserved += seq.cells
@@ -245,6 +249,10 @@ class BatchDecoder:
         self.prefixes.remove(old)
         self._lib.llama_memory_seq_rm(self.ctx.memory, old.slot, -1, -1)
         self._prefix_slots.append(old.slot)
+
+    def _cached(self, prompt: list[int]) -> int:
+        """How many leading tokens of ``prompt`` the cache holds already."""
+        return max((_common(p.tokens, prompt) for p in self.prefixes), default=0)
 
     def _reuse(self, seq: _Sequence) -> int:
         """Copy into ``seq``'s slot the cells of the cached prompt sharing most of its leading
