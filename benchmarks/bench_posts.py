@@ -1,7 +1,8 @@
 """Posts per minute of the embedded backend, and peak memory; writes docs/performance.md.
 
 A default world of 2,000 users (seed 1) is generated once; each run copies it and executes
-`synthsocial posts COPY --platforms twitter,reddit,instagram --max-users U` in a fresh process.
+`synthsocial posts COPY --platforms twitter,reddit,instagram --max-users U` in a fresh process
+(`--platforms` to change the list).
 Posts per minute count every generated post (ok or failed) over the generation time reported by
 the command (model load excluded; the wall time of the whole command is listed too). The
 platform-agnostic strategy runs when ../shared/data/posts is present (its corpus grounds the
@@ -39,8 +40,8 @@ RUN = (
     "import json, resource, sys, time\n"
     "from synthsocial.io.corpus import CorpusSource\n"
     "from synthsocial.posts.pipeline import PostsRequest, make_posts\n"
-    "world, strategy, users, model, shared, adapter, parallel = sys.argv[1:8]\n"
-    "req = PostsRequest(platforms='twitter,reddit,instagram', max_users=int(users), model=model, seed=1,\n"
+    "world, strategy, users, model, shared, adapter, parallel, platforms = sys.argv[1:9]\n"
+    "req = PostsRequest(platforms=platforms, max_users=int(users), model=model, seed=1,\n"
     "    parallel=int(parallel),\n"
     "    strategy='auto' if strategy == 'adapted' else strategy, adapter=adapter if strategy == 'adapted' else None,\n"
     "    corpus=CorpusSource(path=shared) if strategy == 'platform-agnostic' else None)\n"
@@ -59,6 +60,7 @@ def main() -> None:
     ap.add_argument("--adapter", help="an adapter directory (synthsocial adapt): adds the adapted strategy")
     ap.add_argument("--strategies", help="comma-separated subset (default: all that apply)")
     ap.add_argument("--parallel", default="8", help="comma-separated numbers of sequences decoded at once")
+    ap.add_argument("--platforms", default="twitter,reddit,instagram", help="the platforms posted on")
     ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     ap.add_argument("--section", default="bench_posts", help="the marked section of --out to replace")
     args = ap.parse_args()
@@ -86,7 +88,7 @@ def main() -> None:
             out = subprocess.run(
                 [
                     *(sys.executable, "-c", RUN, str(copy), strategy, str(args.max_users), model),
-                    *(str(SHARED_POSTS), str(args.adapter or ""), str(par)),
+                    *(str(SHARED_POSTS), str(args.adapter or ""), str(par), args.platforms),
                 ],
                 capture_output=True,
                 text=True,
@@ -135,7 +137,12 @@ def main() -> None:
             f"{r['load']:.1f} s | {r['wall']:.1f} s | {r['peak_gb']:.2f} GB |"
         )
     block = "\n".join(lines) + "\n"
-    headings = {"bench_posts": "## posts", "bench_posts_parallel": "## posts: sequences decoded together"}
+    headings = {
+        "bench_posts": "## posts",
+        "bench_posts_parallel": "## posts: sequences decoded together",
+        "bench_posts_batch": "## posts: beginnings read once (issue 17)",
+        "bench_posts_bluesky": "## posts: one platform, as a timeline writes (issue 17)",
+    }
     write_section(args.out, args.section, block, headings.get(args.section, "## posts: adapted model"))
 
 
