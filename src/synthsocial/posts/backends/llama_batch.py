@@ -118,7 +118,9 @@ class BatchDecoder:
     new prompt sharing at least ``MIN_SHARED`` leading tokens with one of them starts from a copy
     of those cells and evaluates only the rest (a few-shot prompt's header and examples, an
     adapted reply's control line up to its parent). The least recently used entry gives its
-    cells back when a sequence needs them."""
+    cells back when a sequence needs them. Requests run in the order of their prompts (texts
+    return in the order asked), and a prompt that begins like one joining in the same step waits
+    one step, to start from the cache."""
 
     MIN_SHARED = 16
 
