@@ -85,8 +85,8 @@ def test_a_changed_setting_reruns_the_stages_it_reaches(tmp_path, capsys):
 
 def test_interrupted_posts_stage_resumes(tmp_path, capsys):
     out = tmp_path / "w"
-    more = ("--writers", "40")  # about 60 posts: two batches of 32
-    with FakeServer(["ok"] * 40 + ["401"]) as srv:  # the posts stage fails in its second batch
+    more = ("--writers", "80")  # about 120 posts: two batches of 64
+    with FakeServer(["ok"] * 70 + ["401"]) as srv:  # the posts stage fails in its second batch
         assert run_world(out, srv.url, *more) == 1
         assert "HTTP 401" in capsys.readouterr().err
         assert not (out / "posts.parquet").exists() and list((out / ".posts-parts").glob("part-*.parquet"))
