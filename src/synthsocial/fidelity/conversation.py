@@ -170,9 +170,8 @@ def compare(synthetic: tuple, real: tuple, seed: int = 0) -> dict:
 def events_of_posts(table: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(user, parent index or -1, epoch seconds) of every row of a timeline's ``posts.parquet``
     (written or capped: a capped row keeps its structure)."""
-    ids = table["post_id"].to_pylist()
-    index = {x: i for i, x in enumerate(ids)}
-    parent = np.array([index.get(x, -1) if x is not None else -1 for x in table["parent_id"].to_pylist()], np.int64)
+    found = pc.index_in(table["parent_id"], value_set=table["post_id"].combine_chunks())
+    parent = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     secs = table["created_at"].cast(pa.timestamp("s")).cast(pa.int64()).to_numpy(zero_copy_only=False)
     return table["user_id"].to_numpy(zero_copy_only=False), parent, secs
 
@@ -247,12 +246,11 @@ def measure_posts(table: pa.Table, real=None, semantic: bool = True, seed: int =
         except MissingDependencyError as exc:
             out["coherence"] = {"skipped": str(exc)}
             return out
-        at = {int(r): k for k, r in enumerate(rows)}
 
         def look(idx: np.ndarray) -> np.ndarray:
             m = np.full((idx.size, emb.shape[1]), np.nan, dtype=np.float32)
             has = idx >= 0
-            m[has] = emb[[at[int(i)] for i in idx[has]]]
+            m[has] = emb[np.searchsorted(rows, idx[has])]  # rows: sorted, and holds every index
             return m
 
         reply = look(pairs["reply"])

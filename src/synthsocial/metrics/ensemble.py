@@ -23,7 +23,8 @@ EXTRA = ("in_degree_gini", "out_degree_gini", "in_degree_max_over_median", "reci
 
 
 def interval(values: list[float], level: float = 0.95) -> dict:
-    """Mean, sample standard deviation and Student-t interval of the mean of ``values``."""
+    """Mean, sample standard deviation and Student-t interval of the mean of ``values`` (None and
+    non-finite values left out)."""
     from scipy.stats import t
 
     x = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=np.float64)
@@ -47,7 +48,7 @@ def summarize(metrics: list[dict], reference: dict, level: float = 0.95) -> dict
     keys += [k for k in EXTRA if k not in keys and any(isinstance(m.get(k), (int, float)) for m in rows)]
     out = {}
     for k in keys:
-        row = interval([m.get(k) for m in rows if isinstance(m.get(k), (int, float))], level)
+        row = interval([m.get(k) for m in rows], level)
         r = ref.get(k)
         row["reference"] = r if isinstance(r, (int, float)) else None
         row["relative_error"] = (row["mean"] - r) / r if row["reference"] and row["mean"] is not None else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..graph import Graph
-from .assortativity import _edge_ends, _pearson
+from .assortativity import _edge_ends, _pearson, numeric_assortativity
 
 
 def polarization(g: Graph, stance: np.ndarray) -> dict:
@@ -32,7 +32,7 @@ def polarization(g: Graph, stance: np.ndarray) -> dict:
     sums = np.bincount(a, weights=s[b], minlength=g.n)
     has = counts > 0
     return {
-        "stance_assortativity": _pearson(s[a], s[b]) if a.size else None,
+        "stance_assortativity": numeric_assortativity(g, s),
         "ei_index": (across - within) / (across + within) if a.size else None,
         "ei_index_random": 1.0 - 2.0 * (p * p + (1 - p) * (1 - p)),
         "neighbourhood_correlation": _pearson(s[has], sums[has] / counts[has]) if has.sum() > 1 else None,

@@ -150,18 +150,15 @@ def _save_fidelity(result: Fidelity, d: Path) -> None:
     )
 
 
-def _fidelity_json(d: Path) -> dict:
-    return json.loads((d / "fidelity.json").read_text(encoding="utf-8"))
-
-
-def _fidelity(d: Path) -> dict | None:
-    """The report's fidelity section, from ``fidelity.json`` saved by `synthsocial fidelity --save`
-    (none without that file; a file that is not such a result is refused, naming it)."""
+def _fidelity(d: Path) -> tuple[dict | None, dict | None]:
+    """The report's fidelity section and the content of ``fidelity.json`` saved by `synthsocial
+    fidelity --save` (none without that file; a file that is not such a result is refused, naming it)."""
     path = d / "fidelity.json"
     if not path.exists():
-        return None
+        return None, None
     try:
-        return _fidelity_context(_fidelity_json(d))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return _fidelity_context(data), data
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise InputError(
             f"{path}: not a fidelity result written by `synthsocial fidelity --save` ({type(exc).__name__}: "
@@ -221,6 +218,11 @@ CONVERSATION_ROWS = (
 )
 
 
+def _lag(stats: dict | None) -> str:
+    q = (stats or {}).get("reply_lag_quartiles_s")
+    return " / ".join(_f(x, 0) for x in q) if q else "-"
+
+
 def _conversations(d: Path, fidelity: dict | None) -> tuple[dict | None, bytes | None]:
     """The report's timeline section: DIR/timeline/timeline.json (the world's timeline stage: its
     counts, conversation measures and, with real threads, theirs) and the reply-parent coherence
@@ -236,14 +238,7 @@ def _conversations(d: Path, fidelity: dict | None) -> tuple[dict | None, bytes |
             [label, _f(ours.get(key), digits), _f(real.get(key), digits) if real else "-"]
             for key, label, digits in CONVERSATION_ROWS
         ]
-        lag, real_lag = ours.get("reply_lag_quartiles_s"), (real or {}).get("reply_lag_quartiles_s")
-        rows.append(
-            [
-                "reply lag, quartiles (s)",
-                " / ".join(_f(x, 0) for x in lag) if lag else "-",
-                " / ".join(_f(x, 0) for x in real_lag) if real_lag else "-",
-            ]
-        )
+        rows.append(["reply lag, quartiles (s)", _lag(ours), _lag(real)])
         coherence = []
         for control, c in ((fidelity or {}).get("conversation", {}).get("coherence") or {}).items():
             if c and "replies" in c:
@@ -345,8 +340,8 @@ def _build_report(d: Path, reference: str, seed: int, result: Profile | None) ->
             small, small_comm, names, seed, f"Follower network of {small.n} users, coloured by Louvain community"
         )
     )
-    fidelity = _fidelity(d)
-    conversations, conversation_png = _conversations(d, _fidelity_json(d) if fidelity is not None else None)
+    fidelity, fidelity_data = _fidelity(d)
+    conversations, conversation_png = _conversations(d, fidelity_data)
     if conversation_png is not None:
         figures["conversations"] = conversation_png
     embedded = {name: base64.b64encode(data).decode("ascii") for name, data in figures.items()}

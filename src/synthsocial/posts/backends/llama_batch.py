@@ -211,12 +211,13 @@ class BatchDecoder:
                     if running or b.n_tokens:
                         break  # waits for cells
                     raise ValueError(f"a request needs {seq.cells} cells, the batch context has {self.n_ctx}")
-                if any(_common(j.prompt, prompt) >= self.MIN_SHARED + self._cached(prompt) for j, _ in joined):
+                best, cached = self._best(prompt)
+                if any(_common(j.prompt, prompt) >= self.MIN_SHARED + cached for j, _ in joined):
                     break  # begins like a prompt that joins in this step: next step, from the cache
                 queue.popleft()
                 free.pop()
                 reserved += seq.cells
-                start = self._reuse(seq)
+                start = self._reuse(seq, best, cached)
                 for j in range(start, len(prompt)):
                     add(prompt[j], j, seq.slot, j == len(prompt) - 1)
                 seq.pos, seq.row = len(prompt), b.n_tokens - 1
@@ -252,20 +253,20 @@ class BatchDecoder:
         self._lib.llama_memory_seq_rm(self.ctx.memory, old.slot, -1, -1)
         self._prefix_slots.append(old.slot)
 
-    def _cached(self, prompt: list[int]) -> int:
-        """How many leading tokens of ``prompt`` the cache holds already."""
-        return max((_common(p.tokens, prompt) for p in self.prefixes), default=0)
-
-    def _reuse(self, seq: _Sequence) -> int:
-        """Copy into ``seq``'s slot the cells of the cached prompt sharing most of its leading
-        tokens (at least MIN_SHARED; never the whole prompt: its last token is evaluated for its
-        logits); return how many prompt tokens are already there."""
-        self.prompt_tokens += len(seq.prompt)
+    def _best(self, prompt: list[int]) -> tuple[_Prefix | None, int]:
+        """The cached prompt sharing most leading tokens with ``prompt``, and how many (0: none)."""
         best, shared = None, 0
         for p in self.prefixes:
-            n = _common(p.tokens, seq.prompt)
+            n = _common(p.tokens, prompt)
             if n > shared:
                 best, shared = p, n
+        return best, shared
+
+    def _reuse(self, seq: _Sequence, best: _Prefix | None, shared: int) -> int:
+        """Copy into ``seq``'s slot the first ``shared`` cells of the cached prompt ``best`` (when at
+        least MIN_SHARED; never the whole prompt: its last token is evaluated for its logits);
+        return how many prompt tokens are already there."""
+        self.prompt_tokens += len(seq.prompt)
         shared = min(shared, len(seq.prompt) - 1)
         if best is None or shared < self.MIN_SHARED:
             return 0
