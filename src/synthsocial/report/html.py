@@ -193,6 +193,7 @@ def _fidelity_context(r: dict) -> dict:
                 f"{_f(r['discriminator']['accuracy'], 3)} ({r['discriminator']['strongest']})",
             ],
             ["posts sharing a word 8-gram with the real corpus", _f(r["privacy"]["share_with_shared_8gram"], 3)],
+            *_stance_row(r.get("stance")),
         ],
         "means": [
             [f, _f(lex["synthetic"]["means"][f], 2), _f(lex["real"]["means"][f], 2)]
@@ -200,6 +201,22 @@ def _fidelity_context(r: dict) -> dict:
         ],
         "captions": FIDELITY_FIGURES,
     }
+
+
+def _stance_row(st: dict | None) -> list[list[str]]:
+    """The summary row of the stance check (fidelity/stance.py), none when the posts show no stance."""
+    if not st:
+        return []
+    name = "writer's stance read from held-out writers' posts (0.5 = chance)"
+    if "skipped" in st:
+        return [[name, f"skipped: {st['skipped']}"]]
+    return [
+        [
+            name,
+            f"{_f(st['accuracy'], 3)} (p = {st['p_value']:.1g}); {_f(st['masked']['accuracy'], 3)} with the "
+            f"label words masked; {st['posts_per_side']:,} posts a side",
+        ]
+    ]
 
 
 CONVERSATION_ROWS = (
