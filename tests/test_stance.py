@@ -15,12 +15,16 @@ from synthsocial.metrics.stance import polarization
 
 
 def test_stances_follow_their_beta_distribution_and_leave_the_other_attributes_alone():
-    w = synthsocial.generate(4000, seed=5)
+    w = synthsocial.generate(4000, seed=5, config={"population": {"survey": False}})
     s = w.users["stance"].to_numpy()
     assert s.min() >= -1 and s.max() <= 1
     # 2 Beta(2, 2) - 1: a KS test against the distribution it claims
     assert stats.kstest((s + 1) / 2, stats.beta(2, 2).cdf).pvalue > 0.001
-    camps = synthsocial.generate(4000, seed=5, config={"population": {"stance_beta": 0.3}})
+    # with the survey (the default profile) the side follows age, the magnitude keeps the shape
+    a = np.abs(synthsocial.generate(4000, seed=5).users["stance"].to_numpy())
+    b = stats.beta(2, 2)
+    assert stats.kstest(a, lambda t: b.cdf((1 + t) / 2) - b.cdf((1 - t) / 2)).pvalue > 0.001
+    camps = synthsocial.generate(4000, seed=5, config={"population": {"stance_beta": 0.3, "survey": False}})
     c = camps.users["stance"].to_numpy()
     assert np.mean(np.abs(c) > 0.8) > 2 * np.mean(np.abs(s) > 0.8)  # b < 1: two camps
     assert camps.users.drop_columns(["stance"]).equals(w.users.drop_columns(["stance"]))

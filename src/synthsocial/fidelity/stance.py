@@ -19,10 +19,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..posts.stance import CUT
 from .classify import balanced, pipeline
 
 MIN_PER_CLASS = 20
-CUT = 1.0 / 3.0
 
 
 def _masked(texts: list[str], labels: Sequence[str]) -> list[str]:
