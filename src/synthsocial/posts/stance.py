@@ -5,11 +5,11 @@ Politics and Climate Change) shows its writer's stance in the prompt, after age 
 "Author: 52, farmer, conservative | Topic: politics | Post:". The stance s in [-1, 1]
 (population/stance.py) becomes one of three labels: ``labels[0]`` for s < -1/3, ``labels[2]``
 for s > 1/3, ``labels[1]`` between (with the default Beta(2, 2) magnitudes, 52% of users are
-beyond +-1/3; the sides split evenly, or by age with ``population.survey``). Labels are words, not numbers, because a small base model continues a persona far
-better than it reads a scale (docs/posts.md); they are settings, so the axis can be any issue
-("pro-vaccine", "undecided", "vaccine-sceptic"). The row of posts.parquet keeps the stance
-shown (null for other topics), so `fidelity` can check that the stance is readable from the
-text (fidelity/stance.py).
+beyond +-1/3; the sides split evenly, or by age with ``population.survey``). Labels are words,
+not numbers, because a small base model continues a persona far better than it reads a scale
+(docs/posts.md); they are settings, so the axis can be any issue ("pro-vaccine", "undecided",
+"vaccine-sceptic"). The row of posts.parquet keeps the stance shown (null for other topics), so
+`fidelity` can check that the stance is readable from the text (fidelity/stance.py).
 
 Posts of the adapted strategy do not carry it: the adapter's control prefix was learned from a
 corpus without stances, so a stance word there would be noise.
