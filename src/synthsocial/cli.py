@@ -424,13 +424,14 @@ def report(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory.")],
     reference: Reference = "bluesky",
     seed: Seed = 0,
+    seeds: Int("--seeds", 0, "K", "Also K more worlds of this configuration: every metric's spread.") = 0,
 ) -> None:
     """Write DIR/report.html (self-contained), DIR/figures/*.png and DIR/metrics.json
     (report.html.build_report)."""
     from .report.html import build_report
 
     with _status("measuring and drawing..."):
-        path = build_report(directory, reference, seed)
+        path = build_report(directory, reference, seed, seeds=seeds)
     err.print(f"wrote {path}")
 
 
