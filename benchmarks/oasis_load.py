@@ -1,6 +1,6 @@
 """OASIS loads our worlds (issue 18, part 3): a world with a timeline whose texts the embedded
 model writes, exported as OASIS's Twitter CSV and Reddit JSON, loaded by OASIS's own package
-(camel-oasis, in its own environment) and compared with the world (synthsocial.io.oasis): every
+(camel-oasis, in its own environment) and compared with the world (synthsocial.io.oasis_check): every
 user, follow edge, follower count and previous post, and every Reddit agent's profile. Writes a
 section of docs/outputs.md.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from _doc import write_section
 
-from synthsocial.io.oasis import check_oasis
+from synthsocial.io.oasis_check import check_oasis
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -115,7 +115,7 @@ def _as_oasis_would_load(csv_path, reddit_path) -> dict:
 
 
 def test_the_oasis_comparison_finds_what_a_loader_loses(world, tmp_path):
-    from synthsocial.io.oasis import compare
+    from synthsocial.io.oasis_check import compare
 
     d, w = world
     loaded = _as_oasis_would_load(export(d, "oasis", tmp_path)[0], export(d, "oasis-reddit", tmp_path)[0])
@@ -128,7 +128,7 @@ def test_the_oasis_comparison_finds_what_a_loader_loses(world, tmp_path):
     loaded["reddit"]["agents"][2]["mbti"] = "XXXX"
     r = compare(d, loaded)
     m = r["mismatches"]
-    assert not r["ok"] and m["follow rows"]["count"] == 1 and m["follow rows"]["first"][0][0] == list(dropped)
+    assert not r["ok"] and m["follow rows"]["count"] == 1 and tuple(m["follow rows"]["first"][0][0]) == tuple(dropped)
     assert (
         m["previous posts (in order)"]["count"] == 1
         and m["reddit agents (handle, bio, persona, age, gender, MBTI)"]["count"] == 1
@@ -141,13 +141,17 @@ def test_the_oasis_comparison_finds_what_a_loader_loses(world, tmp_path):
     reason="OASIS is not installed here: set SYNTHSOCIAL_OASIS_PYTHON to a Python with camel-oasis (docs/outputs.md)",
 )
 def test_oasis_itself_loads_every_user_follow_and_previous_post(world, tmp_path):
-    from synthsocial.io.oasis import check_oasis
+    from synthsocial.io.oasis_check import check_oasis
 
     d, w = world
     r = check_oasis(d, os.environ["SYNTHSOCIAL_OASIS_PYTHON"], tmp_path)
     assert r["ok"], r["mismatches"]
     assert r["loaded"]["users"] == w.n and r["loaded"]["follows"] == w.links.source.size
     assert r["loaded"]["previous_posts"] == 1 and r["loaded"]["reddit_agents"] == w.n
+    # OASIS's own loss (docs/outputs.md): its agent graph keeps only follows of earlier agents
+    later = int((w.links.target > w.links.source).sum())
+    assert r["loaded"]["agent_graph_lost_follows_of_later_agents"] == later
+    assert r["loaded"]["agent_graph_edges"] == w.links.source.size - later
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])

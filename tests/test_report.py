@@ -91,7 +91,12 @@ def test_report_with_seeds_shows_the_spread_of_every_metric(tmp_path, capsys):
     html = (world / "report.html").read_text()
     assert "Across seeds" in html and "mean of 3 worlds" in html and "seeds 5-7" in html
     table = html.split("Across seeds", 1)[1].split("</table>", 1)[0]
-    assert table.count("<tr>") == 1 + 9  # header, the reference's scalar metrics and the degree shape
+    from synthsocial.metrics import reference_profile
+    from synthsocial.metrics.ensemble import EXTRA
+
+    scalars = [k for k, v in reference_profile("bluesky")["metrics"].items() if isinstance(v, (int, float))]
+    assert table.count("<tr>") == 1 + len(scalars) + len(set(EXTRA) - set(scalars))  # the header, then a metric a row
+    assert "reciprocity" in table and "in-degree Gini" in table
     capsys.readouterr()
     assert main(["report", str(world), "--seeds", "1"]) != 0
     err = capsys.readouterr().err
