@@ -6,7 +6,10 @@ section of docs/outputs.md.
 
 OASIS's environment (once; camel-oasis pins pandas, pytest and others that ours cannot share):
 
-    python3.11 -m venv /tmp/oasis-venv && /tmp/oasis-venv/bin/pip install torch==2.13.0 camel-oasis==0.2.5
+    python3.11 -m venv /tmp/oasis-venv
+    /tmp/oasis-venv/bin/pip install torch==2.13.0 camel-oasis==0.2.5 "mcp<2"
+
+("mcp<2": camel-ai 0.2.78, which camel-oasis pins, imports mcp.server.FastMCP, gone in mcp 2.)
     python benchmarks/oasis_load.py --oasis-python /tmp/oasis-venv/bin/python --work /tmp/oasis
 """
 
@@ -56,7 +59,8 @@ def main() -> None:
         "| | written | loaded by OASIS |",
         "|---|---|---|",
         f"| users (Twitter database) | {w['users']:,} | {got['users']:,} |",
-        f"| follow edges (database / agent graph) | {w['follows']:,} | {got['follows']:,} / {got['agent_graph_edges']:,} |",
+        f"| follow edges (database / agent graph) | {w['follows']:,} | {got['follows']:,} / {got['agent_graph_edges']:,} "
+        f"({got['agent_graph_lost_follows_of_later_agents']:,} follows of a later agent lost by OASIS) |",
         f"| previous posts | {w['previous_posts']:,} | {got['previous_posts']:,} |",
         f"| Reddit agents | {w['users']:,} | {got['reddit_agents']:,} |",
         "",

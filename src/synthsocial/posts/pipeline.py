@@ -642,6 +642,7 @@ def _generate_batch(
                 rng,
                 pools.get(t.platform),
                 parent=parent_text[t.post_id],
+                stance=(cfg.stance_labels[0], cfg.stance_labels[2]) if t.stance is not None else None,
             )
             requests.append(Request(prompt=prompt, seed=s, sampling=cfg.sampling))
             examples.append(ex)
