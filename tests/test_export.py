@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import os
 
 import networkx as nx
 import numpy as np
@@ -53,6 +54,106 @@ def test_oasis_csv_parses_and_its_follow_lists_are_the_edges(world, tmp_path):
     assert all(r["user_char"].startswith("I am ") and r["description"] for r in rows)
 
 
+def test_mbti_letters_follow_the_big_five():
+    from synthsocial.io.export import mbti
+
+    assert mbti(["Extraversion+", "Openness-", "Agreeableness+", "Conscientiousness-", "Neuroticism+"]) == "ESFP"
+    assert mbti(["Openness+", "Conscientiousness+"]) == "INTJ"  # a missing trait reads as low
+
+
+def test_oasis_reddit_json_has_every_user_with_the_fields_oasis_reads(world, tmp_path):
+    d, w = world
+    (path,) = export(d, "oasis-reddit", tmp_path)
+    agents = json.loads(path.read_text(encoding="utf-8"))
+    users = w.users.to_pylist()
+    assert len(agents) == w.n and {k for a in agents for k in a} == {
+        "realname",
+        "username",
+        "bio",
+        "persona",
+        "age",
+        "gender",
+        "mbti",
+        "country",
+    }
+    assert [a["realname"] for a in agents] == [u["name"] for u in users]
+    assert [a["age"] for a in agents] == [u["age"] for u in users] and len({a["username"] for a in agents}) == w.n
+    assert all(len(a["mbti"]) == 4 and a["persona"].startswith("I am ") for a in agents)
+
+
+def _as_oasis_would_load(csv_path, reddit_path) -> dict:
+    """What OASIS's loaders make of our files, computed here the way agents_generator reads them
+    (ast.literal_eval of the list columns; the Reddit fields by name): the input of compare()."""
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    follows = [(i, j) for i, r in enumerate(rows) for j in ast.literal_eval(r["following_agentid_list"])]
+    out_deg, in_deg = np.zeros(len(rows), int), np.zeros(len(rows), int)
+    for a, b in follows:
+        out_deg[a] += 1
+        in_deg[b] += 1
+    users = [
+        [i, i, r["username"], r["name"], r["description"], int(out_deg[i]), int(in_deg[i])] for i, r in enumerate(rows)
+    ]
+    posts = [[i, p] for i, r in enumerate(rows) for p in ast.literal_eval(r["previous_tweets"])]
+    with open(reddit_path, encoding="utf-8") as f:
+        agents = json.load(f)
+    reddit = [
+        {"agent_id": i, "name": a["username"], "description": a["bio"], "user_profile": a["persona"]}
+        | {k: a[k] for k in ("age", "gender", "mbti", "country")}
+        for i, a in enumerate(agents)
+    ]
+    return {
+        "twitter": {
+            "users": users,
+            "follows": follows,
+            "posts": posts,
+            "graph_nodes": len(rows),
+            "graph_edges": follows,
+        },
+        "reddit": {"agents": reddit, "graph_nodes": len(agents)},
+    }
+
+
+def test_the_oasis_comparison_finds_what_a_loader_loses(world, tmp_path):
+    from synthsocial.io.oasis_check import compare
+
+    d, w = world
+    loaded = _as_oasis_would_load(export(d, "oasis", tmp_path)[0], export(d, "oasis-reddit", tmp_path)[0])
+    r = compare(d, loaded)
+    assert r["ok"] and r["written"] == {"users": w.n, "follows": w.links.source.size, "previous_posts": 1}
+    assert r["loaded"]["follows"] == w.links.source.size
+    tw = loaded["twitter"]
+    dropped = tw["follows"].pop(3)
+    tw["posts"][0][1] = "changed"
+    loaded["reddit"]["agents"][2]["mbti"] = "XXXX"
+    r = compare(d, loaded)
+    m = r["mismatches"]
+    assert not r["ok"] and m["follow rows"]["count"] == 1 and tuple(m["follow rows"]["first"][0][0]) == tuple(dropped)
+    assert (
+        m["previous posts (in order)"]["count"] == 1
+        and m["reddit agents (handle, bio, persona, age, gender, MBTI)"]["count"] == 1
+    )
+    assert m["users (id, handle, name)"]["count"] == 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SYNTHSOCIAL_OASIS_PYTHON"),
+    reason="OASIS is not installed here: set SYNTHSOCIAL_OASIS_PYTHON to a Python with camel-oasis (docs/outputs.md)",
+)
+def test_oasis_itself_loads_every_user_follow_and_previous_post(world, tmp_path):
+    from synthsocial.io.oasis_check import check_oasis
+
+    d, w = world
+    r = check_oasis(d, os.environ["SYNTHSOCIAL_OASIS_PYTHON"], tmp_path)
+    assert r["ok"], r["mismatches"]
+    assert r["loaded"]["users"] == w.n and r["loaded"]["follows"] == w.links.source.size
+    assert r["loaded"]["previous_posts"] == 1 and r["loaded"]["reddit_agents"] == w.n
+    # OASIS's own loss (docs/outputs.md): its agent graph keeps only follows of earlier agents
+    later = int((w.links.target > w.links.source).sum())
+    assert r["loaded"]["agent_graph_lost_follows_of_later_agents"] == later
+    assert r["loaded"]["agent_graph_edges"] == w.links.source.size - later
+
+
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_graph_files_carry_edges_and_attributes(world, tmp_path, fmt):
     d, w = world
@@ -89,7 +190,7 @@ def test_graph_objects_from_a_directory(world):
 @pytest.mark.parametrize(
     "args, message, code",
     [
-        (["--to", "csv"], "--to 'csv' is not accepted: use one of graphml, gexf, oasis, jsonl", 2),
+        (["--to", "csv"], "--to 'csv' is not accepted: use one of graphml, gexf, oasis, oasis-reddit, jsonl", 2),
         (["--to", "oasis", "--out", "/proc/nope"], "/proc/nope cannot be written", 1),
     ],
 )

@@ -149,3 +149,79 @@ def test_custom_vocabulary_is_used():
     pop = make_population(500, cfg, seed=1, block_size=128)
     occ = np.array(cfg.occupations)[pop.occupation]
     assert set(occ[pop.age <= 30]) == {"Student"} and set(occ[pop.age > 30]) == {"Engineer"}
+
+
+# ---------------------------------------------------------------- survey attributes (issue 18, part 1)
+@pytest.fixture(scope="module")
+def surveyed():
+    return make_population(N, PopulationConfig(survey=True), seed=11, block_size=8192)
+
+
+def test_survey_weights_of_one_give_the_papers_draws():
+    from synthsocial.population.interests import sample_interests
+    from synthsocial.population.occupation import sample_occupation
+
+    band = np.random.default_rng(0).integers(0, 3, 5000)
+    pools = [[0, 1], [2, 3, 4], [5]]
+    gender = np.random.default_rng(1).integers(0, 2, 5000)
+    plain = sample_occupation(band, pools, np.random.default_rng(2))
+    assert np.array_equal(plain, sample_occupation(band, pools, np.random.default_rng(2), gender, np.ones((2, 6))))
+    a = sample_interests(3000, 20, (1, 5), np.random.default_rng(3))
+    b = sample_interests(3000, 20, (1, 5), np.random.default_rng(3), np.ones((3000, 20)))
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+def test_the_stance_leans_by_age_as_in_the_survey(surveyed, pop):
+    from synthsocial.population.survey import right_share, tables
+
+    rows = tables()["leaning"]["rows"]
+    assert right_share(np.array([20, 27, 85])) == pytest.approx([34 / 100, 32 / 96, 58 / 97])
+    for low, high in ((18, 24), (30, 39), (60, 69)):
+        sel = (surveyed.age >= low) & (surveyed.age <= high)
+        want = next(r[2] / (r[1] + r[2]) for r in rows if r[0] == (0 if low == 18 else low))
+        assert abs(np.mean(surveyed.stance[sel] > 0) - want) <= 4 * sigma(want, int(sel.sum()))
+    # the magnitudes keep the Beta shape: same |stance| distribution as without the survey
+    assert abs(np.mean(np.abs(surveyed.stance) > 1 / 3) - np.mean(np.abs(pop.stance) > 1 / 3)) < 0.02
+
+
+def test_occupations_follow_gender_as_in_the_labour_survey(surveyed):
+    from synthsocial.population.survey import occupation_weights
+
+    cfg = surveyed.config
+    occ, genders = cfg.occupations, list(cfg.gender_p)
+    w = occupation_weights(occ, genders)
+    band = 4  # 36-50
+    pool = [occ.index(o) for o in cfg.occupations_by_band[band]]
+    for g in range(len(genders)):
+        sel = (surveyed.band == band) & (surveyed.gender == g)
+        for name in ("Nurse", "Electrician", "Teacher"):
+            want = w[g, occ.index(name)] / w[g, pool].sum()  # P(occupation | band, gender)
+            got = np.mean(surveyed.occupation[sel] == occ.index(name))
+            assert abs(got - want) <= 4 * sigma(want, int(sel.sum())) + 1e-12
+    female = genders.index("female")
+    nurses = surveyed.occupation == occ.index("Nurse")
+    electricians = surveyed.occupation == occ.index("Electrician")
+    assert np.mean(surveyed.gender[nurses] == female) > 0.8 and np.mean(surveyed.gender[electricians] == female) < 0.1
+
+
+def test_first_interests_follow_age_and_gender_as_in_the_surveys(surveyed):
+    from synthsocial.population.survey import interest_weights
+
+    cfg = surveyed.config
+    genders = list(cfg.gender_p)
+    w, ages = interest_weights(cfg.interests, genders)
+    col = np.searchsorted(ages, surveyed.age, side="right") - 1
+    first = surveyed.interests[:, 0]  # the first of an exponential race: P(i) = w_i / sum(w)
+    for name in ("Politics", "Video Games", "Movies", "Cooking"):
+        i = cfg.interests.index(name)
+        for c in range(ages.size):
+            for g in range(len(genders)):
+                sel = (col == c) & (surveyed.gender == g) & (surveyed.age >= 18)
+                want = w[c, g, i] / w[c, g].sum()
+                assert abs(np.mean(first[sel] == i) - want) <= 4 * sigma(want, int(sel.sum()))
+    # the published contrasts: politics news 77% of 65+ against 50% of 18-29; video games 77% of
+    # young men against 57% of young women
+    p = cfg.interests.index("Politics")
+    assert w[3, 0, p] / w[0, 0, p] == pytest.approx(77 / 50)
+    v = cfg.interests.index("Video Games")
+    assert w[0, genders.index("male"), v] / w[0, genders.index("female"), v] == pytest.approx(77 / 57)

@@ -126,7 +126,7 @@ def test_problems(text, why):
 def test_plan_is_deterministic_and_follows_usage(world):
     from synthsocial.posts.pipeline import _neighbours, _read_world
 
-    age, band, occ, interests = _read_world(world)
+    age, band, occ, interests, _ = _read_world(world)
     follows, _ = _neighbours(world, np.arange(age.size))
     plats = resolve("twitter,reddit,instagram")
     kw = dict(
@@ -225,6 +225,7 @@ def test_posts_command_writes_outputs_and_reruns_add_nothing(world, tmp_path, ca
         "parent_id",
         "root_id",
         "topic",
+        "stance",
         "text",
         "raw_text",
         "created_at",

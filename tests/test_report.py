@@ -82,3 +82,22 @@ def test_degree_plot_shows_a_graph_reference_and_a_built_in_target_shape(tmp_pat
     fig = plots.degree_distributions(out_deg, in_deg, True, None, shape_bs)
     text = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "in-degree Gini" in text and "(target >= 0.6)" in text and "(target >= 100)" in text
+
+
+def test_report_with_seeds_shows_the_spread_of_every_metric(tmp_path, capsys):
+    world = tmp_path / "w"
+    assert main(["generate", "-n", "300", "-s", "4", "-o", str(world)]) == 0
+    assert main(["report", str(world), "--seeds", "3"]) == 0
+    html = (world / "report.html").read_text()
+    assert "Across seeds" in html and "mean of 3 worlds" in html and "seeds 5-7" in html
+    table = html.split("Across seeds", 1)[1].split("</table>", 1)[0]
+    from synthsocial.metrics import reference_profile
+    from synthsocial.metrics.ensemble import EXTRA
+
+    scalars = [k for k, v in reference_profile("bluesky")["metrics"].items() if isinstance(v, (int, float))]
+    assert table.count("<tr>") == 1 + len(scalars) + len(set(EXTRA) - set(scalars))  # the header, then a metric a row
+    assert "reciprocity" in table and "in-degree Gini" in table
+    capsys.readouterr()
+    assert main(["report", str(world), "--seeds", "1"]) != 0
+    err = capsys.readouterr().err
+    assert "--seeds 1 is not accepted" in err and err.count("\n") == 1

@@ -15,12 +15,16 @@ from synthsocial.metrics.stance import polarization
 
 
 def test_stances_follow_their_beta_distribution_and_leave_the_other_attributes_alone():
-    w = synthsocial.generate(4000, seed=5)
+    w = synthsocial.generate(4000, seed=5, config={"population": {"survey": False}})
     s = w.users["stance"].to_numpy()
     assert s.min() >= -1 and s.max() <= 1
     # 2 Beta(2, 2) - 1: a KS test against the distribution it claims
     assert stats.kstest((s + 1) / 2, stats.beta(2, 2).cdf).pvalue > 0.001
-    camps = synthsocial.generate(4000, seed=5, config={"population": {"stance_beta": 0.3}})
+    # with the survey (the default profile) the side follows age, the magnitude keeps the shape
+    a = np.abs(synthsocial.generate(4000, seed=5).users["stance"].to_numpy())
+    b = stats.beta(2, 2)
+    assert stats.kstest(a, lambda t: b.cdf((1 + t) / 2) - b.cdf((1 - t) / 2)).pvalue > 0.001
+    camps = synthsocial.generate(4000, seed=5, config={"population": {"stance_beta": 0.3, "survey": False}})
     c = camps.users["stance"].to_numpy()
     assert np.mean(np.abs(c) > 0.8) > 2 * np.mean(np.abs(s) > 0.8)  # b < 1: two camps
     assert camps.users.drop_columns(["stance"]).equals(w.users.drop_columns(["stance"]))
@@ -56,3 +60,94 @@ def test_a_negative_dial_is_refused_in_one_line():
     with pytest.raises(ConfigError, match="stance_weight") as exc:
         GeneratorConfig.coerce({"homophily": {"stance_weight": -1}})
     assert "\n" not in str(exc.value)
+
+
+# ---------------------------------------------------------------- stance in the posts
+def test_a_stance_becomes_one_of_three_labels_on_stance_topics_only():
+    from synthsocial.posts.assign import Task
+    from synthsocial.posts.stance import label, with_stance
+
+    assert [label(x) for x in (-0.9, -0.34, -0.3, 0.0, 0.3, 0.34, 1.0)] == [
+        "progressive",
+        "progressive",
+        "moderate",
+        "moderate",
+        "moderate",
+        "conservative",
+        "conservative",
+    ]
+    tasks = [Task(0, "twitter", 0, "Politics", "40, farmer", 0), Task(1, "twitter", 1, "Baking", "22, nurse", 0)]
+    out = with_stance(tasks, np.array([0.8, -0.9]), ["politics"], ["pro", "unsure", "anti"])
+    assert out[0].author == "40, farmer, anti" and out[0].stance == pytest.approx(0.8)
+    assert out[1] == tasks[1]  # another topic: no stance shown
+    assert with_stance(tasks, None, ["Politics"]) == tasks and with_stance(tasks, np.zeros(2), []) == tasks
+
+
+def test_posts_on_stance_topics_show_the_writers_stance(tmp_path, capsys):
+    import pyarrow.parquet as pq
+
+    from synthsocial.cli import main
+    from synthsocial.posts.stance import label
+
+    from .fake_openai import FakeServer
+
+    d = tmp_path / "w"
+    assert main(["generate", "-n", "300", "-s", "3", "-o", str(d)]) == 0
+    users = pq.read_table(d / "users.parquet")
+    stance = dict(zip(users["user_id"].to_pylist(), users["stance"].to_pylist()))
+    base = ["posts", str(d), "--backend", "openai", "--model", "fake", "--platforms", "twitter", "--max-users", "40"]
+    with FakeServer() as srv:
+        assert main([*base, "--base-url", srv.url, "--topics", "Politics,Baking"]) == 0
+        prompts = [r["body"]["prompt"] for r in srv.requests]
+    posts = pq.read_table(d / "posts.parquet").to_pylist()
+    politics = [p for p in posts if p["topic"] == "Politics"]
+    assert politics and any(p["topic"] == "Baking" for p in posts)
+    for p in posts:
+        if p["topic"] == "Politics":
+            assert p["stance"] == pytest.approx(stance[p["user_id"]])
+        else:
+            assert p["stance"] is None
+    shown = [q.rsplit("Author:", 1)[1].split("|")[0].strip() for q in prompts if q.endswith("Topic: politics | Post:")]
+    assert sorted(a.rsplit(", ", 1)[1] for a in shown) == sorted(label(p["stance"]) for p in politics)
+    assert not any(q.endswith("Topic: baking | Post:") and "moderate |" in q for q in prompts)
+    capsys.readouterr()
+    assert main([*base, "--base-url", srv.url, "--stance-labels", "left,right"]) != 0
+    err = capsys.readouterr().err
+    assert "--stance-labels" in err and "'left,right' is not accepted" in err
+
+
+def _texts(n: int, rng: np.random.Generator, marker: bool, content: bool) -> tuple[list[str], list[float], list[int]]:
+    """Posts of 2n writers (two each) at both poles: ``content`` adds side-specific words, ``marker`` the label word."""
+    common = "today news vote council budget city people week plan talk read think local state".split()
+    side = {0: "climate equality union healthcare transit".split(), 1: "taxes border freedom business church".split()}
+    texts, stance, writers = [], [], []
+    for w in range(2 * n):
+        y = w % 2
+        for _ in range(2):
+            words = list(rng.choice(common, size=8))
+            if content:
+                words += list(rng.choice(side[y], size=2))
+            if marker:
+                words.append(("progressive", "conservative")[y])
+            rng.shuffle(words)
+            texts.append(" ".join(words))
+            stance.append((-0.7, 0.7)[y] + rng.uniform(-0.2, 0.2))
+            writers.append(w)
+    return texts, stance, writers
+
+
+def test_the_stance_check_finds_a_planted_stance_and_only_then():
+    from synthsocial.fidelity.stance import readability
+
+    rng = np.random.default_rng(0)
+    labels = ["progressive", "moderate", "conservative"]
+    argued = readability(*_texts(60, rng, marker=False, content=True), labels)
+    assert argued["accuracy"] > 0.85 and argued["p_value"] < 1e-6 and argued["masked"]["accuracy"] > 0.85
+    named = readability(*_texts(60, rng, marker=True, content=False), labels)
+    assert named["accuracy"] > 0.9  # the label word gives it away...
+    assert named["masked"]["accuracy"] < 0.65 and named["masked"]["p_value"] > 0.001  # ...and only it
+    silent = readability(*_texts(60, rng, marker=False, content=False), labels)
+    assert silent["accuracy"] < 0.65 and silent["p_value"] > 0.001
+    assert argued["posts_per_side"] == 120 and argued["writers"] == 120
+    few = readability(["a b"] * 10, [0.9] * 5 + [-0.9] * 5, list(range(10)))
+    assert "too few" in few["skipped"]

@@ -404,13 +404,15 @@ def world(
 @app.command()
 def export(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory.")],
-    to: Text("--to", "-t", metavar="FORMAT", help="graphml, gexf (Gephi), oasis (OASIS agent CSV) or jsonl."),
+    to: Text(
+        "--to", "-t", metavar="FORMAT", help="graphml, gexf (Gephi), oasis (OASIS Twitter CSV), oasis-reddit or jsonl."
+    ),
     out: Annotated[
         Path | None, typer.Option("--out", "-o", parser=_dir("--out"), metavar="DIR", help="Default: DIR.")
     ] = None,
 ) -> None:
     """Write a world for other tools (io.export.export): GraphML or GEXF with user attributes, the
-    OASIS agent CSV, or JSON lines (docs/outputs.md)."""
+    OASIS Twitter agent CSV or Reddit agent JSON, or JSON lines (docs/outputs.md)."""
     from .io.export import export as run
 
     for path in run(directory, to, out):
@@ -422,14 +424,26 @@ def report(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory.")],
     reference: Reference = "bluesky",
     seed: Seed = 0,
+    seeds: Int("--seeds", 0, "K", "Also K more worlds of this configuration: every metric's spread.") = 0,
 ) -> None:
     """Write DIR/report.html (self-contained), DIR/figures/*.png and DIR/metrics.json
     (report.html.build_report)."""
     from .report.html import build_report
 
     with _status("measuring and drawing..."):
-        path = build_report(directory, reference, seed)
+        path = build_report(directory, reference, seed, seeds=seeds)
     err.print(f"wrote {path}")
+
+
+def _stance_labels(text: str) -> list[str]:
+    """The three comma-separated words of --stance-labels, or a one-line error."""
+    labels = [w.strip() for w in text.split(",")]
+    if len(labels) != 3 or not all(labels):
+        raise typer.BadParameter(
+            f"{text!r} is not accepted: give three non-empty words, negative,middle,positive",
+            param_hint="--stance-labels",
+        )
+    return labels
 
 
 @app.command()
@@ -469,6 +483,12 @@ def posts(
         "--timeline", metavar="DIR", help="Write the texts of a timeline's events (synthsocial timeline)."
     ) = None,
     max_texts: OptInt("--max-texts", 0, "N", "With --timeline: texts for the first N events only.") = None,
+    stance_topics: Text(
+        "--stance-topics", metavar="LIST", help="Topics whose posts show the writer's stance ('' for none)."
+    ) = "Politics,Climate Change",
+    stance_labels: Text(
+        "--stance-labels", metavar="NEG,MID,POS", help="The three words a stance is shown as."
+    ) = "progressive,moderate,conservative",
     seed: Seed = 0,
 ) -> None:
     """Write posts for the users of WORLD (posts.pipeline.make_posts; Tari et al. 2025):
@@ -526,6 +546,8 @@ def posts(
         prompts=str(prompts) if prompts else None,
         adapter=str(adapter) if adapter else None,
         topic_tilt=topic_tilt,
+        stance_topics=[t.strip() for t in stance_topics.split(",") if t.strip()],
+        stance_labels=_stance_labels(stance_labels),
         seed=seed,
     )
     with _bars() as progress:

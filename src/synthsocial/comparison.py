@@ -25,6 +25,7 @@ from .io.atomic import atomic_file, atomic_text
 from .io.ownership import output_directory, record
 from .metrics import EvaluateOptions, profile, reference_profile
 from .metrics.degrees import DEGREE_METRICS, with_degree_ginis
+from .metrics.ensemble import interval
 from .metrics.ned import NED_METRICS, ned_fixed, ned_minmax
 
 METRICS = (*NED_METRICS, "avg_out_degree", "reciprocity", *DEGREE_METRICS)
@@ -158,6 +159,7 @@ def _aggregate(measured: list[dict], reference: dict, ned_scope: str = "all") ->
 
         row = {"method": method, "size": size, "runs": len(group)}
         row["ned"], row["ned_std"] = stat([r["ned"] for r in group])
+        row["ned_ci"] = interval([r["ned"] for r in group])["half_width"]  # 95% Student-t, metrics/ensemble.py
         row["ned_fixed"], row["ned_fixed_std"] = stat([r["ned_fixed"] for r in group])
         for k in METRICS:
             row[k], row[f"{k}_std"] = stat([r["metrics"].get(k) for r in group])
@@ -170,7 +172,7 @@ def _write(
 ) -> None:
     from .report import plots
 
-    head = "| method | size | NED (mean ± sd) | fixed NED | " + " | ".join(METRICS) + " |"
+    head = "| method | size | NED (mean ± sd) | NED 95% interval | fixed NED | " + " | ".join(METRICS) + " |"
     over = "every graph of this benchmark" if ned_scope == "all" else "the graphs of the same size"
     lines = [
         f"Reference: {reference['name']}. NED: the paper's min-max over {over} and the reference.",
@@ -181,13 +183,15 @@ def _write(
     for r in sorted(rows, key=lambda r: (r["size"], r["ned"])):
         cells = [f"{r[k]:.3g} ± {r[k + '_std']:.2g}" if r[k] is not None else "-" for k in METRICS]
         lines.append(
-            f"| {r['method']} | {r['size']:,} | {r['ned']:.3f} ± {r['ned_std']:.3f} | {r['ned_fixed']:.3f} | "
+            f"| {r['method']} | {r['size']:,} | {r['ned']:.3f} ± {r['ned_std']:.3f} | "
+            + (f"{r['ned'] - r['ned_ci']:.3f} - {r['ned'] + r['ned_ci']:.3f}" if r["ned_ci"] is not None else "-")
+            + f" | {r['ned_fixed']:.3f} | "
             + " | ".join(cells)
             + " |"
         )
     ref = with_degree_ginis(reference["metrics"])
     lines.append(
-        "| reference | | 0 | 0 | "
+        "| reference | | 0 | | 0 | "
         + " | ".join(f"{ref[k]:.3g}" if isinstance(ref.get(k), (int, float)) else "-" for k in METRICS)
         + " |"
     )

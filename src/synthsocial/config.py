@@ -126,6 +126,10 @@ class PopulationConfig(Settings):
     # Beyond the paper (issue 18): a stance in [-1, 1] (e.g. political leaning, left < 0 < right),
     # 2 Beta(b, b) - 1: b = 1 uniform, b > 1 most users near the centre, b < 1 two camps
     stance_beta: Range(0.05, 100.0) = 2.0
+    # Beyond the paper (issue 18): occupation by gender (BLS 2022), interests by age and gender
+    # (Pew 2025, 2015) and the stance's sign by age (Pew 2024), from population/data/surveys.toml;
+    # false draws them independently as the paper does (population/survey.py)
+    survey: bool = False
 
     @field_validator("age_bands")
     @classmethod

@@ -380,7 +380,7 @@ def _timeline(r: Run) -> dict:
 
 def _fidelity(r: Run) -> dict:
     """fidelity.measure on the world's posts against the real corpus; saved into the world."""
-    from .fidelity import conversation_of, guard_record, measure, read_synthetic
+    from .fidelity import conversation_of, guard_record, measure, read_synthetic, stance_labels_of
     from .io.corpus import CorpusSource
     from .report.html import save_fidelity
 
@@ -388,7 +388,11 @@ def _fidelity(r: Run) -> dict:
     syn = read_synthetic(CorpusSource(path=str(r.d / "posts.parquet")))
     guard = guard_record(r.d / "posts.parquet")
     talk = conversation_of(r.d / "posts.parquet", r.plan.real_threads, semantic, r.plan.seed)
-    save_fidelity(measure(syn, r.real, semantic=semantic, seed=r.plan.seed, guard=guard, conversation=talk), r.d)
+    labels = stance_labels_of(r.d / "posts.parquet")
+    result = measure(
+        syn, r.real, semantic=semantic, seed=r.plan.seed, guard=guard, conversation=talk, stance_labels=labels
+    )
+    save_fidelity(result, r.d)
     return {"semantic": semantic}
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "measure",
     "measure_files",
     "read_synthetic",
+    "stance_labels_of",
     "synthetic_posts",
 ]
 
@@ -82,8 +83,9 @@ def synthetic_posts(table: pa.Table, text_col: str = "text") -> pa.Table:
         "text": table[text_col],
         "platform": table["platform"] if "platform" in table.column_names else pa.array(["?"] * table.num_rows),
     }
-    if "topic" in table.column_names:
-        cols["topic"] = table["topic"]
+    for name in ("topic", "user_id", "stance"):
+        if name in table.column_names:
+            cols[name] = table[name]
     return pa.table(cols)
 
 
@@ -113,10 +115,13 @@ def measure(
     max_per_platform: int = 3_000,
     guard: dict | None = None,
     conversation: dict | None = None,
+    stance_labels: list[str] | None = None,
 ) -> Fidelity:
     """Every fidelity metric of ``synthetic`` against ``real``, overall and per platform. ``guard``: the
     memorization guard's record of the synthetic posts (:func:`guard_record`), reported under privacy;
-    ``conversation``: the conversation measures of a timeline's posts (:func:`conversation_of`)."""
+    ``conversation``: the conversation measures of a timeline's posts (:func:`conversation_of`);
+    ``stance_labels``: the words the posts' prompts showed stances as (masked in the stance check,
+    fidelity/stance.py, run when the posts have a ``stance`` column with values)."""
     if synthetic.num_rows == 0:
         raise InputError("no usable synthetic posts (every post failed or the file is empty)")
     if real.num_rows == 0:
@@ -194,6 +199,16 @@ def measure(
         out["privacy"]["guard"] = guard
     if conversation is not None:
         out["conversation"] = conversation
+    if {"stance", "user_id"} <= set(synthetic.column_names) and synthetic["stance"].null_count < synthetic.num_rows:
+        from .stance import readability
+
+        out["stance"] = readability(
+            synthetic["text"].to_pylist(),
+            synthetic["stance"].to_pylist(),
+            synthetic["user_id"].to_pylist(),
+            stance_labels or (),
+            seed,
+        )
     plots = FidelityPlots(
         chars={"synthetic": sf["chars"], "real": rf["chars"]},
         platform_means={"synthetic": syn_means, "real": real_means},
@@ -259,17 +274,26 @@ def read_synthetic(source: CorpusSource) -> pa.Table:
     return synthetic_posts(table, source.text_col or "text") if table is not None else source.read()
 
 
+def _posts_record(posts: str | Path) -> dict:
+    """``posts.json`` beside a world's ``posts.parquet`` ({} when there is none or it is not JSON)."""
+    import json
+
+    try:
+        data = json.loads((Path(posts).parent / "posts.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def stance_labels_of(posts: str | Path) -> list[str] | None:
+    """The words a world's posts showed stances as (``posts.json``), or None."""
+    return (_posts_record(posts).get("settings") or {}).get("stance_labels")
+
+
 def guard_record(posts: str | Path) -> dict | None:
     """The memorization guard's record of a world's posts (``posts.json`` beside ``posts.parquet``:
     generations checked, rejected, rate), or None when the posts were not made with an adapter."""
-    import json
-
-    p = Path(posts)
-    try:
-        data = json.loads((p.parent / "posts.json").read_text())
-    except (OSError, ValueError):
-        return None
-    return (data.get("last_run") or {}).get("memorization_guard") if isinstance(data, dict) else None
+    return (_posts_record(posts).get("last_run") or {}).get("memorization_guard")
 
 
 def measure_files(
@@ -290,6 +314,7 @@ def measure_files(
         seed=seed,
         guard=guard_record(synthetic.path),
         conversation=conversation_of(synthetic.path, real_threads, semantic, seed),
+        stance_labels=stance_labels_of(synthetic.path),
     )
     if save is not None:
         from ..report.html import save_fidelity

@@ -8,6 +8,12 @@
   with ``ast.literal_eval``), user ids are row numbers as OASIS expects, previous tweets are the
   user's posts from ``posts.parquet`` when the world has them (from a timeline: its posts and
   quotes in time order);
+* ``oasis-reddit``: the agent JSON of OASIS's Reddit simulation, a list with one object per user:
+  ``realname, username, bio, persona, age, gender, mbti, country``. MBTI letters come from the
+  Big Five traits by the correspondences McCrae & Costa (1989) measured (E/I from extraversion,
+  N/S from openness, F/T from agreeableness, J/P from conscientiousness; neuroticism has none);
+  ``country`` is null while users have no country. OASIS's Reddit format has no follows and no
+  previous posts;
 * ``jsonl``: ``users.jsonl`` (one object per user with its attributes and the ids it follows;
   with a timeline, its account creation time, time zone and activity rate) and, when the world
   has posts, ``posts.jsonl`` and ``interactions.jsonl`` (from a timeline the threads: ``kind``,
@@ -33,7 +39,7 @@ from .lock import locked
 from .ownership import output_directory, record
 from .readers import check_world, read_parquet, world_tables
 
-FORMATS = ("graphml", "gexf", "oasis", "jsonl")
+FORMATS = ("graphml", "gexf", "oasis", "oasis-reddit", "jsonl")
 OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previous_tweets", "user_char", "description"]
 
 
@@ -139,6 +145,45 @@ def write_oasis(directory: Path, target: Path) -> None:
     atomic_file(target, write)
 
 
+# McCrae & Costa (1989), J. Personality 57(1): each MBTI scale correlates with one Big Five factor
+_MBTI = (
+    ("Extraversion", "E", "I"),
+    ("Openness", "N", "S"),
+    ("Agreeableness", "F", "T"),
+    ("Conscientiousness", "J", "P"),
+)
+
+
+def mbti(traits: list[str]) -> str:
+    """Four MBTI letters from Big Five traits written "Name+" / "Name-" (a missing trait counts as "-")."""
+    sign = {t[:-1]: t[-1] for t in traits}
+    return "".join(high if sign.get(factor) == "+" else low for factor, high, low in _MBTI)
+
+
+def write_oasis_reddit(directory: Path, target: Path) -> None:
+    """Write the world in ``directory`` as an OASIS Reddit agent JSON at ``target`` (atomically): one object per
+    user in users.parquet order (OASIS numbers agents by position)."""
+    users, _, _ = read_world_tables(directory)
+    rows = users.to_pylist()
+    handles = _usernames([r["name"] for r in rows])
+    agents = []
+    for i, r in enumerate(rows):
+        char, bio = _persona(r)
+        agents.append(
+            {
+                "realname": r["name"],
+                "username": handles[i],
+                "bio": bio,
+                "persona": char,
+                "age": r["age"],
+                "gender": r["gender"],
+                "mbti": mbti(r.get("traits") or []),
+                "country": r.get("country"),
+            }
+        )
+    atomic_file(target, lambda tmp: tmp.write_text(json.dumps(agents, ensure_ascii=False, indent=1), encoding="utf-8"))
+
+
 def write_jsonl(directory: Path, out_dir: Path) -> list[Path]:
     """Write ``users.jsonl`` (each user's attributes plus ``following``, the ids it follows in ascending order) and,
     when the world has them, ``posts.jsonl`` and ``interactions.jsonl`` into ``out_dir``, each atomically; return
@@ -198,6 +243,10 @@ def _export(d: Path, fmt: str, out_dir: Path) -> list[Path]:
     if fmt == "oasis":
         target = out_dir / "oasis_agents.csv"
         write_oasis(d, target)
+        return [target]
+    if fmt == "oasis-reddit":
+        target = out_dir / "oasis_reddit_agents.json"
+        write_oasis_reddit(d, target)
         return [target]
     if fmt == "jsonl":
         return write_jsonl(d, out_dir)

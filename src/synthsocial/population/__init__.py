@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..rng import Phase, blocks, stream
+from . import survey
 from .age import sample_age
 from .influence import sample_influence
 from .interests import sample_interests
@@ -98,6 +99,11 @@ def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int, f
     pools = [[occ_index[o] for o in pool] for pool in cfg.occupations_by_band]
     min_age = [m for _, m in cfg.qualifications]
     extraversion = list(cfg.trait_p).index("Extraversion") if "Extraversion" in cfg.trait_p else None
+    genders = list(cfg.gender_p)
+    occ_w = interest_w = None
+    if cfg.survey:  # population/survey.py
+        occ_w = survey.occupation_weights(cfg.occupations, genders)
+        interest_w, interest_ages = survey.interest_weights(cfg.interests, genders)
     parts = []
     for b, start, stop in blocks(n, block_size):
         rng = stream(seed, Phase.POPULATION, first_block + b)
@@ -105,12 +111,14 @@ def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int, f
         band, age = sample_age(m, cfg.age_bands, cfg.age_band_p, rng)
         gender, first, last = sample_gender_and_names(m, cfg.gender_p, cfg.name_locale, rng)
         qual = sample_qualification(band, age, cfg.qualification_p, min_age, rng)
-        occ = sample_occupation(band, pools, rng)
-        counts, codes = sample_interests(m, len(cfg.interests), cfg.interests_per_user, rng)
+        occ = sample_occupation(band, pools, rng, gender, occ_w)
+        w = None if interest_w is None else interest_w[np.searchsorted(interest_ages, age, side="right") - 1, gender]
+        counts, codes = sample_interests(m, len(cfg.interests), cfg.interests_per_user, rng, w)
         traits = sample_traits(m, cfg.trait_p, rng)
         extravert = traits[:, extraversion] if extraversion is not None else np.zeros(m, dtype=bool)
         infl = sample_influence(age, extravert, cfg.influence, rng)
-        stance = sample_stance(m, cfg.stance_beta, stream(seed, Phase.STANCE, first_block + b))
+        right = survey.right_share(age) if cfg.survey else None
+        stance = sample_stance(m, cfg.stance_beta, stream(seed, Phase.STANCE, first_block + b), right)
         parts.append((band, age, gender, first, last, qual, occ, counts, codes, traits, infl, stance))
     cols = [np.concatenate(c) for c in zip(*parts)]
     return Population(cfg, *cols)

@@ -1,6 +1,7 @@
 """Qualification and occupation, both conditioned on age (section III-A 4).
 
-Occupation: drawn uniformly from the pool of the user's age band. Qualification: drawn from the
+Occupation: drawn uniformly from the pool of the user's age band (with ``population.survey``,
+weighted by gender: population/survey.py). Qualification: drawn from the
 band's distribution over the levels the user is old enough to hold (the paper only asks that
 profiles stay realistic; the per-level minimum age keeps a 19-year-old from holding a PhD).
 """
@@ -10,14 +11,27 @@ from __future__ import annotations
 import numpy as np
 
 
-def sample_occupation(band: np.ndarray, pools: list[list[int]], rng: np.random.Generator) -> np.ndarray:
-    """Occupation codes: for each user, one code drawn uniformly from ``pools[band]``."""
+def sample_occupation(
+    band: np.ndarray,
+    pools: list[list[int]],
+    rng: np.random.Generator,
+    gender: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Occupation codes: for each user, one code drawn from ``pools[band]``, uniformly, or with
+    ``weights[gender, code]`` (population/survey.py) when given. One uniform per user either way."""
     sizes = np.array([len(p) for p in pools], dtype=np.int64)
     table = np.full((len(pools), sizes.max()), -1, dtype=np.int16)
     for b, pool in enumerate(pools):
         table[b, : len(pool)] = pool
-    pick = (rng.random(band.size) * sizes[band]).astype(np.int64)
-    return table[band, pick]
+    u = rng.random(band.size)
+    if weights is None:
+        return table[band, (u * sizes[band]).astype(np.int64)]
+    w = np.where(table >= 0, weights[:, np.maximum(table, 0)], 0.0)  # (genders, bands, slots)
+    cdf = np.cumsum(w, axis=2)
+    cdf /= cdf[:, :, -1:]
+    pick = (cdf[gender, band] <= u[:, None]).sum(axis=1)
+    return table[band, np.minimum(pick, sizes[band] - 1)]
 
 
 def sample_qualification(

@@ -49,6 +49,7 @@ class Task:
     kind: str = "post"  # post, reply or quote (a timeline's events)
     parent: str | None = None  # the post_id of what a reply or a quote answers
     root: str | None = None  # the post_id of the thread's first post
+    stance: float | None = None  # the writer's stance shown in the prompt (posts/stance.py)
 
     @property
     def key(self) -> tuple[int, str, int]:

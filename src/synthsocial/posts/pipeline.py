@@ -35,6 +35,7 @@ from .interactions import interactions
 from .platforms import Platform, load_overrides, resolve
 from .postprocess import clean, clean_adapted, problem
 from .prompts import ExamplePool, Templates, build_prompt, load_templates
+from .stance import LABELS, STANCE_TOPICS, with_stance
 from .store import PostStore
 
 ProgressFn = Callable[[int, int], None]
@@ -69,6 +70,8 @@ class PostsConfig(Options):
     topic_tilt: Range(0.0, 1_000_000.0) = 1.0
     timeline: str | None = None
     max_texts: IntRange(0, 10**12) | None = None
+    stance_topics: list[str] = Field(default_factory=lambda: list(STANCE_TOPICS))
+    stance_labels: list[str] = Field(default_factory=lambda: list(LABELS), min_length=3, max_length=3)
 
 
 class PostsRequest(Options):
@@ -91,6 +94,8 @@ class PostsRequest(Options):
     (posts, replies, quotes) are the posts to write, replies written to their parent's text and
     a parent always before what answers it; ``max_texts`` writes only the first N events (in
     time order) and keeps the rest as rows of status ``capped`` (their structure, no text).
+    ``stance_topics``: posts on these topics show the writer's stance in the prompt as one of
+    the three ``stance_labels`` (negative, middle, positive; posts/stance.py); [] turns it off.
     """
 
     platforms: str = "twitter,reddit,instagram"
@@ -115,6 +120,8 @@ class PostsRequest(Options):
     topic_tilt: Range(0.0, 1_000_000.0) = 1.0
     timeline: str | None = None
     max_texts: IntRange(0, 10**12) | None = None
+    stance_topics: list[str] = Field(default_factory=lambda: list(STANCE_TOPICS))
+    stance_labels: list[str] = Field(default_factory=lambda: list(LABELS), min_length=3, max_length=3)
     seed: IntRange(0, 2**63 - 1) = 0
 
 
@@ -189,6 +196,8 @@ def make_posts(
             topic_tilt=request.topic_tilt,
             timeline=str(timeline) if timeline is not None else None,
             max_texts=request.max_texts,
+            stance_topics=request.stance_topics,
+            stance_labels=request.stance_labels,
         )
         engine = make_backend(
             request.backend,
@@ -294,9 +303,10 @@ class _Column:
         return self.column[int(u)].as_py()
 
 
-def _read_world(d: Path) -> tuple[np.ndarray, np.ndarray, _Column, _Column]:
-    """Ages, age bands, occupations and interests of a world's users (the last two read lazily);
-    the edges are read later, for the users who need them (:func:`_neighbours`)."""
+def _read_world(d: Path) -> tuple[np.ndarray, np.ndarray, _Column, _Column, np.ndarray | None]:
+    """Ages, age bands, occupations, interests and stances (None in worlds made before stances) of a
+    world's users (occupations and interests read lazily); the edges are read later, for the users who
+    need them (:func:`_neighbours`)."""
     from ..io.ownership import warn_if_changed
 
     check_world(d)
@@ -312,7 +322,11 @@ def _read_world(d: Path) -> tuple[np.ndarray, np.ndarray, _Column, _Column]:
         bands = GeneratorConfig().population.age_bands
     age = users["age"].to_numpy()
     band = age_band(age, bands)
-    return age, band, _Column(users["occupation"]), _Column(users["interests"])
+    try:
+        stance = read_parquet(d / "users.parquet", ["stance"])["stance"].to_numpy()
+    except InputError:  # a world made before stances
+        stance = None
+    return age, band, _Column(users["occupation"]), _Column(users["interests"]), stance
 
 
 def _neighbours(d: Path, who: np.ndarray) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
@@ -398,7 +412,7 @@ def _write_record(d: Path, cfg: PostsConfig, backend: Backend, summary: dict) ->
 def _write_posts(
     d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table | None, progress: ProgressFn | None
 ) -> dict:
-    age, band, occupation, interests = _read_world(d)
+    age, band, occupation, interests, stance = _read_world(d)
     events = read_parquet(Path(cfg.timeline) / "events.parquet") if cfg.timeline is not None else None
     who = np.unique(events["user_id"].to_numpy()) if events is not None else None
     follows, followers = _neighbours(
@@ -445,6 +459,8 @@ def _write_posts(
             topics=cfg.topics,
             **common,
         )
+    if cfg.strategy != "adapted":
+        tasks = with_stance(tasks, stance, cfg.stance_topics, cfg.stance_labels)
     capped = tasks[cfg.max_texts :] if cfg.max_texts is not None else []
     tasks = tasks[: cfg.max_texts] if cfg.max_texts is not None else tasks
     store = PostStore(d)
@@ -530,6 +546,7 @@ def _row(t: Task, cfg: PostsConfig, backend: Backend, text, status: str, attempt
         "parent_id": t.parent,
         "root_id": t.root if t.root is not None else t.post_id,
         "topic": t.topic,
+        "stance": t.stance,
         "text": text,
         "raw_text": raw,
         "created_at": t.created_at,
@@ -625,6 +642,7 @@ def _generate_batch(
                 rng,
                 pools.get(t.platform),
                 parent=parent_text[t.post_id],
+                stance=(cfg.stance_labels[0], cfg.stance_labels[2]) if t.stance is not None else None,
             )
             requests.append(Request(prompt=prompt, seed=s, sampling=cfg.sampling))
             examples.append(ex)

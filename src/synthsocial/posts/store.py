@@ -29,6 +29,7 @@ SCHEMA = pa.schema(
         ("parent_id", pa.string()),
         ("root_id", pa.string()),
         ("topic", pa.string()),
+        ("stance", pa.float64()),
         ("text", pa.string()),
         ("raw_text", pa.string()),
         ("created_at", pa.timestamp("s", tz="UTC")),

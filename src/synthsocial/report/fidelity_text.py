@@ -73,6 +73,15 @@ def print_fidelity(r: dict, console: Console) -> None:
         f"posts sharing a word 8-gram {pv['share_with_shared_8gram']:.1%}; near-duplicates {pv['near_duplicates_text']}"
         + (f" (embedding >= 0.95: {pv['near_duplicates_embedding']})" if "near_duplicates_embedding" in pv else "")
     )
+    st = r.get("stance")
+    if st and "skipped" in st:
+        console.print(f"stance in the posts: skipped ({st['skipped']})")
+    elif st:
+        console.print(
+            f"stance in the posts: its sign predicted for held-out writers with accuracy {fmt(st['accuracy'], 3)} "
+            f"(p = {st['p_value']:.1g}; {fmt(st['masked']['accuracy'], 3)} with the label words masked; "
+            f"{st['posts_per_side']:,} posts a side by {st['writers']:,} writers; 0.5 = chance)"
+        )
     talk = r.get("conversation")
     if talk:
         ours = talk["synthetic"]

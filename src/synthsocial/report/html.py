@@ -24,12 +24,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, OutputError
+from ..errors import ConfigError, InputError, OutputError
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, read_world
 from ..metrics import EvaluateOptions, Profile, profile
 from . import plots
-from .text import LABELS, polarization_line
+from .text import ENSEMBLE_LABELS, LABELS, polarization_line
 from .text import fmt as _f
 
 if TYPE_CHECKING:
@@ -193,6 +193,7 @@ def _fidelity_context(r: dict) -> dict:
                 f"{_f(r['discriminator']['accuracy'], 3)} ({r['discriminator']['strongest']})",
             ],
             ["posts sharing a word 8-gram with the real corpus", _f(r["privacy"]["share_with_shared_8gram"], 3)],
+            *_stance_row(r.get("stance")),
         ],
         "means": [
             [f, _f(lex["synthetic"]["means"][f], 2), _f(lex["real"]["means"][f], 2)]
@@ -200,6 +201,22 @@ def _fidelity_context(r: dict) -> dict:
         ],
         "captions": FIDELITY_FIGURES,
     }
+
+
+def _stance_row(st: dict | None) -> list[list[str]]:
+    """The summary row of the stance check (fidelity/stance.py), none when the posts show no stance."""
+    if not st:
+        return []
+    name = "writer's stance read from held-out writers' posts (0.5 = chance)"
+    if "skipped" in st:
+        return [[name, f"skipped: {st['skipped']}"]]
+    return [
+        [
+            name,
+            f"{_f(st['accuracy'], 3)} (p = {st['p_value']:.1g}); {_f(st['masked']['accuracy'], 3)} with the "
+            f"label words masked; {st['posts_per_side']:,} posts a side",
+        ]
+    ]
 
 
 CONVERSATION_ROWS = (
@@ -267,11 +284,37 @@ def _conversations(d: Path, fidelity: dict | None) -> tuple[dict | None, bytes |
     return context, figure
 
 
+def _ensemble(d: Path, seeds: int, reference: str, result: Profile) -> dict:
+    """``seeds`` more worlds of this world's configuration and size (the seeds after its own),
+    measured against ``reference`` (metrics/ensemble.py): per metric this world's value, the
+    ensemble's mean and 95% interval and the reference's."""
+    from ..metrics.degrees import with_degree_ginis
+    from ..metrics.ensemble import ensemble
+
+    man = json.loads((d / "manifest.json").read_text())
+    first = int(man["seed"]) + 1
+    # the manifest's config is complete, so no profile adds anything to it
+    e = ensemble(int(man["nodes"]), list(range(first, first + seeds)), man["config"], "paper", reference)
+    own = with_degree_ginis(result.metrics)
+    rows = [
+        [
+            LABELS.get(k) or ENSEMBLE_LABELS.get(k, k),
+            _f(own.get(k), 3),
+            _f(r["mean"], 3),
+            f"{_f(r['low'], 3)} - {_f(r['high'], 3)}" if r["low"] is not None else "-",
+            _f(r["reference"], 3),
+        ]
+        for k, r in e["metrics"].items()
+    ]
+    return {"rows": rows, "worlds": e["worlds"], "seeds": f"{first}-{first + seeds - 1}"}
+
+
 def build_report(
     directory: str | Path,
     reference: str = "bluesky",
     seed: int = 0,
     result: Profile | None = None,
+    seeds: int = 0,
 ) -> Path:
     """Write the report of the world in ``directory``; return the HTML path. Holds the world's lock.
 
@@ -288,14 +331,19 @@ def build_report(
         already against ``reference``; then the structure is not measured again and
         metrics.json is left as it is. Without it, the structure is measured and metrics.json
         written.
+    seeds : int
+        With 2 or more, the report also shows how much every metric varies between seeds:
+        ``seeds`` more worlds of this world's configuration and size, as mean and 95% interval.
     """
+    if seeds == 1:
+        raise ConfigError("--seeds 1 is not accepted: 0 (no ensemble) or at least 2 worlds")
     if not Path(directory).is_dir():
         raise InputError(
             f"{directory}: not a directory; `synthsocial report` takes a world directory written by `generate`"
         )
     with output_directory(directory, "world", command="report", must_exist=True, option="DIR", check=check_world) as d:
         outputs = ["report.html", "figures"] + (["metrics.json"] if result is None else [])
-        path = _build_report(d, reference, seed, result)
+        path = _build_report(d, reference, seed, result, seeds)
         record(d, outputs, "world")
     return path
 
@@ -312,7 +360,7 @@ def _reference_degrees(reference: str) -> tuple[tuple | None, dict | None]:
     return ((name, g.out_degree(), g.in_degree()) if g.directed else (name, g.degree(), None)), None
 
 
-def _build_report(d: Path, reference: str, seed: int, result: Profile | None) -> Path:
+def _build_report(d: Path, reference: str, seed: int, result: Profile | None, seeds: int = 0) -> Path:
     from ..metrics.large import stream_degrees, world_size
     from ..metrics.targets import evaluate_paths
 
@@ -399,6 +447,7 @@ def _build_report(d: Path, reference: str, seed: int, result: Profile | None) ->
         profile_header=profile_header,
         profiles=profile_rows,
         drawn=drawn,
+        ensemble=_ensemble(d, seeds, reference, result) if seeds >= 2 else None,
         fidelity=fidelity,
         conversations=conversations,
         figures=embedded,

@@ -1,0 +1,95 @@
+"""Do the users' attributes reproduce the surveys they are drawn from? (issue 18, part 1)
+
+Draws the population of a default (bluesky-profile) world and compares, with their binomial
+standard errors, the shares the surveys give (population/data/surveys.toml) with the drawn ones:
+right-leaning share by age row (Pew 2024), share of women in a few occupations (BLS 2022; drawn
+shares also depend on the gender mix of each age band's pool), and the share of users whose
+first interest is politics or video games by age column and gender (Pew 2025, 2015: the first
+interest is drawn with probability w_i / sum w). Writes a section of docs/algorithm.md.
+
+    python benchmarks/survey_attributes.py --nodes 200000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+import numpy as np
+from _doc import write_section
+
+from synthsocial.population import make_population
+from synthsocial.population.survey import interest_weights, right_share, tables, women_share
+from synthsocial.profiles import apply
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def se(p: float, n: int) -> float:
+    return float(np.sqrt(p * (1 - p) / max(n, 1)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--nodes", type=int, default=200_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default=str(ROOT / "docs" / "algorithm.md"))
+    args = ap.parse_args()
+    cfg = apply("bluesky", args.nodes).population
+    pop = make_population(args.nodes, cfg, args.seed, 8192)
+    lines = [
+        f"### `python benchmarks/survey_attributes.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; "
+        f"{args.nodes:,} users of the bluesky profile, seed {args.seed})",
+        "",
+        "| leaning (Pew 2024): ages | right-leaning in the survey | drawn (stance > 0) | users |",
+        "|---|---|---|---|",
+    ]
+    rows = tables()["leaning"]["rows"]
+    for k, (low, _, _) in enumerate(rows):
+        lo = max(low, 18)
+        hi = rows[k + 1][0] - 1 if k + 1 < len(rows) else 80
+        sel = (pop.age >= lo) & (pop.age <= hi)
+        want = float(right_share(np.array([lo]))[0])
+        got = float(np.mean(pop.stance[sel] > 0))
+        lines.append(
+            f"| {f'{lo}-{hi}' if hi > lo else f'{lo}+'} | {want:.3f} | {got:.3f} ± {se(got, int(sel.sum())):.3f} | {int(sel.sum()):,} |"
+        )
+    lines += [
+        "",
+        "| occupation (BLS 2022) | women among the employed | women among users drawn | users |",
+        "|---|---|---|---|",
+    ]
+    female = list(cfg.gender_p).index("female")
+    for name in ("Nurse", "Teacher", "Hairdresser", "Software Developer", "Electrician", "Pilot"):
+        sel = pop.occupation == cfg.occupations.index(name)
+        got = float(np.mean(pop.gender[sel] == female))
+        lines.append(
+            f"| {name} | {women_share([name])[0]:.3f} | {got:.3f} ± {se(got, int(sel.sum())):.3f} | {int(sel.sum()):,} |"
+        )
+    genders = list(cfg.gender_p)
+    w, ages = interest_weights(cfg.interests, genders)
+    col = np.searchsorted(ages, pop.age, side="right") - 1
+    labels = [f"{max(a, 18)}-{b - 1}" for a, b in zip(ages[:-1], ages[1:])] + [f"{ages[-1]}+"]
+    lines += [
+        "",
+        "| first interest | ages | gender | expected w_i / sum w | drawn | users |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in ("Politics", "Video Games"):
+        i = cfg.interests.index(name)
+        for c in range(ages.size):
+            for g, gname in enumerate(genders):
+                sel = (col == c) & (pop.gender == g) & (pop.age >= 18)
+                want = w[c, g, i] / w[c, g].sum()
+                got = float(np.mean(pop.interests[sel, 0] == i))
+                lines.append(
+                    f"| {name} | {labels[c]} | {gname} | {want:.4f} | "
+                    f"{got:.4f} ± {se(got, int(sel.sum())):.4f} | {int(sel.sum()):,} |"
+                )
+    write_section(args.out, "survey_attributes", "\n".join(lines), "## Measured: attributes against their surveys")
+
+
+if __name__ == "__main__":
+    main()

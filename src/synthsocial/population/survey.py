@@ -1,0 +1,92 @@
+"""Attributes that depend on each other as in published surveys (issue 18, part 1; the homophily
+paper's future work). On with ``population.survey = true`` (the bluesky profile); off, every
+attribute is drawn as the paper draws it.
+
+The tables are package data (``data/surveys.toml``), each with its source, year and address:
+
+* leaning by age: P(stance > 0 | age) = rep / (dem + rep) of the user's age row, the shares of US
+  registered voters identifying with or leaning to each party (Pew Research Center 2024, 2023
+  data). The stance keeps its Beta shape; only its sign follows the age (population/stance.py).
+* occupation by gender: within the age band's pool, occupation o is drawn for a woman with weight
+  w(o) and for a man with weight 1 - w(o), w the share of women among those employed in o (U.S.
+  Bureau of Labor Statistics, CPS 2022, table 11); other genders and occupations without a row:
+  0.5.
+* interests by age and gender: interest i is drawn with weight a(i, age) g(i, age, gender), where
+  a is the share of the user's age column in the Pew topic tied to i over that topic's mean over
+  the columns (how often people get news on politics, science and technology, business, sports,
+  entertainment, by age, 2025; video games played, by age, 2015) and g the same ratio between
+  genders within an age (video games, 2015); interests tied to no topic: 1. Weighted draws
+  without replacement: the k smallest of E_i / w_i, E_i standard exponential (an exponential
+  race: each next interest is drawn with probability proportional to its weight among those
+  left, as the uniform draw of the paper is when every weight is 1).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+
+@cache
+def tables() -> dict:
+    """data/surveys.toml as a dict."""
+    return tomllib.loads(resources.files(__package__).joinpath("data", "surveys.toml").read_text(encoding="utf-8"))
+
+
+def _row(age: np.ndarray, lows: Sequence[int]) -> np.ndarray:
+    """The index of the row whose lowest age is the largest one <= age (the first row below it)."""
+    return np.clip(np.searchsorted(np.asarray(lows), age, side="right") - 1, 0, len(lows) - 1)
+
+
+def right_share(age: np.ndarray) -> np.ndarray:
+    """P(stance > 0) for each age: rep / (dem + rep) of its row of the leaning table."""
+    rows = np.asarray(tables()["leaning"]["rows"], dtype=np.float64)
+    r = _row(age, rows[:, 0])
+    return rows[r, 2] / (rows[r, 1] + rows[r, 2])
+
+
+def women_share(occupations: Sequence[str]) -> np.ndarray:
+    """Share of women among those employed in each occupation (0.5 without a row)."""
+    pct = tables()["women"]["percent"]
+    return np.array([pct.get(o, 50.0) / 100.0 for o in occupations])
+
+
+def occupation_weights(occupations: Sequence[str], genders: Sequence[str]) -> np.ndarray:
+    """(genders, occupations) weights: w for women, 1 - w for men, 0.5 for others."""
+    w = women_share(occupations)
+    rows = [w if g == "female" else 1.0 - w if g == "male" else np.full_like(w, 0.5) for g in genders]
+    return np.vstack(rows)
+
+
+def interest_weights(interests: Sequence[str], genders: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The interest weights of every (age column, gender) group and the lowest age of each age
+    column: (columns, genders, interests) array, ages. The columns are the union of the age
+    tables' rows."""
+    t = tables()
+    by_age, by_gender = t["interests_by_age"], t["interests_by_gender"]
+    ages = sorted(set(by_age["ages"]) | set(by_gender["ages"]))
+    index = {name: i for i, name in enumerate(interests)}
+    w = np.ones((len(ages), len(genders), len(interests)))
+    for topic in by_age["topics"].values():
+        pct = np.asarray(topic["percent"], dtype=np.float64)
+        factor = (pct / pct.mean())[_row(np.asarray(ages), by_age["ages"])]
+        for name in topic["interests"]:
+            if name in index:
+                w[:, :, index[name]] *= factor[:, None]
+    for topic in by_gender["topics"].values():
+        f, m = (np.asarray(topic[g], dtype=np.float64) for g in ("female", "male"))
+        col = _row(np.asarray(ages), by_gender["ages"])
+        split = (f > 0) & (m > 0)
+        for gi, g in enumerate(genders):
+            if g not in ("female", "male"):
+                continue
+            own = f if g == "female" else m
+            factor = np.where(split, own / np.where(split, (f + m) / 2, 1.0), 1.0)[col]
+            for name in topic["interests"]:
+                if name in index:
+                    w[:, gi, index[name]] *= factor
+    return w, np.asarray(ages)
