@@ -21,7 +21,7 @@ import numpy as np
 from _doc import write_section
 
 from synthsocial.population import make_population
-from synthsocial.population.survey import interest_weights, right_share, tables, women_share
+from synthsocial.population.survey import interest_weights, right_share, row_of, tables, women_share
 from synthsocial.profiles import apply
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +70,7 @@ def main() -> None:
         )
     genders = list(cfg.gender_p)
     w, ages = interest_weights(cfg.interests, genders)
-    col = np.searchsorted(ages, pop.age, side="right") - 1
+    col = row_of(pop.age, ages)
     labels = [f"{max(a, 18)}-{b - 1}" for a, b in zip(ages[:-1], ages[1:])] + [f"{ages[-1]}+"]
     lines += [
         "",

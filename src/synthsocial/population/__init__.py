@@ -112,7 +112,7 @@ def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int, f
         gender, first, last = sample_gender_and_names(m, cfg.gender_p, cfg.name_locale, rng)
         qual = sample_qualification(band, age, cfg.qualification_p, min_age, rng)
         occ = sample_occupation(band, pools, rng, gender, occ_w)
-        w = None if interest_w is None else interest_w[np.searchsorted(interest_ages, age, side="right") - 1, gender]
+        w = None if interest_w is None else interest_w[survey.row_of(age, interest_ages), gender]
         counts, codes = sample_interests(m, len(cfg.interests), cfg.interests_per_user, rng, w)
         traits = sample_traits(m, cfg.trait_p, rng)
         extravert = traits[:, extraversion] if extraversion is not None else np.zeros(m, dtype=bool)

@@ -37,7 +37,7 @@ def tables() -> dict:
     return tomllib.loads(resources.files(__package__).joinpath("data", "surveys.toml").read_text(encoding="utf-8"))
 
 
-def _row(age: np.ndarray, lows: Sequence[int]) -> np.ndarray:
+def row_of(age: np.ndarray, lows: Sequence[int]) -> np.ndarray:
     """The index of the row whose lowest age is the largest one <= age (the first row below it)."""
     return np.clip(np.searchsorted(np.asarray(lows), age, side="right") - 1, 0, len(lows) - 1)
 
@@ -45,7 +45,7 @@ def _row(age: np.ndarray, lows: Sequence[int]) -> np.ndarray:
 def right_share(age: np.ndarray) -> np.ndarray:
     """P(stance > 0) for each age: rep / (dem + rep) of its row of the leaning table."""
     rows = np.asarray(tables()["leaning"]["rows"], dtype=np.float64)
-    r = _row(age, rows[:, 0])
+    r = row_of(age, rows[:, 0])
     return rows[r, 2] / (rows[r, 1] + rows[r, 2])
 
 
@@ -73,19 +73,19 @@ def interest_weights(interests: Sequence[str], genders: Sequence[str]) -> tuple[
     w = np.ones((len(ages), len(genders), len(interests)))
     for topic in by_age["topics"].values():
         pct = np.asarray(topic["percent"], dtype=np.float64)
-        factor = (pct / pct.mean())[_row(np.asarray(ages), by_age["ages"])]
+        factor = (pct / pct.mean())[row_of(np.asarray(ages), by_age["ages"])]
         for name in topic["interests"]:
             if name in index:
                 w[:, :, index[name]] *= factor[:, None]
     for topic in by_gender["topics"].values():
         f, m = (np.asarray(topic[g], dtype=np.float64) for g in ("female", "male"))
-        col = _row(np.asarray(ages), by_gender["ages"])
-        split = (f > 0) & (m > 0)
+        col = row_of(np.asarray(ages), by_gender["ages"])
+        split = (f > 0) & (m > 0)  # 0: the source does not split that age by gender
         for gi, g in enumerate(genders):
             if g not in ("female", "male"):
                 continue
             own = f if g == "female" else m
-            factor = np.where(split, own / np.where(split, (f + m) / 2, 1.0), 1.0)[col]
+            factor = np.divide(own, (f + m) / 2, out=np.ones_like(own), where=split)[col]
             for name in topic["interests"]:
                 if name in index:
                     w[:, gi, index[name]] *= factor

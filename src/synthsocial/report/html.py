@@ -29,7 +29,7 @@ from ..io.ownership import output_directory, record
 from ..io.readers import check_world, read_world
 from ..metrics import EvaluateOptions, Profile, profile
 from . import plots
-from .text import ENSEMBLE_LABELS, LABELS, polarization_line
+from .text import LABELS, metric_label, polarization_line
 from .text import fmt as _f
 
 if TYPE_CHECKING:
@@ -298,7 +298,7 @@ def _ensemble(d: Path, seeds: int, reference: str, result: Profile) -> dict:
     own = with_degree_ginis(result.metrics)
     rows = [
         [
-            LABELS.get(k) or ENSEMBLE_LABELS.get(k, k),
+            metric_label(k),
             _f(own.get(k), 3),
             _f(r["mean"], 3),
             f"{_f(r['low'], 3)} - {_f(r['high'], 3)}" if r["low"] is not None else "-",

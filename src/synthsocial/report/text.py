@@ -135,6 +135,11 @@ ENSEMBLE_LABELS = {
 }
 
 
+def metric_label(key: str) -> str:
+    """How the reports name a metric of an ensemble."""
+    return ENSEMBLE_LABELS.get(key, LABELS.get(key, key))
+
+
 def print_ensemble(r: dict, console: Console) -> None:
     """Print an ensemble's statistics (metrics.ensemble.ensemble) on ``console``: per metric the mean
     with its confidence interval, the standard deviation, the reference and the mean's relative error."""
@@ -158,7 +163,5 @@ def print_ensemble(r: dict, console: Console) -> None:
     for k, row in rows:
         ci = f"{fmt(row['low'])} - {fmt(row['high'])}" if row["low"] is not None else "-"
         rel = f"{row['relative_error']:+.1%}" if row["relative_error"] is not None else "-"
-        t.add_row(
-            ENSEMBLE_LABELS.get(k, LABELS.get(k, k)), fmt(row["mean"]), ci, fmt(row["std"]), fmt(row["reference"]), rel
-        )
+        t.add_row(metric_label(k), fmt(row["mean"]), ci, fmt(row["std"]), fmt(row["reference"]), rel)
     console.print(t)
