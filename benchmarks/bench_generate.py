@@ -31,9 +31,10 @@ PAPER_SECONDS = {1_000: 14.0, 10_000: 44.0, 100_000: 11.3 * 60, 1_000_000: 6.2 *
 GENERATE = """
 import json, resource, sys, time
 import synthsocial
-n, seed, eps, profile = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+n, seed, eps, profile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+config = {} if eps == "profile" else {"links": {"knn_eps": float(eps)}}
 t = time.perf_counter()
-w = synthsocial.generate(n, seed=seed, config={"links": {"knn_eps": eps}}, profile=profile)
+w = synthsocial.generate(n, seed=seed, config=config, profile=profile)
 wall = time.perf_counter() - t
 print(json.dumps({"wall": wall, "edges": int(w.links.source.size), "timings": w.timings,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -67,14 +68,19 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true", help="skip the networkx G(n, p) baseline")
     ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     ap.add_argument("--append", action="store_true", help="keep earlier results in the marked section")
-    ap.add_argument("--knn-eps", type=float, default=0.0, help="links.knn_eps (0: exact neighbour search, the default)")
+    ap.add_argument(
+        "--knn-eps", type=float, default=None, help="links.knn_eps (0: exact neighbour search; default: the profile's)"
+    )
     ap.add_argument("--profile", default="bluesky", help="bluesky (the default of generate) or paper")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     rows = []
     for n in sizes:
-        ours = [run(GENERATE, n, seed, args.knn_eps, args.profile) for seed in range(1, args.runs + 1)]
+        ours = [
+            run(GENERATE, n, seed, "profile" if args.knn_eps is None else args.knn_eps, args.profile)
+            for seed in range(1, args.runs + 1)
+        ]
         wall = statistics.median(r["wall"] for r in ours)
         edges = int(statistics.median(r["edges"] for r in ours))
         phases = {k: statistics.median(r["timings"][k] for r in ours) for k in ours[0]["timings"]}

@@ -1,12 +1,14 @@
 """Recall and speed of the approximate neighbour search (`links.knn_eps`) against the exact one.
 
-For each size, the homophily points of a default world (seed 1) are built once; `knn` runs over
+For each size, the homophily points of a world of the profile (seed 1) are built once; `knn` runs over
 all N points exactly and with each eps (wall time of the whole search, --runs times, median;
 ratio to the exact search of the same run). Recall@k = the share of the exact k neighbours found,
 over every user. Then the structural metrics of whole worlds made with each eps (seed 1), to
 show what the approximation changes downstream.
 
-    python benchmarks/knn_recall.py --sizes 100000,1000000 --eps 0.25,0.5,1.0 --runs 3
+    python benchmarks/knn_recall.py --sizes 100000,1000000 --eps 0.25,0.5,1.0 --runs 3 [--profile paper]
+
+A world's own `links.knn_eps` (the profile's) is replaced by each eps here.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from _doc import write_section
 
+from synthsocial import profiles
 from synthsocial.config import GeneratorConfig
 from synthsocial.generation import generate
 from synthsocial.homophily import points_of as project_users
@@ -54,12 +57,13 @@ def main() -> None:
     ap.add_argument("--eps", default="0.25,0.5,1.0")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--world-size", type=int, default=100000)
+    ap.add_argument("--profile", default="bluesky", choices=profiles.NAMES)
     ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     args = ap.parse_args()
-    cfg = GeneratorConfig()
     epss = [float(e) for e in args.eps.split(",")]
     lines = ["| N | k | eps | search s (median) | ratio to exact (same runs) | recall@k |", "|---|---|---|---|---|---|"]
     for n in (int(s) for s in args.sizes.split(",")):
+        cfg = profiles.apply(args.profile, n)
         pts = points_of(n, cfg)
         k = schedules.resolve(n, cfg.links).k
         times: dict[float, list[float]] = {e: [] for e in [0.0, *epss]}
@@ -83,12 +87,12 @@ def main() -> None:
     keys = ("clustering", "normalized_aspl", "modularity", "reciprocity", "avg_out_degree")
     world = ["| eps | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for e in [0.0, *epss]:
-        w = generate(args.world_size, seed=1, config={"links": {"knn_eps": e}})
+        w = generate(args.world_size, seed=1, config={"links": {"knn_eps": e}}, profile=args.profile)
         m = profile(w.to_graph(), EvaluateOptions(seed=1, homophily=False)).metrics
         world.append(f"| {e:g} | " + " | ".join(f"{m[k]:.3f}" for k in keys) + " |")
     block = (
         f"### `python benchmarks/knn_recall.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; {platform.machine()}, "
-        f"2 cores, Python {platform.python_version()})\n\n"
+        f"2 cores, Python {platform.python_version()})\n\nProfile {args.profile}.\n\n"
         + "\n".join(lines)
         + f"\n\nWorlds of {args.world_size:,} users (seed 1) made with each eps:\n\n"
         + "\n".join(world)

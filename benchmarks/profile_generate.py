@@ -28,12 +28,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nodes", type=int, default=1_000_000)
     ap.add_argument("--top", type=int, default=15)
-    ap.add_argument("--knn-eps", type=float, default=0.0)
+    ap.add_argument("--knn-eps", type=float, default=None, help="links.knn_eps (default: the profile's)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     args = ap.parse_args()
     prof = cProfile.Profile()
     prof.enable()
-    w = synthsocial.generate(args.nodes, seed=1, config={"links": {"knn_eps": args.knn_eps}})
+    config = {} if args.knn_eps is None else {"links": {"knn_eps": args.knn_eps}}
+    w = synthsocial.generate(args.nodes, seed=1, config=config)
     prof.disable()
     stats = pstats.Stats(prof, stream=io.StringIO())
     total = sum(v[2] for v in stats.stats.values())  # own time of every function

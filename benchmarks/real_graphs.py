@@ -7,7 +7,11 @@ scale), R runs each, against the graph's own profile. Then, beyond the sizes a s
 draw, the generators alone at 10^4 and 10^5 against the Verizon profile (our generator with a
 config calibrated at the Verizon graph's size). Writes one table per part into docs/calibration.md.
 
-    python benchmarks/real_graphs.py --parts graphs --sizes 1000,2000 --budget 200 --runs 5 --replicates 2
+    python benchmarks/real_graphs.py --parts graphs --sizes 1000,2000 --budget 200 --runs 5 --replicates 2 --restarts 3
+
+--restarts R runs R independent searches per graph and size (optuna seeds 0..R-1, each with the full
+budget) and keeps the one whose best point is closest to the graph in its own calibration (lowest
+fixed NED there): the benchmark's NED never chooses.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ def main() -> None:
     ap.add_argument("--graphs", default=None, help="comma-separated file names (default: all six)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--replicates", type=int, default=2, help="worlds per calibration point (seeds 0..R-1)")
+    ap.add_argument("--restarts", type=int, default=1, help="independent searches per graph and size; the best is kept")
     ap.add_argument(
         "--parts", default="graphs,large", help="graphs (each real graph at 10^3), large (10^4-10^5), or both"
     )
@@ -87,10 +92,16 @@ def real_graphs(args: argparse.Namespace, work: Path) -> None:
     cmd = (
         f"python benchmarks/real_graphs.py --parts graphs --sizes {args.sizes} --budget {args.budget} "
         f"--runs {args.runs} --replicates {args.replicates}"
+        + (f" --restarts {args.restarts}" if args.restarts > 1 else "")
     )
     block = (
-        f"`{cmd}` (optuna, extended space, budget {args.budget} per graph and size, {args.replicates} worlds per "
-        f"point; {args.runs} runs per method, seeds 0..{args.runs - 1}; NED = the paper's min-max "
+        f"`{cmd}` (optuna, extended space, budget {args.budget} per graph and size"
+        + (
+            f" in each of {args.restarts} searches, the one closest to the graph in its own calibration kept"
+            if args.restarts > 1
+            else ""
+        )
+        + f", {args.replicates} worlds per point; {args.runs} runs per method, seeds 0..{args.runs - 1}; NED = the paper's min-max "
         "over the 11 methods' graphs and the reference, on its five metrics; fixed NED on fixed scales, see "
         "docs/evaluation.md; in-degree Gini: mean over the runs, against the graph's (its degree Gini when "
         "undirected)):\n\n" + "\n".join(lines)
@@ -107,17 +118,22 @@ def one_graph(args, work: Path, name: str, graph, ref: dict, size: int, everythi
         everything[f"{name}@{size}"] = kept["result"]
         return kept["line"]
     t = time.perf_counter()
-    cal = work / name / f"calibration_{size}"
-    summary = calibrate(
-        ref,
-        size,
-        cal,
-        method="optuna",
-        space="extended",
-        budget=args.budget,
-        replicates=args.replicates,
-        validate=False,
-    )
+    searches = []
+    for seed in range(args.restarts):
+        cal = work / name / (f"calibration_{size}" if seed == 0 else f"calibration_{size}_seed{seed}")
+        summary = calibrate(
+            ref,
+            size,
+            cal,
+            method="optuna",
+            space="extended",
+            budget=args.budget,
+            seed=seed,
+            replicates=args.replicates,
+            validate=False,
+        )
+        searches.append((summary["best"]["ned_fixed"], seed, summary, cal))
+    _, seed, summary, cal = min(searches)
     cfg = GeneratorConfig.from_file(cal / "best_config.json")
     rows = run_benchmark(graph, ref, [size], args.runs, work / name / f"benchmark_{size}", config=cfg)
     rows.sort(key=lambda r: r["ned"])
@@ -131,7 +147,13 @@ def one_graph(args, work: Path, name: str, graph, ref: dict, size: int, everythi
         f"{fmt(sampler)} | {fmt(classic)} | {ours['ned_fixed']:.3f} | {sampler_fixed:.3f} | "
         f"{ours['in_degree_gini']:.3f} / {gini:.3f} |"
     )
-    everything[f"{name}@{size}"] = {"size": size, "calibration": summary["best"], "rows": rows}
+    everything[f"{name}@{size}"] = {
+        "size": size,
+        "calibration": summary["best"],
+        "search_seed": seed,
+        "searches": {s: ned for ned, s, _, _ in searches},
+        "rows": rows,
+    }
     done.write_text(json.dumps({"line": line, "result": everything[f"{name}@{size}"]}, default=float) + "\n")
     print(line, f"({time.perf_counter() - t:.0f} s)", flush=True)
     return line

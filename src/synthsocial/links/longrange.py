@@ -49,18 +49,21 @@ def longrange_links(
     b = ids.size
     cand = rng.integers(0, n, size=(b, presample))
     accept_u = rng.random((b, c))
-    # invalid: self, already in H[i], or a repeat within the pre-sample
+    # invalid: self, already in H[i], or a repeat within the pre-sample (not its first occurrence)
     sub = (h if h.shape[0] == b else h[rows]).tocsr()
     sub.sort_indices()
     h_keys = np.repeat(np.arange(b, dtype=np.int64), np.diff(sub.indptr)) * n + sub.indices
-    keys = np.arange(b, dtype=np.int64)[:, None] * n + cand
-    pos = np.minimum(np.searchsorted(h_keys, keys), max(h_keys.size - 1, 0))
-    in_h = h_keys[pos] == keys if h_keys.size else np.zeros(keys.shape, dtype=bool)
+    # checked in each row's sorted order: the keys then rise through H's sorted keys, which keeps
+    # the binary searches in cache (numpy's searchsorted starts from the last answer)
     order = np.argsort(cand, axis=1, kind="stable")
     srt = np.take_along_axis(cand, order, axis=1)
-    dup = np.zeros(cand.shape, dtype=bool)
-    np.put_along_axis(dup, order[:, 1:], srt[:, 1:] == srt[:, :-1], axis=1)
-    invalid = (cand == ids[:, None]) | in_h | dup
+    keys = np.arange(b, dtype=np.int64)[:, None] * n + srt
+    pos = np.minimum(np.searchsorted(h_keys, keys), max(h_keys.size - 1, 0))
+    bad = h_keys[pos] == keys if h_keys.size else np.zeros(keys.shape, dtype=bool)
+    bad[:, 1:] |= srt[:, 1:] == srt[:, :-1]
+    bad |= srt == ids[:, None]
+    invalid = np.empty_like(bad)
+    np.put_along_axis(invalid, order, bad, axis=1)
     d = squared_distances(columns, ids, cand)  # same order as the distances themselves
     d[invalid] = -np.inf
     cc = min(c, presample)
