@@ -61,6 +61,18 @@ def test_cross_platform_differences_correlate_when_preserved():
     assert cross_platform_differences(real, flipped)["sign_agreement"] == 0.0
 
 
+def test_separability_with_too_few_real_posts_says_so():
+    real = [f"post number {i} about cats" for i in range(30)] + ["one reddit post", "another one"]
+    platforms = ["twitter"] * 30 + ["reddit"] * 2
+    s = separability(real, platforms, ["a tweet", "a comment"], ["twitter", "reddit"])
+    assert s["real_accuracy"] is None and s["confusion"] is None and "reddit" in s["note"]
+    enough = real + [f"reddit comment {i} on dogs" for i in range(10)]
+    s = separability(
+        enough, platforms + ["reddit"] * 10, ["a post about cats", "a comment on dogs"], ["twitter", "reddit"]
+    )
+    assert "note" not in s and s["real_accuracy"] is not None and s["synthetic_accuracy"] is not None
+
+
 @pytest.fixture(scope="module")
 def real_posts(shared_data):
     t = read_shared_posts(shared_data / "posts")

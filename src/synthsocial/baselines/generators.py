@@ -37,7 +37,8 @@ def _seeded(seed: int) -> None:
 
 
 def _mean_out(reference: Graph) -> float:
-    return reference.m / reference.n if reference.directed else reference.m / reference.n
+    """Edges per node, m / n: the mean out-degree of a directed reference, half the mean degree of an undirected one."""
+    return reference.m / reference.n
 
 
 class ErdosRenyi:

@@ -18,6 +18,8 @@ import numpy as np
 from .classify import balanced, pipeline
 from .lexical import FEATURES
 
+MIN_REAL = 10  # real posts per platform below which separability is not measured
+
 
 def separability(
     real_text: list[str],
@@ -29,8 +31,9 @@ def separability(
 ) -> dict:
     """Platform separability: how well a classifier trained on real posts predicts the platform.
 
-    Only platforms present in both sets count (``platforms``, sorted); with fewer than two, the accuracies and the
-    confusion matrix are None. Real posts are balanced (at most ``cap`` per platform) and split 80/20, stratified.
+    Only platforms present in both sets count (``platforms``, sorted); with fewer than two, or fewer than
+    ``MIN_REAL`` real posts of one of them, the accuracies and the confusion matrix are None (with a ``note`` in the
+    second case). Real posts are balanced (at most ``cap`` per platform) and split 80/20, stratified.
     Returns the accuracy on the held-out real posts (``real_accuracy``) and on every synthetic post of those
     platforms (``synthetic_accuracy``), the synthetic ``confusion[true][predicted]`` counts and ``trained_on``, the
     number of training posts.
@@ -46,6 +49,15 @@ def separability(
     keep = np.isin(rp, platforms)
     rt, rp = rt[keep], rp[keep]
     idx = balanced(rp, cap, rng)
+    few = [p for p in platforms if np.sum(rp[idx] == p) < MIN_REAL]
+    if few:  # a stratified 80/20 split needs a few real posts of every platform
+        return {
+            "platforms": platforms,
+            "real_accuracy": None,
+            "synthetic_accuracy": None,
+            "confusion": None,
+            "note": f"fewer than {MIN_REAL} real posts of {', '.join(few)}: separability not measured",
+        }
     train, test = train_test_split(idx, test_size=0.2, random_state=seed, stratify=rp[idx])
     model = pipeline(seed, train.size).fit(rt[train].tolist(), rp[train])
     real_acc = float(np.mean(model.predict(rt[test].tolist()) == rp[test]))

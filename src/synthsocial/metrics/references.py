@@ -9,6 +9,8 @@ Any other reference is a graph file whose profile is computed (see :func:`synths
 
 from __future__ import annotations
 
+import copy
+
 from ..errors import ConfigError
 
 BUILTIN: dict[str, dict] = {
@@ -36,10 +38,10 @@ BUILTIN: dict[str, dict] = {
 
 
 def builtin(name: str) -> dict:
-    """The built-in reference profile ``name`` (case-insensitive): the shared dict itself, not a copy. ConfigError for
-    an unknown name."""
+    """The built-in reference profile ``name`` (case-insensitive), a deep copy: callers may change it freely.
+    ConfigError for an unknown name."""
     try:
-        return BUILTIN[name.lower()]
+        return copy.deepcopy(BUILTIN[name.lower()])
     except KeyError:
         raise ConfigError(
             f"reference {name!r} is not accepted: use one of {', '.join(BUILTIN)} or the path of a graph file"

@@ -81,11 +81,6 @@ def load_templates(directory: str | Path | None = None) -> Templates:
     return t
 
 
-def persona(age: int, occupation: str) -> str:
-    """The author persona shown in prompts: "<age>, <occupation in lower case>"."""
-    return f"{age}, {occupation.lower()}"
-
-
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
