@@ -62,6 +62,21 @@ def test_replicates_average_the_metrics_of_consecutive_seeds():
     for k in ("clustering", "modularity", "reciprocity", "avg_out_degree"):
         assert two[k] == pytest.approx((one[0][k] + one[1][k]) / 2)
     assert one[0]["clustering"] != one[1]["clustering"]
+    worlds = _evaluate((point, 80, 3, base, 2))["replicates"]
+    assert [w["clustering"] for w in worlds] == [m["clustering"] for m in one]
+
+
+def test_the_search_scores_each_world_not_their_average():
+    from synthsocial.calibrate.run import fit_metrics, score
+
+    ref = builtin("bluesky")
+    metrics = fit_metrics(ref, 10_000)
+    on = {**ref["metrics"], "avg_out_degree": 35.0}
+    low, high = {**on, "clustering": on["clustering"] - 0.1}, {**on, "clustering": on["clustering"] + 0.1}
+    steady = {"metrics": on, "replicates": [on, on]}
+    scattered = {"metrics": on, "replicates": [low, high]}  # the same average
+    assert score(steady, ref, metrics) < score(scattered, ref, metrics)
+    assert score({"metrics": on}, ref, metrics) == score(steady, ref, metrics)  # one world: its own NED
 
 
 def test_rank_uses_minmax_over_the_set():
