@@ -31,12 +31,7 @@ CUT = 1.0 / 3.0
 
 def label(stance: float, labels: Sequence[str] = LABELS) -> str:
     """The word shown for a stance: ``labels[0]`` below -1/3, ``labels[2]`` above 1/3, else ``labels[1]``."""
-    return labels[side(stance) + 1]
-
-
-def side(stance: float) -> int:
-    """-1, 0 or 1: the pole a stance is at (beyond -1/3 or 1/3), 0 between."""
-    return -1 if stance < -CUT else 1 if stance > CUT else 0
+    return labels[0] if stance < -CUT else labels[2] if stance > CUT else labels[1]
 
 
 def with_stance(
