@@ -110,6 +110,18 @@ def test_posts_on_stance_topics_show_the_writers_stance(tmp_path, capsys):
     shown = [q.rsplit("Author:", 1)[1].split("|")[0].strip() for q in prompts if q.endswith("Topic: politics | Post:")]
     assert sorted(a.rsplit(", ", 1)[1] for a in shown) == sorted(label(p["stance"]) for p in politics)
     assert not any(q.endswith("Topic: baking | Post:") and "moderate |" in q for q in prompts)
+    # the labelled examples: two different ones of the writer's pole, one of each for a moderate
+    seen = set()
+    for q in prompts:
+        if q.endswith("Topic: politics | Post:"):
+            examples, own = q.rsplit("Author:", 1)
+            own = own.split("|")[0].strip().rsplit(", ", 1)[1]
+            lines = [x for x in examples.splitlines() if ", progressive |" in x or ", conservative |" in x]
+            poles = sorted(x.split(" |")[0].rsplit(", ", 1)[1] for x in lines)
+            assert poles == (["conservative", "progressive"] if own == "moderate" else [own, own])
+            assert len(set(lines)) == 2
+            seen.add(own)
+    assert seen == {"progressive", "moderate", "conservative"}
     capsys.readouterr()
     assert main([*base, "--base-url", srv.url, "--stance-labels", "left,right"]) != 0
     err = capsys.readouterr().err

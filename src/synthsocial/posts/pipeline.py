@@ -35,7 +35,7 @@ from .interactions import interactions
 from .platforms import Platform, load_overrides, resolve
 from .postprocess import clean, clean_adapted, problem
 from .prompts import ExamplePool, Templates, build_prompt, load_templates
-from .stance import LABELS, STANCE_TOPICS, with_stance
+from .stance import LABELS, STANCE_TOPICS, side, with_stance
 from .store import PostStore
 
 ProgressFn = Callable[[int, int], None]
@@ -643,6 +643,7 @@ def _generate_batch(
                 pools.get(t.platform),
                 parent=parent_text[t.post_id],
                 stance=(cfg.stance_labels[0], cfg.stance_labels[2]) if t.stance is not None else None,
+                side=side(t.stance) if t.stance is not None else 0,
             )
             requests.append(Request(prompt=prompt, seed=s, sampling=cfg.sampling))
             examples.append(ex)

@@ -135,15 +135,19 @@ def _variant(platform: str, n: int, v: int) -> np.ndarray:
     return np.random.default_rng([key, v]).permutation(n)[:N_EXAMPLES]
 
 
-def _stance_examples(templates: Templates, labels: tuple[str, str], rng: np.random.Generator) -> list[tuple]:
-    """One example of each pole (exemplars.toml's ``stance-negative``, ``stance-positive``), its author
-    labelled with the pole's label, in random order; none when the exemplars have no such lists."""
+def _stance_examples(templates: Templates, labels: tuple[str, str], side: int, rng: np.random.Generator) -> list[tuple]:
+    """Two different examples of the writer's pole (exemplars.toml's ``stance-negative`` for
+    ``side`` -1, ``stance-positive`` for +1), or one of each pole for a writer between them
+    (``side`` 0), their authors labelled with the pole's label, in random order; none when the
+    exemplars have no such lists. (One of each pole for every writer left the side unreadable:
+    docs/fidelity.md.)"""
+    counts = {0: 2} if side < 0 else {1: 2} if side > 0 else {0: 1, 1: 1}
     out = []
-    for key, label in zip(("stance-negative", "stance-positive"), labels):
-        pool = templates.exemplars.get(key) or []
-        if pool:
-            author, topic, text = pool[int(rng.integers(len(pool)))]
-            out.append((f"{author}, {label}", topic, text))
+    for pole, n in counts.items():
+        pool = templates.exemplars.get(("stance-negative", "stance-positive")[pole]) or []
+        for i in rng.choice(len(pool), size=min(n, len(pool)), replace=False) if pool else ():
+            author, topic, text = pool[i]
+            out.append((f"{author}, {labels[pole]}", topic, text))
     return out[::-1] if rng.random() < 0.5 else out
 
 
@@ -157,19 +161,20 @@ def build_prompt(
     pool: ExamplePool | None = None,
     parent: str | None = None,
     stance: tuple[str, str] | None = None,
+    side: int = 0,
 ) -> tuple[str, list[str]]:
     """The prompt text and the example posts it contains; for a reply, ``parent`` (the text it
     answers) fills the templates' ``{reply}`` placeholder (a template without it writes replies
-    as posts). ``stance``: the labels of the two poles (posts/stance.py): a platform-aware prompt
-    then also shows one ``stance-negative`` and one ``stance-positive`` example of exemplars.toml,
-    their authors labelled, in random order."""
+    as posts). ``stance``: the labels of the two poles (posts/stance.py) and ``side`` the writer's
+    (-1, 0, +1; posts/stance.side): a platform-aware prompt then also shows two examples of the
+    writer's pole from exemplars.toml, or one of each pole for a writer between them."""
     if strategy == "platform-aware":
         ex = templates.exemplars.get(platform.name) or []
         if not ex:
             raise ConfigError(f"no example posts for platform {platform.name!r} in exemplars.toml")
         pick = [ex[i] for i in _variant(platform.name, len(ex), int(rng.integers(VARIANTS)))]
         if stance is not None:
-            pick += _stance_examples(templates, stance, rng)
+            pick += _stance_examples(templates, stance, side, rng)
         lines = "".join(templates.aware_example.format(author=a, topic=t, text=x) + "\n" for a, t, x in pick)
         reply = f' Replying to: "{_quoted(parent, platform)}" |' if parent else ""
         text = templates.aware.format(

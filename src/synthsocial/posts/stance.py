@@ -29,9 +29,14 @@ LABELS = ["progressive", "moderate", "conservative"]
 CUT = 1.0 / 3.0
 
 
+def side(stance: float) -> int:
+    """-1 below -1/3, +1 above 1/3, else 0."""
+    return -1 if stance < -CUT else 1 if stance > CUT else 0
+
+
 def label(stance: float, labels: Sequence[str] = LABELS) -> str:
     """The word shown for a stance: ``labels[0]`` below -1/3, ``labels[2]`` above 1/3, else ``labels[1]``."""
-    return labels[0] if stance < -CUT else labels[2] if stance > CUT else labels[1]
+    return labels[side(stance) + 1]
 
 
 def with_stance(
