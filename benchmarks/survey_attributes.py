@@ -3,7 +3,9 @@
 Draws the population of a default (bluesky-profile) world and compares, with their binomial
 standard errors, the shares the surveys give (population/data/surveys.toml) with the drawn ones:
 right-leaning share by age row (Pew 2024), share of women in a few occupations (BLS 2022; drawn
-shares also depend on the gender mix of each age band's pool), and the share of users whose
+shares also depend on the gender mix of each age band's pool), share with a bachelor's degree or
+higher in a few occupations (BLS, ACS 2014; drawn shares also depend on our qualification shares
+by age band, which are not the US workforce's), and the share of users whose
 first interest is politics or video games by age column and gender (Pew 2025, 2015: the first
 interest is drawn with probability w_i / sum w). Writes a section of docs/algorithm.md.
 
@@ -21,7 +23,14 @@ import numpy as np
 from _doc import write_section
 
 from synthsocial.population import make_population
-from synthsocial.population.survey import interest_weights, right_share, row_of, tables, women_share
+from synthsocial.population.survey import (
+    interest_weights,
+    qualification_share,
+    right_share,
+    row_of,
+    tables,
+    women_share,
+)
 from synthsocial.profiles import apply
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +77,18 @@ def main() -> None:
         lines.append(
             f"| {name} | {women_share([name])[0]:.3f} | {got:.3f} ± {se(got, int(sel.sum())):.3f} | {int(sel.sum()):,} |"
         )
+    quals = [q for q, _ in cfg.qualifications]
+    degree = [quals.index(q) for q in ("Bachelor's Degree", "Master's Degree", "PhD")]
+    lines += [
+        "",
+        "| occupation (BLS, ACS 2014) | bachelor's or higher among its workers 25+ | among users 26+ drawn | users |",
+        "|---|---|---|---|",
+    ]
+    for name in ("Lawyer", "Teacher", "Software Developer", "Nurse", "Electrician", "Cashier", "Builder"):
+        sel = (pop.occupation == cfg.occupations.index(name)) & (pop.age >= 26)
+        want = float(qualification_share([name], quals)[degree, 0].sum())
+        got = float(np.mean(np.isin(pop.qualification[sel], degree)))
+        lines.append(f"| {name} | {want:.3f} | {got:.3f} ± {se(got, int(sel.sum())):.3f} | {int(sel.sum()):,} |")
     genders = list(cfg.gender_p)
     w, ages = interest_weights(cfg.interests, genders)
     col = row_of(pop.age, ages)

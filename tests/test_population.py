@@ -184,24 +184,60 @@ def test_the_stance_leans_by_age_as_in_the_survey(surveyed, pop):
     assert abs(np.mean(np.abs(surveyed.stance) > 1 / 3) - np.mean(np.abs(pop.stance) > 1 / 3)) < 0.02
 
 
-def test_occupations_follow_gender_as_in_the_labour_survey(surveyed):
-    from synthsocial.population.survey import occupation_weights
+def test_occupations_follow_gender_and_qualification_as_in_the_labour_surveys(surveyed):
+    from synthsocial.population.survey import occupation_weights, qualification_share, tables, women_share
 
     cfg = surveyed.config
-    occ, genders = cfg.occupations, list(cfg.gender_p)
-    w = occupation_weights(occ, genders)
+    occ, genders, quals = cfg.occupations, list(cfg.gender_p), [q for q, _ in cfg.qualifications]
+    w = occupation_weights(occ, genders, quals)
+    assert w.shape == (len(genders) * len(quals), len(occ))
     band = 4  # 36-50
     pool = [occ.index(o) for o in cfg.occupations_by_band[band]]
+    checked = 0
     for g in range(len(genders)):
-        sel = (surveyed.band == band) & (surveyed.gender == g)
-        for name in ("Nurse", "Electrician", "Teacher"):
-            want = w[g, occ.index(name)] / w[g, pool].sum()  # P(occupation | band, gender)
-            got = np.mean(surveyed.occupation[sel] == occ.index(name))
-            assert abs(got - want) <= 4 * sigma(want, int(sel.sum())) + 1e-12
+        for q in range(len(quals)):
+            sel = (surveyed.band == band) & (surveyed.gender == g) & (surveyed.qualification == q)
+            if sel.sum() < 200:
+                continue
+            row = w[g * len(quals) + q]
+            for name in ("Nurse", "Electrician", "Teacher", "Lawyer", "Cashier"):
+                want = row[occ.index(name)] / row[pool].sum()  # P(occupation | band, gender, qualification)
+                got = np.mean(surveyed.occupation[sel] == occ.index(name))
+                assert abs(got - want) <= 4 * sigma(want, int(sel.sum())) + 1e-12
+                checked += 1
+    assert checked >= 5 * 10
+    # the table as published: every row sums to 100 (rounding), names our occupations and levels
+    t = tables()["qualification"]
+    assert set(t["percent"]) <= set(occ) and set(t["level"]) == set(quals)
+    assert all(abs(sum(r) - 100) <= 1 for r in [*t["percent"].values(), t["total"]])
+    # the factors are the published shares: women among nurses, lawyers' doctoral or professional degrees
+    assert women_share(["Nurse"])[0] == pytest.approx(tables()["women"]["percent"]["Nurse"] / 100)
+    e = qualification_share(["Lawyer", "Unemployed"], ["PhD", "High School Diploma"])
+    total = tables()["qualification"]["total"]
+    assert e[0, 0] == pytest.approx(tables()["qualification"]["percent"]["Lawyer"][6] / 100)
+    assert e[1, 1] == pytest.approx(total[1] / 100)  # no row: the all-occupations share
+    # the contrasts a reader would check
     female = genders.index("female")
     nurses = surveyed.occupation == occ.index("Nurse")
     electricians = surveyed.occupation == occ.index("Electrician")
     assert np.mean(surveyed.gender[nurses] == female) > 0.8 and np.mean(surveyed.gender[electricians] == female) < 0.1
+    lawyers = surveyed.occupation == occ.index("Lawyer")
+    cashiers = surveyed.occupation == occ.index("Cashier")
+    phd, school = quals.index("PhD"), quals.index("High School Diploma")
+    q = surveyed.qualification
+    assert np.mean(q[lawyers] == phd) > 5 * np.mean(q[surveyed.band == band] == phd)
+    assert np.mean(q[cashiers] == school) > np.mean(q[lawyers] == school) + 0.2
+
+
+def test_an_occupation_pool_without_weight_for_a_group_is_drawn_uniformly():
+    from synthsocial.population.occupation import sample_occupation
+
+    band = np.zeros(4000, dtype=np.int64)
+    group = np.repeat([0, 1], 2000)
+    weights = np.array([[0.0, 0.0, 5.0], [1.0, 3.0, 0.0]])  # group 0: nothing on its pool [0, 1]
+    occ = sample_occupation(band, [[0, 1]], np.random.default_rng(4), group, weights)
+    assert set(occ) == {0, 1}
+    assert abs(np.mean(occ[:2000] == 0) - 0.5) < 0.05 and abs(np.mean(occ[2000:] == 0) - 0.25) < 0.05
 
 
 def test_first_interests_follow_age_and_gender_as_in_the_surveys(surveyed):

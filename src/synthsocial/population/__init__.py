@@ -102,7 +102,7 @@ def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int, f
     genders = list(cfg.gender_p)
     occ_w = interest_w = None
     if cfg.survey:  # population/survey.py
-        occ_w = survey.occupation_weights(cfg.occupations, genders)
+        occ_w = survey.occupation_weights(cfg.occupations, genders, [q for q, _ in cfg.qualifications])
         interest_w, interest_ages = survey.interest_weights(cfg.interests, genders)
     parts = []
     for b, start, stop in blocks(n, block_size):
@@ -111,7 +111,7 @@ def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int, f
         band, age = sample_age(m, cfg.age_bands, cfg.age_band_p, rng)
         gender, first, last = sample_gender_and_names(m, cfg.gender_p, cfg.name_locale, rng)
         qual = sample_qualification(band, age, cfg.qualification_p, min_age, rng)
-        occ = sample_occupation(band, pools, rng, gender, occ_w)
+        occ = sample_occupation(band, pools, rng, gender.astype(np.int64) * len(min_age) + qual, occ_w)
         w = None if interest_w is None else interest_w[survey.row_of(age, interest_ages), gender]
         counts, codes = sample_interests(m, len(cfg.interests), cfg.interests_per_user, rng, w)
         traits = sample_traits(m, cfg.trait_p, rng)

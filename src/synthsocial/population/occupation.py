@@ -1,7 +1,7 @@
 """Qualification and occupation, both conditioned on age (section III-A 4).
 
 Occupation: drawn uniformly from the pool of the user's age band (with ``population.survey``,
-weighted by gender: population/survey.py). Qualification: drawn from the
+weighted by gender and qualification: population/survey.py). Qualification: drawn from the
 band's distribution over the levels the user is old enough to hold (the paper only asks that
 profiles stay realistic; the per-level minimum age keeps a 19-year-old from holding a PhD).
 """
@@ -15,11 +15,13 @@ def sample_occupation(
     band: np.ndarray,
     pools: list[list[int]],
     rng: np.random.Generator,
-    gender: np.ndarray | None = None,
+    group: np.ndarray | None = None,
     weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """Occupation codes: for each user, one code drawn from ``pools[band]``, uniformly, or with
-    ``weights[gender, code]`` (population/survey.py) when given. One uniform per user either way."""
+    ``weights[group, code]`` (population/survey.py: a group per gender and qualification) when
+    given; uniformly over the pool where a group's weights there are all 0. One uniform per user
+    either way."""
     sizes = np.array([len(p) for p in pools], dtype=np.int64)
     table = np.full((len(pools), sizes.max()), -1, dtype=np.int16)
     for b, pool in enumerate(pools):
@@ -27,10 +29,11 @@ def sample_occupation(
     u = rng.random(band.size)
     if weights is None:
         return table[band, (u * sizes[band]).astype(np.int64)]
-    w = np.where(table >= 0, weights[:, np.maximum(table, 0)], 0.0)  # (genders, bands, slots)
+    w = np.where(table >= 0, weights[:, np.maximum(table, 0)], 0.0)  # (groups, bands, slots)
+    w = np.where(w.sum(axis=2, keepdims=True) > 0, w, table >= 0)
     cdf = np.cumsum(w, axis=2)
     cdf /= cdf[:, :, -1:]
-    pick = (cdf[gender, band] <= u[:, None]).sum(axis=1)
+    pick = (cdf[group, band] <= u[:, None]).sum(axis=1)
     return table[band, np.minimum(pick, sizes[band] - 1)]
 
 

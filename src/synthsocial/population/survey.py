@@ -7,10 +7,14 @@ The tables are package data (``data/surveys.toml``), each with its source, year 
 * leaning by age: P(stance > 0 | age) = rep / (dem + rep) of the user's age row, the shares of US
   registered voters identifying with or leaning to each party (Pew Research Center 2024, 2023
   data). The stance keeps its Beta shape; only its sign follows the age (population/stance.py).
-* occupation by gender: within the age band's pool, occupation o is drawn for a woman with weight
-  w(o) and for a man with weight 1 - w(o), w the share of women among those employed in o (U.S.
-  Bureau of Labor Statistics, CPS 2022, table 11); other genders and occupations without a row:
-  0.5.
+* occupation by gender and qualification: within the age band's pool, occupation o is drawn for
+  a woman with weight w(o) e(q, o) and for a man with weight (1 - w(o)) e(q, o), w the share of
+  women among those employed in o (U.S. Bureau of Labor Statistics, CPS 2022, table 11; other
+  genders and occupations without a row: 0.5) and e(q, o) the share of o's workers whose highest
+  level of education is the user's qualification q (BLS Employment Projections, educational
+  attainment by detailed occupation; without a row: the all-occupations share). By Bayes' rule
+  this is P(o | gender, q) when gender and education are independent given the occupation and the
+  pool is drawn uniformly otherwise, as in the paper.
 * interests by age and gender: interest i is drawn with weight a(i, age) g(i, age, gender), where
   a is the share of the user's age column in the Pew topic tied to i over that topic's mean over
   the columns (how often people get news on politics, science and technology, business, sports,
@@ -55,11 +59,24 @@ def women_share(occupations: Sequence[str]) -> np.ndarray:
     return np.array([pct.get(o, 50.0) / 100.0 for o in occupations])
 
 
-def occupation_weights(occupations: Sequence[str], genders: Sequence[str]) -> np.ndarray:
-    """(genders, occupations) weights: w for women, 1 - w for men, 0.5 for others."""
+def qualification_share(occupations: Sequence[str], qualifications: Sequence[str]) -> np.ndarray:
+    """(qualifications, occupations): the share of workers in each occupation whose highest level
+    of education is the qualification's (the all-occupations row for an occupation without a row;
+    1 for a qualification the table does not map)."""
+    t = tables()["qualification"]
+    total = t["total"]
+    rows = np.array([t["percent"].get(o, total) for o in occupations], dtype=np.float64) / 100.0
+    return np.vstack([rows[:, t["level"][q]] if q in t["level"] else np.ones(len(occupations)) for q in qualifications])
+
+
+def occupation_weights(occupations: Sequence[str], genders: Sequence[str], qualifications: Sequence[str]) -> np.ndarray:
+    """(genders x qualifications, occupations) weights, row g * len(qualifications) + q: the gender
+    factor (w for women, 1 - w for men, 0.5 for others; w the share of women) times the
+    qualification's share among the occupation's workers."""
     w = women_share(occupations)
-    rows = [w if g == "female" else 1.0 - w if g == "male" else np.full_like(w, 0.5) for g in genders]
-    return np.vstack(rows)
+    by_gender = np.vstack([w if g == "female" else 1.0 - w if g == "male" else np.full_like(w, 0.5) for g in genders])
+    by_qual = qualification_share(occupations, qualifications)
+    return (by_gender[:, None, :] * by_qual[None, :, :]).reshape(-1, len(occupations))
 
 
 def interest_weights(interests: Sequence[str], genders: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
