@@ -1,8 +1,9 @@
 """OASIS loads our worlds (issue 18, part 3): a world with a timeline whose texts the embedded
 model writes, exported as OASIS's Twitter CSV and Reddit JSON, loaded by OASIS's own package
 (camel-oasis, in its own environment) and compared with the world (synthsocial.io.oasis_check): every
-user, follow edge, follower count and previous post, and every Reddit agent's profile. Writes a
-section of docs/outputs.md.
+user, follow edge, follower count and previous post, and every Reddit agent's profile. With
+--agentsociety-python, the same world also goes through agentsociety2's own loader
+(synthsocial.io.agentsociety_check). Writes sections of docs/outputs.md.
 
 OASIS's environment (once; camel-oasis pins pandas, pytest and others that ours cannot share):
 
@@ -11,6 +12,12 @@ OASIS's environment (once; camel-oasis pins pandas, pytest and others that ours 
 
 ("mcp<2": camel-ai 0.2.78, which camel-oasis pins, imports mcp.server.FastMCP, gone in mcp 2.)
     python benchmarks/oasis_load.py --oasis-python /tmp/oasis-venv/bin/python --work /tmp/oasis
+
+agentsociety2's environment (once; it brings Ray, litellm and mem0):
+
+    python3.11 -m venv /tmp/as2-venv && /tmp/as2-venv/bin/pip install agentsociety2==2.9.3
+    python benchmarks/oasis_load.py --oasis-python /tmp/oasis-venv/bin/python \
+        --agentsociety-python /tmp/as2-venv/bin/python --work /tmp/oasis
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from pathlib import Path
 
 from _doc import write_section
 
+from synthsocial.io.agentsociety_check import check_agentsociety
 from synthsocial.io.oasis_check import check_oasis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--oasis-python", required=True, help="a Python with camel-oasis installed")
+    ap.add_argument("--agentsociety-python", default=None, help="a Python with agentsociety2 installed")
     ap.add_argument("--work", type=Path, required=True, help="a new directory")
     ap.add_argument("--nodes", type=int, default=1_000)
     ap.add_argument("--days", type=float, default=1.0)
@@ -71,8 +80,43 @@ def main() -> None:
         + ").",
     ]
     write_section(args.out, "oasis_load", "\n".join(lines), "## Loaded by OASIS itself")
-    if not r["ok"]:
-        sys.exit("OASIS did not load everything: see the mismatches above")
+    ok = r["ok"]
+    if args.agentsociety_python:
+        ok = agentsociety(args, world, cmd) and ok
+    if not ok:
+        sys.exit("a simulator did not load everything: see the mismatches above")
+
+
+def agentsociety(args: argparse.Namespace, world: Path, cmd: list[str]) -> bool:
+    """The same world through agentsociety2's loader; a section of docs/outputs.md."""
+    started = time.perf_counter()
+    r = check_agentsociety(world, args.agentsociety_python, args.work / "agentsociety")
+    seconds = time.perf_counter() - started
+    print(json.dumps(r, indent=1))
+    w, got = r["written"], r["loaded"]
+    bad = {k: v["count"] for k, v in r["mismatches"].items() if v["count"]}
+    lines = [
+        f"### `python benchmarks/oasis_load.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; agentsociety2 "
+        f"{r['agentsociety2_version']})",
+        "",
+        f"World: `{' '.join(['synthsocial', *cmd[1:]])}` (the same as above); export, load and comparison "
+        f"{seconds:.0f} s; Ray started: {'yes' if got['ray_started'] else 'no'}.",
+        "",
+        "| | written | loaded by agentsociety2 |",
+        "|---|---|---|",
+        f"| users (SocialMediaSpace persons / PersonAgents) | {w['users']:,} | {got['users']:,} / {got['agents']:,} |",
+        f"| follows (following lists) | {w['follows']:,} | {got['follows']:,} |",
+        f"| previous posts | {w['previous_posts']:,} | {got['previous_posts']:,} |",
+        f"| saved and restored (persons / posts) | | {got['restored']['persons']:,} / {got['restored']['posts']:,} |",
+        "",
+        "Mismatches: "
+        + (", ".join(f"{k} {v}" for k, v in bad.items()) if bad else "none")
+        + " (checked: "
+        + "; ".join(r["mismatches"])
+        + ").",
+    ]
+    write_section(args.out, "agentsociety_load", "\n".join(lines), "## Loaded by agentsociety2 itself")
+    return r["ok"]
 
 
 if __name__ == "__main__":

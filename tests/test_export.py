@@ -154,6 +154,99 @@ def test_oasis_itself_loads_every_user_follow_and_previous_post(world, tmp_path)
     assert r["loaded"]["agent_graph_edges"] == w.links.source.size - later
 
 
+def test_agentsociety_config_holds_every_user_follow_and_previous_post(world, tmp_path):
+    d, w = world
+    (path,) = export(d, "agentsociety", tmp_path)
+    cfg = json.loads(path.read_text(encoding="utf-8"))
+    assert [m["module_type"] for m in cfg["env_modules"]] == ["SocialMediaSpace"]
+    space = cfg["env_modules"][0]["kwargs"]
+    assert len(space["persons"]) == w.n and [a["agent_id"] for a in cfg["agents"]] == list(range(w.n))
+    assert {a["agent_type"] for a in cfg["agents"]} == {"PersonAgent"}
+    got = {(int(u), v) for u, vs in space["follows"].items() for v in vs}
+    assert got == set(zip(w.links.source.tolist(), w.links.target.tolist()))
+    # the ok Twitter post of user 5 only (as OASIS's previous tweets), with a fixed time: no timeline
+    assert list(space["posts"].values()) == [
+        {
+            "post_id": 1,
+            "author_id": 5,
+            "content": 'hello, "world"\nsecond line',
+            "post_type": "original",
+            "created_at": "2024-01-01T00:00:00",
+        }
+    ]
+    assert space["persons"]["5"]["posts_count"] == 1 and space["persons"]["7"]["posts_count"] == 0
+    assert len({p["username"] for p in space["persons"].values()}) == w.n
+    assert path.read_bytes() == export(d, "agentsociety", tmp_path / "again")[0].read_bytes()
+
+
+def _as_agentsociety_would_load(config_path) -> dict:
+    """What agentsociety2's SocialMediaSpace holds after loading our config (its following lists and
+    counts from the follows, as its init computes them; posts_count as written)."""
+    space = json.loads(config_path.read_text(encoding="utf-8"))["env_modules"][0]["kwargs"]
+    followers: dict[int, int] = {}
+    for vs in space["follows"].values():
+        for v in vs:
+            followers[v] = followers.get(v, 0) + 1
+    persons = {
+        k: {
+            "id": p["id"],
+            "username": p["username"],
+            "bio": p["bio"],
+            "following": space["follows"][k],
+            "following_count": len(space["follows"][k]),
+            "followers_count": followers.get(p["id"], 0),
+            "posts_count": p["posts_count"],
+        }
+        for k, p in space["persons"].items()
+    }
+    posts = {k: {"author_id": p["author_id"], "content": p["content"]} for k, p in space["posts"].items()}
+    return {
+        "persons": persons,
+        "posts": posts,
+        "restored": {"persons": len(persons), "posts": len(posts)},
+        "agents": len(persons),
+        "feed_of_first_user": {"user": 5, "posts": [1]},
+    }
+
+
+def test_the_agentsociety_comparison_finds_what_a_loader_loses(world, tmp_path):
+    from synthsocial.io.agentsociety_check import compare
+
+    d, w = world
+    loaded = _as_agentsociety_would_load(export(d, "agentsociety", tmp_path)[0])
+    r = compare(d, loaded)
+    assert r["ok"] and r["written"] == {"users": w.n, "follows": w.links.source.size, "previous_posts": 1}
+    src = int(w.links.source[0])
+    loaded["persons"][str(src)]["following"].pop()
+    loaded["posts"]["1"]["content"] = "changed"
+    loaded["persons"]["9"]["followers_count"] += 1
+    loaded["restored"]["posts"] = 0
+    followers_of_5 = set(w.links.source[w.links.target == 5].tolist())
+    stranger = next(u for u in range(w.n) if u != 5 and u not in followers_of_5)
+    loaded["feed_of_first_user"] = {"user": stranger, "posts": [1]}  # a post of user 5 in a stranger's feed
+    r = compare(d, loaded)
+    m = {k: v["count"] for k, v in r["mismatches"].items()}
+    assert not r["ok"] and m["feed of the first user (its own and followed users' posts only)"] == 1
+    assert m["following lists"] == 1 and m["previous posts (author, text, in order)"] == 1
+    assert m["following / follower / post counts"] == 1 and m["saved and restored state"] == 1
+    assert m["users (id, handle, bio)"] == 0
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SYNTHSOCIAL_AGENTSOCIETY_PYTHON"),
+    reason="agentsociety2 is not installed here: set SYNTHSOCIAL_AGENTSOCIETY_PYTHON to a Python with "
+    "agentsociety2 (docs/outputs.md)",
+)
+def test_agentsociety_itself_loads_every_user_follow_and_previous_post(world, tmp_path):
+    from synthsocial.io.agentsociety_check import check_agentsociety
+
+    d, w = world
+    r = check_agentsociety(d, os.environ["SYNTHSOCIAL_AGENTSOCIETY_PYTHON"], tmp_path)
+    assert r["ok"], r["mismatches"]
+    assert r["loaded"]["users"] == w.n and r["loaded"]["follows"] == w.links.source.size
+    assert r["loaded"]["previous_posts"] == 1 and r["loaded"]["ray_started"] is False
+
+
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_graph_files_carry_edges_and_attributes(world, tmp_path, fmt):
     d, w = world
@@ -190,7 +283,11 @@ def test_graph_objects_from_a_directory(world):
 @pytest.mark.parametrize(
     "args, message, code",
     [
-        (["--to", "csv"], "--to 'csv' is not accepted: use one of graphml, gexf, oasis, oasis-reddit, jsonl", 2),
+        (
+            ["--to", "csv"],
+            "--to 'csv' is not accepted: use one of graphml, gexf, oasis, oasis-reddit, agentsociety, jsonl",
+            2,
+        ),
         (["--to", "oasis", "--out", "/proc/nope"], "/proc/nope cannot be written", 1),
     ],
 )

@@ -405,7 +405,11 @@ def world(
 def export(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory.")],
     to: Text(
-        "--to", "-t", metavar="FORMAT", help="graphml, gexf (Gephi), oasis (OASIS Twitter CSV), oasis-reddit or jsonl."
+        "--to",
+        "-t",
+        metavar="FORMAT",
+        help="graphml, gexf (Gephi), oasis (OASIS Twitter CSV), oasis-reddit, agentsociety (agentsociety2 "
+        "experiment config) or jsonl.",
     ),
     out: Annotated[
         Path | None, typer.Option("--out", "-o", parser=_dir("--out"), metavar="DIR", help="Default: DIR.")

@@ -14,6 +14,10 @@
   N/S from openness, F/T from agreeableness, J/P from conscientiousness; neuroticism has none);
   ``country`` is null while users have no country. OASIS's Reddit format has no follows and no
   previous posts;
+* ``agentsociety``: the experiment config of agentsociety2 (tsinghua-fib-lab, the AgentSociety
+  platform's second version), ``agentsociety_init_config.json``: its social-media environment
+  (``SocialMediaSpace``) with every user, follow and previous post, and one ``PersonAgent`` per
+  user (:func:`agentsociety_config`);
 * ``jsonl``: ``users.jsonl`` (one object per user with its attributes and the ids it follows;
   with a timeline, its account creation time, time zone and activity rate) and, when the world
   has posts, ``posts.jsonl`` and ``interactions.jsonl`` (from a timeline the threads: ``kind``,
@@ -26,6 +30,7 @@ Every file is written under a temporary name and renamed when complete.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -39,7 +44,7 @@ from .lock import locked
 from .ownership import output_directory, record
 from .readers import check_world, read_parquet, world_tables
 
-FORMATS = ("graphml", "gexf", "oasis", "oasis-reddit", "jsonl")
+FORMATS = ("graphml", "gexf", "oasis", "oasis-reddit", "agentsociety", "jsonl")
 OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previous_tweets", "user_char", "description"]
 
 
@@ -67,20 +72,27 @@ def _follows(n: int, src: np.ndarray, dst: np.ndarray) -> list[np.ndarray]:
     return np.split(dst, np.searchsorted(src, np.arange(1, n)))
 
 
-def _posts_by_user(directory: Path, n: int) -> list[list[str]]:
-    """Each user's generated posts: the Twitter ones when the world has any, else all; from a
-    timeline, its posts and quotes (a reply without its parent reads as a stray line) in time order."""
-    out: list[list[str]] = [[] for _ in range(n)]
+def _post_rows(directory: Path) -> list[dict]:
+    """The generated posts a simulator takes as a user's previous posts: the Twitter ones when the
+    world has any, else all; from a timeline, its posts and quotes (a reply without its parent
+    reads as a stray line) in time order. Rows of posts.parquet; none without it."""
     path = directory / "posts.parquet"
-    if path.exists():
-        posts = read_parquet(path, integer=("user_id",))
-        rows = [r for r in posts.to_pylist() if r["status"] == "ok" and r["text"] and r.get("kind") != "reply"]
-        if any(r["platform"] == "twitter" for r in rows):
-            rows = [r for r in rows if r["platform"] == "twitter"]
-        if "created_at" in posts.column_names:
-            rows.sort(key=lambda r: (r["created_at"] is None, r["created_at"] or 0))  # stable: ties keep file order
-        for r in rows:
-            out[r["user_id"]].append(r["text"])
+    if not path.exists():
+        return []
+    posts = read_parquet(path, integer=("user_id",))
+    rows = [r for r in posts.to_pylist() if r["status"] == "ok" and r["text"] and r.get("kind") != "reply"]
+    if any(r["platform"] == "twitter" for r in rows):
+        rows = [r for r in rows if r["platform"] == "twitter"]
+    if "created_at" in posts.column_names:
+        rows.sort(key=lambda r: (r["created_at"] is None, r["created_at"] or 0))  # stable: ties keep file order
+    return rows
+
+
+def _posts_by_user(directory: Path, n: int) -> list[list[str]]:
+    """Each user's previous posts (:func:`_post_rows`), in order."""
+    out: list[list[str]] = [[] for _ in range(n)]
+    for r in _post_rows(directory):
+        out[r["user_id"]].append(r["text"])
     return out
 
 
@@ -143,6 +155,79 @@ def write_oasis(directory: Path, target: Path) -> None:
                 )
 
     atomic_file(target, write)
+
+
+# agentsociety2 has no time for an account or post without one (it takes the current time, so a
+# loaded world would change from run to run): worlds without a timeline get this fixed start,
+# posts one second apart in order.
+AGENTSOCIETY_START = dt.datetime(2024, 1, 1)
+AGENTSOCIETY_MAX_CHARS = 5000  # its Post model refuses longer (and empty) contents
+
+
+def _naive_utc(t) -> str | None:
+    """An ISO time in UTC without offset (agentsociety2 compares times, and naive with aware fails)."""
+    if t is None:
+        return None
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.UTC).replace(tzinfo=None)
+    return t.isoformat()
+
+
+def agentsociety_config(directory: Path) -> dict:
+    """The world as agentsociety2's experiment config (``init_config.json``): one ``SocialMediaSpace``
+    environment module holding every user (``persons``: id, username, bio, created_at, posts_count),
+    every follow (``follows``: user id -> the ids it follows) and every previous post (``posts``:
+    post_id from 1, author_id, content, created_at, post_type "original"), and one ``PersonAgent``
+    per user. Feeds show the posts of followed users (``feed_source`` "following")."""
+    users, src, dst = read_world_tables(directory)
+    rows = users.to_pylist()
+    n = len(rows)
+    follows = _follows(n, src, dst)
+    handles = _usernames([r["name"] for r in rows])
+    joined = [AGENTSOCIETY_START] * n
+    accounts = directory / "timeline" / "accounts.parquet"
+    if accounts.exists():
+        created = read_parquet(accounts, ["created_at"])["created_at"].to_pylist()
+        if len(created) == n:
+            joined = [c or AGENTSOCIETY_START for c in created]
+    posts, counts = {}, [0] * n
+    for i, r in enumerate(_post_rows(directory)):
+        when = r.get("created_at") or AGENTSOCIETY_START + dt.timedelta(seconds=i)
+        pid = len(posts) + 1
+        posts[str(pid)] = {
+            "post_id": pid,
+            "author_id": r["user_id"],
+            "content": r["text"][:AGENTSOCIETY_MAX_CHARS],
+            "post_type": "original",
+            "created_at": _naive_utc(when),
+        }
+        counts[r["user_id"]] += 1
+    persons = {
+        str(i): {
+            "id": i,
+            "username": handles[i],
+            "bio": _persona(r)[1],
+            "created_at": _naive_utc(joined[i]),
+            "posts_count": counts[i],
+        }
+        for i, r in enumerate(rows)
+    }
+    space = {
+        "persons": persons,
+        "follows": {str(i): follows[i].tolist() for i in range(n)},
+        "posts": posts,
+        "comments": {},
+        "likes": {},
+        "feed_source": "following",
+    }
+    agents = [{"agent_id": i, "agent_type": "PersonAgent", "kwargs": {"id": i, "name": handles[i]}} for i in range(n)]
+    return {"env_modules": [{"module_type": "SocialMediaSpace", "kwargs": space}], "agents": agents}
+
+
+def write_agentsociety(directory: Path, target: Path) -> None:
+    """Write :func:`agentsociety_config` of ``directory`` at ``target`` (atomically)."""
+    cfg = agentsociety_config(directory)
+    atomic_file(target, lambda tmp: tmp.write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8"))
 
 
 # McCrae & Costa (1989), J. Personality 57(1): each MBTI scale correlates with one Big Five factor
@@ -247,6 +332,10 @@ def _export(d: Path, fmt: str, out_dir: Path) -> list[Path]:
     if fmt == "oasis-reddit":
         target = out_dir / "oasis_reddit_agents.json"
         write_oasis_reddit(d, target)
+        return [target]
+    if fmt == "agentsociety":
+        target = out_dir / "agentsociety_init_config.json"
+        write_agentsociety(d, target)
         return [target]
     if fmt == "jsonl":
         return write_jsonl(d, out_dir)
