@@ -40,7 +40,8 @@ def test_json_has_the_documented_keys(world, capsys):
         "normalized_aspl",
         "modularity",
     }
-    assert r["homophily"]["attributes"]["occupation"]["ratio"] > 1.5
+    # occupation is homophilous: 1.31 since the bluesky profile weights it 0.2 (docs/calibration.md), 1.5+ at 0.3
+    assert r["homophily"]["attributes"]["occupation"]["ratio"] > 1.2
     assert len(r["homophily"]["communities"]) >= 2
 
 
