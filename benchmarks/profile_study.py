@@ -34,9 +34,9 @@ import numpy as np
 import synthsocial
 from synthsocial.metrics import EvaluateOptions, profile
 from synthsocial.metrics.degrees import gini
-n, seed, name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+n, seed, name, config = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
 t = time.perf_counter()
-w = synthsocial.generate(n, seed=seed, profile=name)
+w = synthsocial.generate(n, seed=seed, config=config, profile=name)
 wall = time.perf_counter() - t
 g = w.to_graph()
 m = profile(g, EvaluateOptions(seed=seed, homophily=False)).metrics
@@ -77,6 +77,7 @@ def main() -> None:
     ap.add_argument("--profile", default="bluesky")
     ap.add_argument("--out", default=str(ROOT / "docs" / "calibration.md"))
     ap.add_argument("--append", action="store_true")
+    ap.add_argument("--config", default="{}", help="settings over the profile's, as JSON (e.g. a dial)")
     args = ap.parse_args()
     keys = ["clustering", "lcc", "naspl", "modularity", "avg_out", "in_gini", "max_med_in", "out_gini"]
     lines = [
@@ -87,7 +88,9 @@ def main() -> None:
     for n in [int(s) for s in args.sizes.split(",")]:
         for seed in [int(s) for s in args.seeds.split(",")]:
             r = subprocess.run(
-                [sys.executable, "-c", MEASURE, str(n), str(seed), args.profile], capture_output=True, text=True
+                [sys.executable, "-c", MEASURE, str(n), str(seed), args.profile, args.config],
+                capture_output=True,
+                text=True,
             )
             if r.returncode:
                 sys.exit(r.stderr[-2000:])

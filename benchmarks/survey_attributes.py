@@ -7,7 +7,8 @@ shares also depend on the gender mix of each age band's pool), share with a bach
 higher in a few occupations (BLS, ACS 2014; drawn shares also depend on our qualification shares
 by age band, which are not the US workforce's), and the share of users whose
 first interest is politics or video games by age column and gender (Pew 2025, 2015: the first
-interest is drawn with probability w_i / sum w). Writes a section of docs/algorithm.md.
+interest is drawn with probability w_i / sum w), and the share of users in the largest states and
+in each time zone (2020 Census resident population). Writes a section of docs/algorithm.md.
 
     python benchmarks/survey_attributes.py --nodes 200000
 """
@@ -23,6 +24,7 @@ import numpy as np
 from _doc import write_section
 
 from synthsocial.population import make_population
+from synthsocial.population.location import states
 from synthsocial.population.survey import (
     interest_weights,
     qualification_share,
@@ -109,6 +111,20 @@ def main() -> None:
                     f"| {name} | {labels[c]} | {gname} | {want:.4f} | "
                     f"{got:.4f} ± {se(got, int(sel.sum())):.4f} | {int(sel.sum()):,} |"
                 )
+    t = states()
+    share = t["population"] / t["population"].sum()
+    drawn = np.bincount(pop.state, minlength=share.size) / args.nodes
+    lines += ["", "| state (Census 2020) | share of the resident population | share of users drawn |", "|---|---|---|"]
+    for k in np.argsort(-share)[:6]:
+        lines.append(f"| {t['name'][k]} | {share[k]:.4f} | {drawn[k]:.4f} ± {se(drawn[k], args.nodes):.4f} |")
+    lines += [
+        "",
+        "| time zone (of the state) | share of the resident population | share of users drawn |",
+        "|---|---|---|",
+    ]
+    for zone in sorted(set(t["zone"]), key=lambda z: -share[t["zone"] == z].sum()):
+        want, got = share[t["zone"] == zone].sum(), drawn[t["zone"] == zone].sum()
+        lines.append(f"| {zone} | {want:.4f} | {got:.4f} ± {se(got, args.nodes):.4f} |")
     write_section(args.out, "survey_attributes", "\n".join(lines), "## Measured: attributes against their surveys")
 
 

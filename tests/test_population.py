@@ -261,3 +261,35 @@ def test_first_interests_follow_age_and_gender_as_in_the_surveys(surveyed):
     assert w[3, 0, p] / w[0, 0, p] == pytest.approx(77 / 50)
     v = cfg.interests.index("Video Games")
     assert w[0, genders.index("male"), v] / w[0, genders.index("female"), v] == pytest.approx(77 / 57)
+
+
+def test_states_follow_the_census_and_carry_their_region_and_time_zone(surveyed, pop):
+    from zoneinfo import available_timezones
+
+    from synthsocial.population.location import states
+
+    t = states()
+    assert t["code"].size == 51 and t["population"].sum() == 331_449_281  # the 2020 Census resident population
+    share = t["population"] / t["population"].sum()
+    got = np.bincount(surveyed.state, minlength=51) / N
+    assert (np.abs(got - share) <= 4 * np.sqrt(share * (1 - share) / N)).all()
+    assert pop.state is None and "state" not in pop.to_arrow().column_names  # the paper's draw has no location
+    users = surveyed.to_arrow()
+    assert {"country", "state", "region", "time_zone"} <= set(users.column_names)
+    assert set(users["country"].to_pylist()) == {"US"}
+    assert set(t["zone"]) <= available_timezones() and set(t["region"]) == {"Northeast", "Midwest", "South", "West"}
+    row = dict(zip(users["state"].to_pylist(), zip(users["region"].to_pylist(), users["time_zone"].to_pylist())))
+    assert row["California"] == ("West", "America/Los_Angeles") and row["Texas"] == ("South", "America/Chicago")
+    assert row["New York"] == ("Northeast", "America/New_York") and row["Arizona"] == ("West", "America/Phoenix")
+
+
+def test_the_location_is_drawn_apart_from_every_other_attribute(surveyed, monkeypatch):
+    # its own stream: without the draw of states, every other attribute comes out the same
+    import synthsocial.population as population
+
+    monkeypatch.setattr(population, "sample_state", lambda m, rng: np.zeros(m, dtype=np.int8))
+    without = make_population(N, PopulationConfig(survey=True), seed=11, block_size=8192)
+    names = ("age", "gender", "first_name", "qualification", "occupation", "interests", "traits", "influence", "stance")
+    for name in names:
+        assert np.array_equal(getattr(without, name), getattr(surveyed, name)), name
+    assert not np.array_equal(without.state, surveyed.state)

@@ -163,3 +163,23 @@ def test_the_stance_check_finds_a_planted_stance_and_only_then():
     assert argued["posts_per_side"] == 120 and argued["writers"] == 120
     few = readability(["a b"] * 10, [0.9] * 5 + [-0.9] * 5, list(range(10)))
     assert "too few" in few["skipped"]
+
+
+def test_the_location_dial_keeps_follows_within_a_state_monotonically():
+    shares = []
+    for weight in (0.0, 2.0, 8.0):
+        w = synthsocial.generate(3000, seed=2, config={"homophily": {"location_weight": weight}})
+        state = np.array(w.users["state"].to_pylist())
+        shares.append(np.mean(state[w.edges["source"].to_numpy()] == state[w.edges["target"].to_numpy()]))
+    _, counts = np.unique(state, return_counts=True)
+    chance = float(((counts / counts.sum()) ** 2).sum())
+    assert abs(shares[0] - chance) < 0.02  # weight 0: where users live plays no part
+    assert shares[0] < shares[1] < shares[2] and shares[2] > 5 * chance
+
+
+def test_the_location_dial_needs_the_users_states():
+    with pytest.raises(ConfigError, match="location_weight = 1.0 needs population.survey") as exc:
+        synthsocial.generate(200, seed=1, config={"homophily": {"location_weight": 1.0}}, profile="paper")
+    assert "\n" not in str(exc.value)
+    with pytest.raises(ConfigError, match="location_weight"):
+        GeneratorConfig.coerce({"homophily": {"location_weight": -1}})

@@ -58,9 +58,47 @@ def test_accounts_and_follows_are_consistent_in_time(world, timeline):
     assert np.median(start - created[top]) > np.median(start - created[~top])
     act = timeline.accounts["activity"].to_numpy()
     assert abs(act.mean() - 1) < 0.15 and act.max() > 10 * np.median(act)  # lognormal, mean 1, heavy tail
-    assert set(timeline.accounts["timezone"].to_pylist()) <= {
-        "UTC-08:00", "UTC-06:00", "UTC-05:00", "UTC+00:00", "UTC+01:00", "UTC+05:30", "UTC+09:00", "UTC+10:00"
-    }  # fmt: skip
+    # each account's offset is its state's time zone on the first day (January: standard time)
+    winter = {"America/New_York": "UTC-05:00", "America/Chicago": "UTC-06:00", "America/Denver": "UTC-07:00",
+              "America/Phoenix": "UTC-07:00", "America/Los_Angeles": "UTC-08:00", "America/Anchorage": "UTC-09:00",
+              "Pacific/Honolulu": "UTC-10:00", "America/Indiana/Indianapolis": "UTC-05:00",
+              "America/North_Dakota/Center": "UTC-06:00"}  # fmt: skip
+    zones = world.users["time_zone"].to_pylist()
+    assert timeline.accounts["timezone"].to_pylist() == [winter[z] for z in zones]
+
+
+def test_explicit_timezones_replace_the_users_own():
+    w = synthsocial.generate(500, seed=2, profile="paper")  # no locations: the mix of ``timezones``
+    assert "time_zone" not in w.users.column_names
+    mix = set(simulate(w, TimelineConfig(days=1)).accounts["timezone"].to_pylist())
+    assert mix <= {f"UTC{h}" for h in ("-08:00", "-06:00", "-05:00", "+00:00", "+01:00", "+05:30", "+09:00", "+10:00")}
+    assert len(mix) >= 6
+    surveyed = synthsocial.generate(500, seed=2)
+    given = TimelineConfig(days=1, timezones=[(9.0, 1.0)])
+    assert set(simulate(surveyed, given).accounts["timezone"].to_pylist()) == {"UTC+09:00"}
+
+
+def test_daylight_saving_time_moves_the_clock_of_each_zone():
+    from synthsocial.timeline.accounts import zone_offsets
+
+    cfg = TimelineConfig(start="2025-03-03", days=14)  # US daylight saving time began on Sunday 9 March 2025
+    off = zone_offsets(["America/New_York", "America/Phoenix"], cfg.start_seconds(), cfg.days)
+    assert off.shape == (2, 15)
+    assert (off[0, :6] == -5).all() and (off[0, 7:] == -4).all() and (off[1] == -7).all()
+    # everyone posts at 12:00-13:00 local time: 17 UTC before the change in New York, 16 UTC after; 19 UTC in Phoenix
+    hours = [0.0] * 24
+    hours[12] = 1.0
+    zone = np.array([0, 1])
+    user, t = post_times(
+        np.array([20.0, 20.0]), cfg.start_seconds(), cfg.days, zone, off,
+        session_mean=1.0, session_gap=60.0, hour_profile=np.array(hours), weekly=np.ones(7),
+        rng=np.random.default_rng(0),
+    )  # fmt: skip
+    utc_hour = (t % 86_400) // 3600
+    day = (t - cfg.start_seconds()) // 86_400
+    ny = user == 0
+    assert set(utc_hour[ny & (day < 6)]) == {17} and set(utc_hour[ny & (day >= 7)]) == {16}
+    assert set(utc_hour[~ny]) == {19}
 
 
 def test_threads_are_well_formed(timeline):
@@ -100,10 +138,9 @@ def test_the_clock_follows_the_local_hours_and_is_bursty():
     hours[2:6] = 0  # nobody posts from 2 to 6 am local time
     rng = np.random.default_rng(0)
     start = TimelineConfig().start_seconds()
-    offset = np.full(2000, -5.0)
     user, t = post_times(
-        np.full(2000, 2.0), start, 14, offset, session_mean=3.0, session_gap=120.0,
-        hour_profile=hours, weekly=np.ones(7), rng=rng,
+        np.full(2000, 2.0), start, 14, np.zeros(2000, dtype=np.int64), np.array([[-5.0]]),
+        session_mean=3.0, session_gap=120.0, hour_profile=hours, weekly=np.ones(7), rng=rng,
     )  # fmt: skip
     assert (np.diff(t) >= 0).all()
     order = np.lexsort((t, user))

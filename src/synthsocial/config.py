@@ -213,15 +213,20 @@ class HomophilyConfig(Settings):
 
     ``weights`` is the vector w of x~ = x * w over [A, O, I_1..I_k, R]; the paper uses uniform
     weights (w = 1). ``stance_weight`` > 0 appends the users' stance as one more dimension of that
-    weight (the polarization dial). The semantic orders come from the maps shipped with the package, or from
-    ``maps_dir`` (written by ``synthsocial build-maps``), or are listed explicitly in
-    ``occupation_order`` / ``interest_order``, which win.
+    weight (the polarization dial); ``location_weight`` > 0 appends the plane coordinates of each
+    user's state (population/location.py), scaled by that weight. The semantic orders come from the
+    maps shipped with the package, or from ``maps_dir`` (written by ``synthsocial build-maps``), or
+    are listed explicitly in ``occupation_order`` / ``interest_order``, which win.
     """
 
     weights: list[Range(0.0, 1e6)] | None = None
     # Beyond the paper (issue 18): the polarization dial, the weight of the stance dimension
     # S = (stance + 1) / 2 appended to the space; 0 (default): stance plays no part in who follows whom
     stance_weight: Range(0.0, 1e6) = 0.0
+    # Beyond the paper (issue 18): the weight of the two coordinates of the user's state (its 2020
+    # center of population, population/location.py); 0 (default): where users live plays no part.
+    # Needs population.survey = true (the users' states)
+    location_weight: Range(0.0, 1e6) = 0.0
     sort_interests: bool = True
     maps_dir: str | None = None
     occupation_order: list[str] | None = None

@@ -31,6 +31,7 @@ class Phase(enum.IntEnum):
     ACTIVITY = 8
     HUBS = 9
     STANCE = 10
+    LOCATION = 11
 
 
 def check_seed(seed: object) -> int:

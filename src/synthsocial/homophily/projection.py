@@ -9,6 +9,8 @@ x_i = [A_i, O_i, I_i1..I_ik, R_i], every component in [0, 1], then x~_i = x_i * 
 * R: U(0, 1) (line 11), drawn from the PROJECTION stream of the user's block.
 * S (beyond the paper, issue 18): (stance + 1) / 2, appended with weight ``stance_weight`` when
   that weight is positive (the polarization dial); absent otherwise, so the space is the paper's.
+* G (beyond the paper, issue 18): the plane coordinates of the user's state
+  (population/location.py), times ``location_weight`` when that weight is positive, after S.
 
 Indices are shifted by one so that no real occupation or interest collides with the zero used
 for padding.
@@ -36,9 +38,12 @@ def project(
     first_block: int = 0,
     stance: np.ndarray | None = None,
     stance_weight: float = 0.0,
+    location: np.ndarray | None = None,
+    location_weight: float = 0.0,
 ) -> np.ndarray:
-    """Return the (N, 3 + k) float64 matrix P of Algorithm 1 (N, 4 + k with a positive
-    ``stance_weight``: the stance dimension last).
+    """Return the (N, 3 + k) float64 matrix P of Algorithm 1, plus the stance dimension with a
+    positive ``stance_weight`` and the two of ``location`` ((N, 2) plane coordinates) with a
+    positive ``location_weight``, in that order.
 
     ``interest_rank`` is an (N, k) matrix of semantic ranks with -1 for empty slots; the users'
     first block of random streams has index ``first_block``.
@@ -57,4 +62,6 @@ def project(
     x *= weights[None, :]
     if stance_weight > 0:
         x = np.hstack([x, (stance_weight * (stance + 1.0) / 2.0)[:, None]])
+    if location_weight > 0:
+        x = np.hstack([x, location_weight * location])
     return x

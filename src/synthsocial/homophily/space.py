@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ConfigError
+from ..population.location import plane
 from .maps import semantic_rank
 from .projection import project
 
@@ -24,6 +26,11 @@ def points_of(
     pc, hc = cfg.population, cfg.homophily
     (occ_rank, occ_order), (int_rank, int_order) = _ranks(cfg)
     interest_rank = np.where(pop.interests >= 0, int_rank[np.maximum(pop.interests, 0)], -1)
+    if hc.location_weight > 0 and pop.state is None:
+        raise ConfigError(
+            f"homophily.location_weight = {hc.location_weight} needs population.survey = true (users have a state "
+            "only then): set the weight to 0 or turn the survey attributes on"
+        )
     weights = np.ones(cfg.dimensions) if hc.weights is None else np.asarray(hc.weights, dtype=np.float64)
     points = project(
         pop.age,
@@ -39,6 +46,8 @@ def points_of(
         first_block=first_block,
         stance=pop.stance,
         stance_weight=hc.stance_weight,
+        location=plane()[pop.state] if hc.location_weight > 0 else None,
+        location_weight=hc.location_weight,
     )
     return points, {"occupation": occ_order, "interest": int_order}
 

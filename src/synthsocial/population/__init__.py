@@ -19,6 +19,7 @@ from . import survey
 from .age import sample_age
 from .influence import sample_influence
 from .interests import sample_interests
+from .location import country, sample_state, states
 from .names import first_name_table, last_name_vocabulary, sample_gender_and_names
 from .occupation import sample_occupation, sample_qualification
 from .stance import sample_stance
@@ -47,14 +48,16 @@ class Population:
     traits: np.ndarray  # bool (N, 5), True = positive pole
     influence: np.ndarray  # float64
     stance: np.ndarray  # float64 in [-1, 1]
+    state: np.ndarray | None = None  # int8, row of location.states(); with population.survey only
 
     def __len__(self) -> int:
         return int(self.age.size)
 
     def to_arrow(self, first_id: int = 0) -> pa.Table:
         """The users table: user_id, name, gender, age, qualification, occupation,
-        interests (list of strings), traits (list of strings), influence, stance. User ids start at
-        ``first_id`` (a partition of the Dask engine)."""
+        interests (list of strings), traits (list of strings), influence, stance, and with a
+        location country, state, region and time_zone (IANA). User ids start at ``first_id`` (a
+        partition of the Dask engine)."""
         cfg = self.config
         n = len(self)
 
@@ -76,6 +79,15 @@ class Population:
             pa.array(np.arange(0, n * len(trait_names) + 1, len(trait_names), dtype=np.int32)),
             labels(trait_codes, trait_vocab),
         )
+        where = {}
+        if self.state is not None:
+            t = states()
+            where = {
+                "country": pa.array([country()] * n, pa.string()),
+                "state": labels(self.state, t["name"].tolist()),
+                "region": labels(self.state, t["region"].tolist()),
+                "time_zone": labels(self.state, t["zone"].tolist()),
+            }
         return pa.table(
             {
                 "user_id": pa.array(np.arange(first_id, first_id + n, dtype=np.int64)),
@@ -88,6 +100,7 @@ class Population:
                 "traits": traits,
                 "influence": pa.array(self.influence),
                 "stance": pa.array(self.stance),
+                **where,
             }
         )
 
@@ -119,6 +132,7 @@ def make_population(n: int, cfg: PopulationConfig, seed: int, block_size: int, f
         infl = sample_influence(age, extravert, cfg.influence, rng)
         right = survey.right_share(age) if cfg.survey else None
         stance = sample_stance(m, cfg.stance_beta, stream(seed, Phase.STANCE, first_block + b), right)
-        parts.append((band, age, gender, first, last, qual, occ, counts, codes, traits, infl, stance))
-    cols = [np.concatenate(c) for c in zip(*parts)]
+        state = sample_state(m, stream(seed, Phase.LOCATION, first_block + b)) if cfg.survey else None
+        parts.append((band, age, gender, first, last, qual, occ, counts, codes, traits, infl, stance, state))
+    cols = [None if c[0] is None else np.concatenate(c) for c in zip(*parts)]
     return Population(cfg, *cols)

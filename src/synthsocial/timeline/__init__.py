@@ -123,6 +123,14 @@ def _zones(offsets: np.ndarray) -> np.ndarray:
     return np.array([zone(x) for x in distinct], dtype=object)[index]
 
 
+def own_zones(users: pa.Table, cfg: TimelineConfig) -> np.ndarray | None:
+    """Each user's IANA time zone when the users table has one (``time_zone``: population/location.py)
+    and ``timezones`` was not set; None otherwise (the offsets are drawn from ``timezones``)."""
+    if "time_zone" not in users.column_names or "timezones" in cfg.model_fields_set:
+        return None
+    return users["time_zone"].to_numpy(zero_copy_only=False)
+
+
 def simulate(world, config: TimelineConfig | None = None, seed: int | None = None) -> Timeline:
     """The timeline of ``world`` (a :class:`synthsocial.World`); ``seed`` defaults to the world's."""
     from ..posts.assign import age_band, usage
@@ -144,6 +152,8 @@ def simulate(world, config: TimelineConfig | None = None, seed: int | None = Non
         age_max_days=cfg.age_max_days,
         age_noise=cfg.age_noise,
         timezones=dict(cfg.timezones),
+        zones=own_zones(users, cfg),
+        days=cfg.days,
         block_size=world.config.block_size,
         seed=world.seed,
         rng=rng,
@@ -164,7 +174,8 @@ def simulate(world, config: TimelineConfig | None = None, seed: int | None = Non
         rate,
         start,
         cfg.days,
-        acc.utc_offset,
+        acc.zone,
+        acc.offsets,
         session_mean=cfg.session_mean,
         session_gap=cfg.session_gap,
         hour_profile=np.array(cfg.hour_profile),

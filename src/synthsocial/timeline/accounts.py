@@ -13,12 +13,18 @@
   so that the more influential accounts are the older ones, up to noise: the rank of
   influence * U(0, 1) ** ``age_noise`` decides who gets which age (noise 0: strictly by
   influence). Popular accounts had time to become popular.
-* Time zone: an offset in hours from UTC drawn from ``timezones`` (offset -> share).
+* Time zone: the user's own IANA zone when the users have one (``time_zone``, the zone of their
+  state: population/location.py), its UTC offset taken day by day so that daylight saving time
+  begins and ends as it did in that zone (the offset at 12:00 UTC of each day holds for the whole
+  local day); otherwise an offset in hours from UTC drawn from ``timezones`` (offset -> share),
+  the same every day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -29,13 +35,31 @@ DAY = 86_400
 
 @dataclass(frozen=True)
 class Accounts:
-    """Per user: ``created_at`` (epoch seconds, UTC), ``utc_offset`` (hours), ``rate`` (posts
-    per day) and ``activity`` (the rate over its mean)."""
+    """Per user: ``created_at`` (epoch seconds, UTC), ``zone`` (a row of ``offsets``: the user's
+    UTC offset in hours on each day from the start, days past the last column taking the last),
+    ``rate`` (posts per day) and ``activity`` (the rate over its mean)."""
 
     created_at: np.ndarray
-    utc_offset: np.ndarray
+    zone: np.ndarray
+    offsets: np.ndarray
     rate: np.ndarray
     activity: np.ndarray
+
+    @property
+    def utc_offset(self) -> np.ndarray:
+        """Each user's UTC offset (hours) on the first day."""
+        return self.offsets[self.zone, 0]
+
+
+def zone_offsets(names, start: int, days: float) -> np.ndarray:
+    """(zones, ceil(days) + 1): the UTC offset in hours of each IANA zone in ``names`` at 12:00
+    UTC of each day from ``start``."""
+    noon = [start + d * DAY + DAY // 2 for d in range(int(np.ceil(days)) + 1)]
+    out = np.empty((len(names), len(noon)))
+    for i, name in enumerate(names):
+        tz = ZoneInfo(name)
+        out[i] = [datetime.fromtimestamp(t, tz).utcoffset().total_seconds() / 3600.0 for t in noon]
+    return out
 
 
 def standard_normals(n: int, block_size: int, seed: int) -> np.ndarray:
@@ -54,12 +78,15 @@ def accounts(
     age_max_days: float,
     age_noise: float,
     timezones: dict[float, float],
+    zones: np.ndarray | None = None,
+    days: float = 0.0,
     block_size: int,
     seed: int,
     rng: np.random.Generator,
 ) -> Accounts:
     """The accounts of the users whose influence scores are ``influence`` (``seed`` and
-    ``block_size``: the world's, for the activity draw; ``rng``: the timeline's stream)."""
+    ``block_size``: the world's, for the activity draw; ``rng``: the timeline's stream). With
+    ``zones`` (each user's IANA zone), their offsets over ``days`` replace ``timezones``."""
     n = influence.size
     z = standard_normals(n, block_size, seed)
     activity = np.exp(sigma * z - 0.5 * sigma**2)
@@ -69,10 +96,14 @@ def accounts(
     age = np.empty(n)
     age[order] = ages[::-1]
     created = start - np.round(age * DAY).astype(np.int64) - 1
-    offsets = np.array(sorted(timezones), dtype=np.float64)
-    shares = np.array([timezones[k] for k in sorted(timezones)], dtype=np.float64)
-    tz = offsets[rng.choice(offsets.size, size=n, p=shares / shares.sum())]
-    return Accounts(created, tz, posts_per_day * activity, activity)
+    if zones is None:
+        offsets = np.array(sorted(timezones), dtype=np.float64)[:, None]
+        shares = np.array([timezones[k] for k in sorted(timezones)], dtype=np.float64)
+        zone = rng.choice(offsets.size, size=n, p=shares / shares.sum())
+    else:
+        names, zone = np.unique(zones, return_inverse=True)
+        offsets = zone_offsets(names, start, days)
+    return Accounts(created, zone, offsets, posts_per_day * activity, activity)
 
 
 def follow_times(

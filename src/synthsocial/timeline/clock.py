@@ -21,12 +21,14 @@ def session_starts(
     user: np.ndarray,
     start: int,
     days: float,
-    utc_offset: np.ndarray,
+    zone: np.ndarray,
+    offsets: np.ndarray,
     hour_profile: np.ndarray,
     weekly: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """A start time (epoch seconds, UTC) for each session of ``user`` (one entry per session)."""
+    """A start time (epoch seconds, UTC) for each session of ``user`` (one entry per session);
+    user i's UTC offset on local day d is ``offsets[zone[i], d]`` hours (the last column past it)."""
     n = user.size
     out = np.empty(n, dtype=np.int64)
     todo = np.arange(n)
@@ -37,7 +39,8 @@ def session_starts(
         hour = np.searchsorted(hour_cdf, rng.random(todo.size), side="right")
         second = rng.random(todo.size) * 3600.0
         local = start + local_day * DAY + hour * 3600.0 + second  # the user's local clock from the start
-        utc = local - utc_offset[user[todo]] * 3600.0
+        day = np.minimum(local_day.astype(np.int64), offsets.shape[1] - 1)
+        utc = local - offsets[zone[user[todo]], day] * 3600.0
         weekday = ((np.floor(local / DAY).astype(np.int64) + 3) % 7).astype(np.int64)  # 1970-01-01 was a Thursday
         ok = rng.random(todo.size) < accept[weekday]
         out[todo[ok]] = np.floor(utc[ok]).astype(np.int64)
@@ -49,7 +52,8 @@ def post_times(
     rate: np.ndarray,
     start: int,
     days: float,
-    utc_offset: np.ndarray,
+    zone: np.ndarray,
+    offsets: np.ndarray,
     *,
     session_mean: float,
     session_gap: float,
@@ -60,7 +64,7 @@ def post_times(
     """(user, time) of every original post in [start, start + days), sorted by time then user."""
     sessions = rng.poisson(rate * days / session_mean)
     user = np.repeat(np.arange(rate.size), sessions)
-    begin = session_starts(user, start, days, utc_offset, hour_profile, weekly, rng)
+    begin = session_starts(user, start, days, zone, offsets, hour_profile, weekly, rng)
     size = 1 + rng.poisson(session_mean - 1.0, user.size)
     event_user = np.repeat(user, size)
     first = np.cumsum(size) - size  # where each session's events begin
