@@ -46,6 +46,10 @@ def test_generate_writes_the_world_and_reruns_are_byte_identical(tmp_path, capsy
         "traits",
         "influence",
         "stance",
+        "country",
+        "state",
+        "region",
+        "time_zone",
     ]
     assert edges.column_names == ["source", "target"]
     manifest = json.loads((a / "manifest.json").read_text())

@@ -57,6 +57,7 @@ CONFIGS = {
             "hub_follows": 5.0,
             "hub_global_follows": 1.0,
             "hub_share": 0.05,
+            "hub_peer_follows": 0.5,
         },
     },
     "undirected triadic walks, approximate kNN": {

@@ -204,3 +204,40 @@ def test_profile_weights_follow_your_number_of_interest_slots():
     assert cfg.homophily.weights == [w[0], w[1], w[2], w[2], w[-1]]
     mine = profiles.apply("bluesky", 10**5, {"homophily": {"weights": [1.0] * 8}})
     assert mine.homophily.weights == [1.0] * 8
+
+
+def test_hubs_close_fewer_triangles_towards_hubs_by_the_peer_factor():
+    first, second, existing = _star_candidates(2)  # user 0 (a hub) has candidates 2 (a hub) and 3
+    hub = np.array([True, False, True, False])
+    got = {f: np.zeros(4) for f in (1.0, 0.25, 0.0)}
+    trials = 20_000
+    for f, counts in got.items():
+        for t in range(trials):
+            rng = np.random.default_rng(t)
+            _, dst = closure_links(0, first, second, existing, np.array([0.4]), rng, None, (hub, f))
+            np.add.at(counts, dst, 1)
+    assert abs(got[1.0][2] / trials - 0.4) < 0.015 and abs(got[0.25][2] / trials - 0.1) < 0.015
+    assert got[0.0][2] == 0 and abs(got[0.0][3] / trials - 0.4) < 0.015  # a candidate that is no hub: as before
+    assert np.array_equal(got[1.0], np.bincount(  # factor 1: the same draws as without peers
+        np.concatenate([closure_links(0, first, second, existing, np.array([0.4]), np.random.default_rng(t))[1]
+                        for t in range(trials)]), minlength=4))  # fmt: skip
+
+
+def test_hubs_with_a_peer_factor_of_zero_follow_no_hub_nearby():
+    from synthsocial.links import phases
+
+    n = 4000
+    w = synthsocial.generate(n, seed=3)  # the bluesky profile at 10^4 and below: hub_peer_follows 0
+    cfg = w.config
+    influence = w.users["influence"].to_numpy()
+    hubs = hub_ids(influence, cfg.links.hub_share)
+    is_hub = np.zeros(n, bool)
+    is_hub[hubs] = True
+    src, dst = w.edges["source"].to_numpy(), w.edges["target"].to_numpy()
+    both = is_hub[src] & is_hub[dst]
+    again = synthsocial.generate(n, seed=3, config={"links": {"hub_peer_follows": 1.0}})  # as everyone does
+    s2, d2 = again.edges["source"].to_numpy(), again.edges["target"].to_numpy()
+    assert both.sum() < 0.5 * (is_hub[s2] & is_hub[d2]).sum()
+    assert cfg.links.hub_peer_follows == 0
+    rate = phases._hub_rate(0, n, np.ones(n), hubs, cfg.links)
+    assert (rate[is_hub] == 0).all() and (rate[~is_hub] == cfg.links.hub_follows).all()

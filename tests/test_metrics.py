@@ -186,3 +186,17 @@ def test_ned_forms():
     mm = ned_minmax([other, ref], ref)
     assert mm[1]["value"] == 0.0
     assert mm[0]["value"] == pytest.approx(math.sqrt(2))  # both differing metrics span the whole set
+
+
+def test_homophily_analysis_skips_an_attribute_everyone_shares():
+    import pyarrow as pa
+
+    from synthsocial.metrics.homophily import analyse
+
+    rng = np.random.default_rng(3)
+    n = 400
+    nodes = pa.table({"country": ["US"] * n, "state": rng.choice(["Ohio", "Iowa", "Utah"], n).tolist()})
+    g = Graph(n, rng.integers(0, n, 3000), rng.integers(0, n, 3000), True, nodes)
+    out = analyse(g, rng.integers(0, 5, n), seed=1)
+    assert out["skipped"] == ["country"] and set(out["attributes"]) == {"state"}
+    assert out["attributes"]["state"]["ratio"] == pytest.approx(1.0, abs=0.1)  # random edges: chance level

@@ -290,6 +290,10 @@ class LinksConfig(Settings):
     hub_share: Range(0.0, 1.0, open_low=True) = 0.01
     hub_candidates: IntRange(1, 100_000) = 50
     hub_exponent: Range(0.0, 20.0) = 1.0
+    # ... a hub's own expected follows of hubs nearby are hub_peer_follows times everyone's, and its
+    # triadic candidates that are hubs are accepted with that factor too (1: as every user; 0: the
+    # hubs of one region form no clique; links/triadic.py: peer_hubs, docs/algorithm.md A26)
+    hub_peer_follows: Range(0.0, 1.0) = 1.0
     # ... and Poisson(hub_global_follows) hubs drawn from all hubs, weighted rank ** -hub_global_exponent
     # (every user alike, whatever its activity: the accounts suggested at sign-up)
     hub_global_follows: Range(0.0, 10_000.0) = 0.0

@@ -51,8 +51,8 @@ from .links.hubs import global_cdf, hub_ids, hub_index
 from .links.local import attempts
 from .links.neighbors import build_tree, query
 from .links.popular import attention_cdf
+from .links.triadic import peer_hubs, probability
 from .links.triadic import preference as triadic_preference
-from .links.triadic import probability
 from .manifest import manifest
 from .population import make_population
 from .resources import ram_bytes
@@ -244,10 +244,12 @@ def _triadic(
     cfg: GeneratorConfig,
     seed: int,
     weight: np.ndarray | None,
+    peers: tuple[np.ndarray, float] | None,
     *fetched: sp.csr_array,
 ) -> Pairs:
     """Triadic closure (Eq. 3) for one partition, from the fetched rows of the users it reaches
-    (``weight``: of every user, when the closure prefers popular candidates)."""
+    (``weight``: of every user, when the closure prefers popular candidates; ``peers``: hubs'
+    closure towards hubs, links/triadic.py)."""
     n = h.shape[1]
     need = np.concatenate(requests)
     second = sp.vstack(fetched, format="csr") if fetched else sp.csr_array((0, n))
@@ -256,7 +258,7 @@ def _triadic(
     )
     act = activity(start, stop, cfg.links.activity_sigma, cfg.block_size, seed)
     p_tri = probability(np.diff(h.indptr), n, sched.delta, cfg.links, act)
-    src, dst = phases.triadic(start, stop, first, second, h, p_tri, weight, cfg.block_size, seed)
+    src, dst = phases.triadic(start, stop, first, second, h, p_tri, weight, cfg.block_size, seed, peers=peers)
     return _ids(src, n), _ids(dst, n)
 
 
@@ -494,6 +496,7 @@ def generate_dask(
                 ]
                 del hubs, index, hub_cdf
             preference = client.submit(triadic_preference, influence, lc) if lc.triadic_preference > 0 else None
+            peers = client.submit(peer_hubs, influence, lc) if with_hubs and lc.hub_peer_follows < 1 else None
             # kNN in chunks of the tree's leaf order (the same sizes as the partitions), each
             # chunk's lists sent to the partitions of its users
             found = [
@@ -518,9 +521,9 @@ def generate_dask(
             for p, (s, e) in enumerate(spans):
                 fetched = [client.submit(_fetch, walk[c], spans[c][0], gi(req[p], c)) for c in range(len(spans))]
                 tri.append(
-                    client.submit(_triadic, s, e, walk[p], h1[p], req[p], sched, cfg, seed, preference, *fetched)
+                    client.submit(_triadic, s, e, walk[p], h1[p], req[p], sched, cfg, seed, preference, peers, *fetched)
                 )
-            del h1, walk, req, fetched, influence, preference
+            del h1, walk, req, fetched, influence, preference, peers
             phase("triadic closure", tri)
             n_tri = sum(client.gather([client.submit(_size, t) for t in tri]))
             if with_hubs:  # the hub follows join the triadic links: H and the long-range links see them

@@ -38,7 +38,7 @@ from .hubs import global_cdf, hub_ids, hub_index
 from .local import attempts
 from .neighbors import knn
 from .popular import attention_cdf
-from .triadic import preference
+from .triadic import peer_hubs, preference
 from .triadic import probability as triadic_probability
 
 if TYPE_CHECKING:
@@ -122,7 +122,10 @@ def form_links(
     h = _undirected(n, src_local, dst_local)
     walk = h if cfg.triadic_scope == "undirected" else _directed(n, src_local, dst_local)
     p_tri = triadic_probability(np.diff(h.indptr), n, sched.delta, cfg, act)
-    src_tri, dst_tri = run("triadic closure", phases.triadic, walk, walk, h, p_tri, preference(influence, cfg))
+    peers = peer_hubs(influence, cfg)
+    src_tri, dst_tri = run(
+        "triadic closure", phases.triadic, walk, walk, h, p_tri, preference(influence, cfg), peers=peers
+    )
     walk = None
     timings["triadic"] = time.perf_counter() - t
     n_hub = 0

@@ -107,18 +107,20 @@ def triadic(
     block_size: int,
     seed: int,
     done: BlockDone | None = None,
+    peers: tuple[np.ndarray, float] | None = None,
 ) -> Pairs:
     """Triadic closure (Eq. 3) of the range: ``first`` (the first step of the walks), ``h`` (H) and
     ``p_tri`` (activity included) are its users' rows; ``second`` holds the rows of every user
     ``first`` reaches, in the order of ``first``'s columns; ``weight`` (every user's, or None) the
-    preference for popular candidates."""
+    preference for popular candidates; ``peers`` (links/triadic.py: peer_hubs) how much less hubs
+    close triangles towards hubs."""
     return _over_blocks(
         Phase.TRIADIC,
         start,
         stop,
         block_size,
         seed,
-        lambda s, e, r, rng: closure_links(s, first[r], second, h[r], p_tri[r], rng, weight),
+        lambda s, e, r, rng: closure_links(s, first[r], second, h[r], p_tri[r], rng, weight, peers),
         done,
     )
 
@@ -151,7 +153,7 @@ def hubs(
             points[r],
             hub_ids,
             index,
-            lc.hub_follows * activity[r],
+            _hub_rate(s, e, activity[r], hub_ids, lc),
             lc.hub_global_follows,
             cdf,
             rng,
@@ -159,6 +161,15 @@ def hubs(
         ),
         done,
     )
+
+
+def _hub_rate(start: int, stop: int, activity: np.ndarray, hub_ids: np.ndarray, lc: LinksConfig) -> np.ndarray:
+    """The expected follows of hubs nearby of users ``start..stop``: hub_follows * a_i, times
+    ``hub_peer_follows`` for the hubs themselves."""
+    rate = lc.hub_follows * activity
+    if lc.hub_peer_follows < 1:
+        rate = np.where(np.isin(np.arange(start, stop), hub_ids), lc.hub_peer_follows * rate, rate)
+    return rate
 
 
 def longrange(

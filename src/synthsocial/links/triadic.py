@@ -9,7 +9,9 @@ Beyond the paper, two options (both off by default): p_i is multiplied by the us
 a_i (links/activity.py), and the trial can prefer popular candidates: k is accepted with
 probability min(1, p_i * w_k / mean(w over i's candidates)), w_k = influence_k ** s
 (``links.triadic_preference`` = s): of the friends of friends, the followed ones are followed
-more, which is preferential attachment restricted to the neighbourhood.
+more, which is preferential attachment restricted to the neighbourhood. With
+``links.hub_peer_follows`` = f < 1 a hub's candidates that are hubs too are accepted with f
+times that probability (the hubs of one region would otherwise close into cliques).
 
 ``scope`` chooses what "friend" means: ``"undirected"`` walks H (follow in either direction, the
 literal reading of Algorithm 2); ``"out"`` walks follow chains only (i follows j, j follows k).
@@ -21,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+
+from .hubs import hub_ids
 
 if TYPE_CHECKING:
     from ..config import LinksConfig
@@ -40,6 +44,16 @@ def probability(
 def preference(influence: np.ndarray, cfg: LinksConfig) -> np.ndarray | None:
     """The weights w = influence ** s of preferential closure, or None when it is off (s = 0)."""
     return influence**cfg.triadic_preference if cfg.triadic_preference > 0 else None
+
+
+def peer_hubs(influence: np.ndarray, cfg: LinksConfig) -> tuple[np.ndarray, float] | None:
+    """(hub mask, ``hub_peer_follows``) when hubs follow each other less than others do; None
+    otherwise (the closure of every user as before)."""
+    if cfg.hub_peer_follows >= 1 or (cfg.hub_follows <= 0 and cfg.hub_global_follows <= 0):
+        return None
+    mask = np.zeros(influence.size, dtype=bool)
+    mask[hub_ids(influence, cfg.hub_share)] = True
+    return mask, cfg.hub_peer_follows
 
 
 def triadic_links(
@@ -65,6 +79,7 @@ def closure_links(
     p_row: np.ndarray,
     rng: np.random.Generator,
     weight: np.ndarray | None = None,
+    peers: tuple[np.ndarray, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Triadic links of the users ``start, start + 1, ...`` (one row each in ``first``).
 
@@ -73,6 +88,8 @@ def closure_links(
     ``second`` the second step, columns = user ids. ``existing`` is H of these users.
     ``weight`` (of every user; None: all equal) makes the closure preferential: candidate k of
     user i is accepted with probability min(1, p_i * w_k / mean of w over i's candidates).
+    ``peers`` = (hub mask of every user, f): a hub's candidates that are hubs too are accepted
+    with f times that probability (``links.hub_peer_follows``; links/hubs.py).
     """
     two_step = (first @ second).tocsr()
     two_step.data[:] = 1
@@ -92,5 +109,8 @@ def closure_links(
         total = cand @ weight
         scale = np.divide(p_row * counts, total, out=np.zeros(b), where=total > 0)
         p = np.repeat(scale, counts) * weight[dst]
+    if peers is not None:
+        hub, factor = peers
+        p = np.where(hub[src] & hub[dst], factor * p, p)
     keep = rng.random(dst.size) < p
     return src[keep], dst[keep]

@@ -146,6 +146,9 @@ def analyse(g: Graph, communities: np.ndarray, seed: int = 0) -> dict:
             parts[name] = ("set", mat, values)
         elif kind in ("categorical", "integer"):
             codes, values = _codes(col)
+            if len(values) < 2:  # one value for everyone (a world's country): nothing to compare
+                skipped.append(name)
+                continue
             res = {}
             if kind == "integer":
                 vals = col.to_numpy(zero_copy_only=False).astype(np.float64)
