@@ -47,11 +47,12 @@ EXTENDED: dict[str, tuple] = {
     "influence_cap": ("float", 10.0, 1000.0),
     "triadic_scope": ("categorical", "out", "undirected"),
     "activity_sigma": ("float", 0.0, 2.0),
-    "triadic_preference": ("float", 0.0, 3.0),
+    "triadic_preference": ("float", 0.0, 4.0),
     "hub_follows": ("float", 0.0, 40.0),
     "hub_share": ("float", 0.002, 0.1),
     "hub_candidates": ("int", 10, 200),
     "hub_exponent": ("float", 0.0, 2.0),
+    "hub_peer_follows": ("float", 0.0, 1.0),
     "hub_global_follows": ("float", 0.0, 3.0),
     "hub_global_exponent": ("float", 0.5, 2.5),
 }
