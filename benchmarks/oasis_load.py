@@ -38,6 +38,22 @@ from synthsocial.io.oasis_check import check_oasis
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def timed(check, *args) -> tuple[dict, float]:
+    """A simulator check's result (printed) and its seconds."""
+    started = time.perf_counter()
+    r = check(*args)
+    seconds = time.perf_counter() - started
+    print(json.dumps(r, indent=1))
+    return r, seconds
+
+
+def mismatch_line(r: dict) -> str:
+    """The docs' line of a check's mismatches: each non-zero count, and what was checked."""
+    bad = {k: v["count"] for k, v in r["mismatches"].items() if v["count"]}
+    found = ", ".join(f"{k} {v}" for k, v in bad.items()) if bad else "none"
+    return f"Mismatches: {found} (checked: {'; '.join(r['mismatches'])})."
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--oasis-python", required=True, help="a Python with camel-oasis installed")
@@ -53,12 +69,8 @@ def main() -> None:
     cmd = [exe, "world", "--nodes", str(args.nodes), "--out", str(world), "--seed", "1", "--platforms", "twitter"]
     cmd += ["--timeline-days", str(args.days), "--max-texts", str(args.max_texts)]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    started = time.perf_counter()
-    r = check_oasis(world, args.oasis_python, args.work / "oasis")
-    seconds = time.perf_counter() - started
-    print(json.dumps(r, indent=1))
+    r, seconds = timed(check_oasis, world, args.oasis_python, args.work / "oasis")
     w, got = r["written"], r["loaded"]
-    bad = {k: v["count"] for k, v in r["mismatches"].items() if v["count"]}
     lines = [
         f"### `python benchmarks/oasis_load.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; camel-oasis "
         f"{r['oasis_version']}, camel-ai {r['camel_version']})",
@@ -73,11 +85,7 @@ def main() -> None:
         f"| previous posts | {w['previous_posts']:,} | {got['previous_posts']:,} |",
         f"| Reddit agents | {w['users']:,} | {got['reddit_agents']:,} |",
         "",
-        "Mismatches: "
-        + (", ".join(f"{k} {v}" for k, v in bad.items()) if bad else "none")
-        + " (checked: "
-        + "; ".join(r["mismatches"])
-        + ").",
+        mismatch_line(r),
     ]
     write_section(args.out, "oasis_load", "\n".join(lines), "## Loaded by OASIS itself")
     ok = r["ok"]
@@ -89,12 +97,8 @@ def main() -> None:
 
 def agentsociety(args: argparse.Namespace, world: Path, cmd: list[str]) -> bool:
     """The same world through agentsociety2's loader; a section of docs/outputs.md."""
-    started = time.perf_counter()
-    r = check_agentsociety(world, args.agentsociety_python, args.work / "agentsociety")
-    seconds = time.perf_counter() - started
-    print(json.dumps(r, indent=1))
+    r, seconds = timed(check_agentsociety, world, args.agentsociety_python, args.work / "agentsociety")
     w, got = r["written"], r["loaded"]
-    bad = {k: v["count"] for k, v in r["mismatches"].items() if v["count"]}
     lines = [
         f"### `python benchmarks/oasis_load.py {' '.join(sys.argv[1:])}` ({dt.date.today()}; agentsociety2 "
         f"{r['agentsociety2_version']})",
@@ -109,11 +113,7 @@ def agentsociety(args: argparse.Namespace, world: Path, cmd: list[str]) -> bool:
         f"| previous posts | {w['previous_posts']:,} | {got['previous_posts']:,} |",
         f"| saved and restored (persons / posts) | | {got['restored']['persons']:,} / {got['restored']['posts']:,} |",
         "",
-        "Mismatches: "
-        + (", ".join(f"{k} {v}" for k, v in bad.items()) if bad else "none")
-        + " (checked: "
-        + "; ".join(r["mismatches"])
-        + ").",
+        mismatch_line(r),
     ]
     write_section(args.out, "agentsociety_load", "\n".join(lines), "## Loaded by agentsociety2 itself")
     return r["ok"]

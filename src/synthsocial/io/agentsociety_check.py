@@ -107,12 +107,12 @@ def compare(world: str | Path, loaded: dict) -> dict:
 def check_agentsociety(world: str | Path, python: str | Path, work: str | Path) -> dict:
     """Export ``world`` into ``work/export`` as agentsociety2's config, load it with agentsociety2
     run by ``python`` (an interpreter with agentsociety2 installed) and :func:`compare`."""
-    work = Path(work)
+    work = Path(work).resolve()  # the simulator runs in it: paths must not depend on the caller's
     (config,) = export(world, "agentsociety", work / "export")
     dump = work / "agentsociety_loaded.json"
     env = {**os.environ, "AGENTSOCIETY_LLM_API_KEY": os.environ.get("AGENTSOCIETY_LLM_API_KEY", "dummy")}
     proc = subprocess.run(
-        [str(python), "-I", str(LOADER), str(config), str(dump)], capture_output=True, text=True, env=env
+        [str(python), "-I", str(LOADER), str(config), str(dump)], capture_output=True, text=True, env=env, cwd=work
     )
     if proc.returncode:
         tail = " ".join(proc.stderr.split())[-400:]

@@ -105,13 +105,14 @@ def compare(world: str | Path, loaded: dict) -> dict:
 def check_oasis(world: str | Path, python: str | Path, work: str | Path) -> dict:
     """Export ``world`` into ``work/export`` (OASIS Twitter CSV and Reddit JSON), load both with
     OASIS run by ``python`` (an interpreter with camel-oasis installed) and :func:`compare`."""
-    work = Path(work)
+    work = Path(work).resolve()  # the simulator runs in it: paths must not depend on the caller's
     files = export(world, "oasis", work / "export") + export(world, "oasis-reddit", work / "export")
     dump = work / "oasis_loaded.json"
     proc = subprocess.run(
         [str(python), "-I", str(LOADER), str(files[0]), str(files[1]), str(dump)],
         capture_output=True,
         text=True,
+        cwd=work,  # OASIS writes its logs into ./log
     )
     if proc.returncode:
         tail = " ".join(proc.stderr.split())[-400:]

@@ -83,7 +83,7 @@ class Population:
         if self.state is not None:
             t = states()
             where = {
-                "country": pa.array([country()] * n, pa.string()),
+                "country": pa.repeat(pa.scalar(country(), pa.string()), n),
                 "state": labels(self.state, t["name"].tolist()),
                 "region": labels(self.state, t["region"].tolist()),
                 "time_zone": labels(self.state, t["zone"].tolist()),
