@@ -168,10 +168,13 @@ def test_workers_with_too_little_memory_are_refused(tmp_path):
     "args, message",
     [
         (["--engine", "spark"], "--engine 'spark' is not accepted"),
-        (["--scheduler", "tcp://x:1"], "need --engine dask"),
+        (["--scheduler", "tcp://x:1"], "--scheduler applies to the Dask engine"),
+        (["--workers", "3"], "--workers applies to the Dask engine"),
+        (["--partition-blocks", "3"], "--partition-blocks applies to the Dask engine"),
+        (["--engine", "dask", "--scheduler", "tcp://x:1", "--workers", "3"], "a cluster at --scheduler has its own"),
         (["--engine", "dask", "--format", "csv"], "not available with the Dask engine"),
         (["--engine", "dask", "--memory-limit", "lots"], "--memory-limit 'lots' is not accepted"),
-        (["--engine", "dask", "--partition-blocks", "0"], "use an integer >= 1"),
+        (["--engine", "dask", "--partition-blocks", "0"], "use an integer from 1 to 1,000,000"),
     ],
 )
 def test_cli_refuses_bad_engine_options(tmp_path, capsys, args, message):

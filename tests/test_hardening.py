@@ -32,7 +32,10 @@ CASES = {
     "generate: missing --out": (["generate", "--nodes", "10"], "Missing option '--out'"),
     "generate: empty --nodes": (["generate", "--nodes", "", "--out", "{out}"], "--nodes: '' is not accepted"),
     "generate: float --nodes": (["generate", "--nodes", "1.5", "--out", "{out}"], "--nodes: '1.5' is not accepted"),
-    "generate: one user": (["generate", "--nodes", "1", "--out", "{out}"], "use an integer >= 2"),
+    "generate: one user": (
+        ["generate", "--nodes", "1", "--out", "{out}"],
+        "use an integer from 2 to 1,000,000,000,000",
+    ),
     "generate: negative seed": (
         ["generate", "--nodes", "10", "--seed", "-1", "--out", "{out}"],
         "--seed: -1 is not accepted",
@@ -100,7 +103,7 @@ CASES = {
     ),
     # world
     "world: missing --nodes": (["world", "--out", "{out}"], "Missing option '--nodes'"),
-    "world: one user": (["world", "--nodes", "1", "--out", "{out}"], "use an integer >= 2"),
+    "world: one user": (["world", "--nodes", "1", "--out", "{out}"], "use an integer from 2 to 1,000,000,000,000"),
     "world: huge N refused with an estimate": (["world", "--nodes", HUGE, "--out", "{out}"], "needs about 340000.4 GB"),
     "world: unknown platform": (
         ["world", "--nodes", "50", "--platforms", "myspace", "--out", "{out}"],

@@ -234,5 +234,5 @@ def test_world_compares_its_conversations_with_real_threads_in_fidelity_and_the_
     threads_out = [json.loads(line) for line in paths["posts.jsonl"].open()]
     assert {r["kind"] for r in threads_out} >= {"post", "reply"} and all("root_id" in r for r in threads_out)
     capsys.readouterr()
-    assert main(["world", "--nodes", "400", "--out", str(tmp_path / "x"), "--real-threads", str(threads)]) == 1
+    assert main(["world", "--nodes", "400", "--out", str(tmp_path / "x"), "--real-threads", str(threads)]) == 2
     assert "give --timeline-days too" in capsys.readouterr().err

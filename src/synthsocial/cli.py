@@ -14,7 +14,10 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
+import signal
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -25,7 +28,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from ._version import __version__
-from .errors import ConfigError, DamagedFileWarning, SynthSocialError, exit_code
+from .errors import ConfigError, DamagedFileWarning, SynthSocialError, exit_code, printable
+from .limits import MAX_BUDGET, MAX_PROCESSES, MAX_REPLICATES
+from .rng import MAX_SEED
 
 app = typer.Typer(
     name="synthsocial",
@@ -48,7 +53,7 @@ def _int(name: str, minimum: int, maximum: int | None = None):
                 f"{value!r} is not accepted: use an integer >= {minimum}", param_hint=name
             ) from None
         if v < minimum or (maximum is not None and v > maximum):
-            bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
+            bound = f"from {minimum:,} to {maximum:,}" if maximum is not None else f">= {minimum:,}"
             raise typer.BadParameter(f"{value} is not accepted: use an integer {bound}", param_hint=name)
         return v
 
@@ -87,10 +92,11 @@ def Int(name: str, minimum: int, metavar: str, help: str | None = None, maximum:
     return Annotated[int, typer.Option(*names, parser=_int(name, minimum, maximum), metavar=metavar, help=help)]
 
 
-def OptInt(name: str, minimum: int, metavar: str, help: str | None = None, short=()):  # noqa: N802
-    """An ``int | None`` option type (``name``, optional ``short``): base-10 integers, refused below ``minimum``."""
+def OptInt(name: str, minimum: int, metavar: str, help: str | None = None, short=(), maximum: int | None = None):  # noqa: N802
+    """An ``int | None`` option type (``name``, optional ``short``): base-10 integers, refused below ``minimum`` or
+    above ``maximum``."""
     names = (name, *([short] if short else []))
-    return Annotated[int | None, typer.Option(*names, parser=_int(name, minimum), metavar=metavar, help=help)]
+    return Annotated[int | None, typer.Option(*names, parser=_int(name, minimum, maximum), metavar=metavar, help=help)]
 
 
 def Float(name: str, lo: float, hi: float, metavar: str = "X", help: str | None = None):  # noqa: N802
@@ -134,8 +140,8 @@ def Column(name: str, help: str):  # noqa: N802
 
 
 # --------------------------------------------------------------------------- shared options
-Nodes = Int("--nodes", 2, "N", "Number of users (>= 2).", short="-n")
-Seed = Int("--seed", 0, "S", "Random seed: same seed, same output.", maximum=2**63 - 1, short="-s")
+Nodes = Int("--nodes", 2, "N", "Number of users (>= 2).", short="-n", maximum=10**12)
+Seed = Int("--seed", 0, "S", "Random seed: same seed, same output.", maximum=MAX_SEED, short="-s")
 ConfigFile = OptPath("--config", "-c", help="Generator settings to change (TOML or JSON; docs/algorithm.md).")
 Profile = Text(
     "--profile", metavar="NAME", help="Settings to start from: bluesky (calibrated to Bluesky) or paper (Table III)."
@@ -150,7 +156,7 @@ Engine = Text("--engine", metavar="ENGINE", help="local (one process) or dask (t
 Scheduler = OptText(
     "--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster."
 )
-Workers = Int("--workers", 1, "W", "Workers of the local Dask cluster.")
+Workers = OptInt("--workers", 1, "W", "Workers of the local Dask cluster (default 2).", maximum=4096)
 MemoryLimit = OptText("--memory-limit", metavar="SIZE", help="Memory limit per local Dask worker, e.g. 4GB.")
 AdapterDir = OptPath("--adapter", metavar="DIR", help="An adapted model (synthsocial adapt) writes the posts.")
 RealThreads = OptPath(
@@ -158,7 +164,13 @@ RealThreads = OptPath(
     metavar="FILE",
     help="Real threads to compare the conversations with (PHEME CSV or events.parquet).",
 )
-PartitionBlocks = Int("--partition-blocks", 1, "B", "Dask engine: blocks of users per task (fewer: less memory).")
+PartitionBlocks = OptInt(
+    "--partition-blocks",
+    1,
+    "B",
+    "Dask engine: blocks of users per task (default 2; fewer: less memory).",
+    maximum=10**6,
+)
 
 
 def _progress() -> Progress:
@@ -192,14 +204,19 @@ def _status(message: str):
     return err.status(message) if err.is_terminal else contextlib.nullcontext()
 
 
-def _engine(engine: str, scheduler: str | None, workers: int, memory_limit: str | None, blocks: int):
-    """The engine and its Dask options from the command line."""
+def _engine(engine: str, scheduler: str | None, workers: int | None, memory_limit: str | None, blocks: int | None):
+    """The engine and its Dask options from the command line (a Dask option with the local engine is refused)."""
     if engine not in ("local", "dask"):
         raise ConfigError(f"--engine {engine!r} is not accepted: use local or dask")
     if engine == "local":
-        if scheduler is not None or memory_limit is not None:
-            raise ConfigError("--scheduler and --memory-limit need --engine dask")
+        given = [n for n, v in (("--scheduler", scheduler), ("--workers", workers), ("--memory-limit", memory_limit),
+                                ("--partition-blocks", blocks)) if v is not None]  # fmt: skip
+        if given:
+            raise ConfigError(f"{given[0]} applies to the Dask engine: give --engine dask too, or drop it")
         return None
+    if scheduler is not None and (workers is not None or memory_limit is not None):
+        given = "--workers" if workers is not None else "--memory-limit"
+        raise ConfigError(f"{given} sizes a local Dask cluster: a cluster at --scheduler has its own workers")
     from .dask_engine import DaskOptions
 
     limit = None
@@ -211,12 +228,12 @@ def _engine(engine: str, scheduler: str | None, workers: int, memory_limit: str 
 
             raise MissingDependencyError("--engine dask needs Dask: pip install 'synthsocial[dask]'") from None
         try:
-            limit = int(parse_bytes(memory_limit))
-        except (ValueError, TypeError):
+            limit = int(parse_bytes(memory_limit)) if memory_limit.strip() else 0
+        except (ValueError, TypeError, IndexError, KeyError, OverflowError):
             raise ConfigError(f"--memory-limit {memory_limit!r} is not accepted: use a size such as 4GB") from None
         if limit <= 0:
             raise ConfigError(f"--memory-limit {memory_limit!r} is not accepted: use a positive size such as 4GB")
-    return DaskOptions(scheduler=scheduler, workers=workers, memory_limit=limit, partition_blocks=blocks)
+    return DaskOptions(scheduler=scheduler, workers=workers or 2, memory_limit=limit, partition_blocks=blocks or 2)
 
 
 def _sampling(adapted: bool = False, **given):
@@ -259,9 +276,9 @@ def generate(
     overwrite: Flag("--overwrite", "Replace an output directory synthsocial wrote that holds nothing else.") = False,
     engine: Engine = "local",
     scheduler: Scheduler = None,
-    workers: Workers = 2,
+    workers: Workers = None,
     memory_limit: MemoryLimit = None,
-    partition_blocks: PartitionBlocks = 2,
+    partition_blocks: PartitionBlocks = None,
 ) -> None:
     """Generate users and their follower graph (synthsocial.generate; paper, section III).
 
@@ -300,7 +317,9 @@ def evaluate(
     as_json: AsJson = False,
     directed: Directed = None,
     seed: Seed = 0,
-    aspl_sources: OptInt("--aspl-sources", 1, "K", "BFS sources of the sampled ASPL (default: by size).") = None,
+    aspl_sources: OptInt(
+        "--aspl-sources", 1, "K", "BFS sources of the sampled ASPL (default: by size).", maximum=10**9
+    ) = None,
     homophily: Flag("--homophily/--no-homophily", "Analyse communities against attributes.") = True,
     streaming: Flag("--streaming", "Stream a world's edges (automatic when they do not fit in memory).") = False,
 ) -> None:
@@ -337,22 +356,24 @@ def world(
     seed: Seed = 0,
     config: ConfigFile = None,
     profile: Profile = "bluesky",
-    writers: Int("--writers", 1, "K", "Users who write posts (a random sample).") = 100,
-    posts_per_user: Int("--posts-per-user", 1, "K") = 1,
+    writers: Int("--writers", 1, "K", "Users who write posts (a random sample).", maximum=10**12) = 100,
+    posts_per_user: Int("--posts-per-user", 1, "K", maximum=10_000) = 1,
     backend: Backend = "embedded",
     model: Model = None,
     base_url: BaseUrl = None,
     reference: Reference = "bluesky",
     engine: Engine = "local",
     scheduler: Scheduler = None,
-    workers: Workers = 2,
+    workers: Workers = None,
     memory_limit: MemoryLimit = None,
-    partition_blocks: PartitionBlocks = 2,
+    partition_blocks: PartitionBlocks = None,
     adapter: AdapterDir = None,
     timeline_days: OptFloat(
         "--timeline-days", 0.0, 3650.0, "D", "Make a timeline of D days; posts are its events' texts."
     ) = None,
-    max_texts: OptInt("--max-texts", 0, "N", "With --timeline-days: texts for the first N events only.") = None,
+    max_texts: OptInt(
+        "--max-texts", 0, "N", "With --timeline-days: texts for the first N events only.", maximum=10**12
+    ) = None,
     real_threads: RealThreads = None,
 ) -> None:
     """Make a whole world: generate -> evaluate -> timeline (with --timeline-days) -> posts ->
@@ -370,8 +391,6 @@ def world(
     for name, path in (("--real-corpus", real_corpus), ("--real-threads", real_threads)):
         if path is not None and not path.exists():
             raise InputError(f"{name} {str(path)!r}: no such file or directory")
-    if real_threads is not None and timeline_days is None:
-        raise InputError("--real-threads compares a timeline's conversations: give --timeline-days too")
     plan = WorldPlan(
         nodes=nodes,
         platforms=tuple(x.strip() for x in platforms.split(",") if x.strip()),
@@ -428,7 +447,9 @@ def report(
     directory: Annotated[Path, typer.Argument(metavar="DIR", help="A world directory.")],
     reference: Reference = "bluesky",
     seed: Seed = 0,
-    seeds: Int("--seeds", 0, "K", "Also K more worlds of this configuration: every metric's spread.") = 0,
+    seeds: Int(
+        "--seeds", 0, "K", "Also K more worlds of this configuration: every metric's spread.", maximum=1_000
+    ) = 0,
 ) -> None:
     """Write DIR/report.html (self-contained), DIR/figures/*.png and DIR/metrics.json
     (report.html.build_report)."""
@@ -464,9 +485,9 @@ def posts(
     corpus_platform: OptText("--corpus-platform", help="Platform of a one-platform corpus.") = None,
     topics: OptText("--topics", metavar="LIST|FILE", help="Topics: comma-separated, or a file (one per line).") = None,
     topics_from: OptPath("--topics-from", help="Extract topics from this corpus (the embed extra).") = None,
-    n_topics: Int("--n-topics", 1, "K") = 10,
-    posts_per_user: Int("--posts-per-user", 1, "K", "Posts per user per platform they use.") = 1,
-    max_users: OptInt("--max-users", 1, "N", "Writers drawn among the users (default: all).") = None,
+    n_topics: Int("--n-topics", 1, "K", maximum=1000) = 10,
+    posts_per_user: Int("--posts-per-user", 1, "K", "Posts per user per platform they use.", maximum=10_000) = 1,
+    max_users: OptInt("--max-users", 1, "N", "Writers drawn among the users (default: all).", maximum=10**12) = None,
     backend: Backend = "embedded",
     model: Model = None,
     base_url: BaseUrl = None,
@@ -476,17 +497,23 @@ def posts(
     temperature: OptFloat("--temperature", 0.0, 2.0, "T", "Default 0.8; 1.0 with --adapter.") = None,
     top_p: OptFloat("--top-p", 0.0, 1.0, "P", "Default 0.95.") = None,
     min_p: OptFloat("--min-p", 0.0, 1.0, "P", "Default 0.05 (embedded backend).") = None,
-    max_tokens: OptInt("--max-tokens", 1, "K", "Default 96.") = None,
+    max_tokens: OptInt("--max-tokens", 1, "K", "Default 96.", maximum=100_000) = None,
     frequency_penalty: OptFloat("--frequency-penalty", -2.0, 2.0, help="Default 0.") = None,
     presence_penalty: OptFloat("--presence-penalty", -2.0, 2.0, help="Default 0.") = None,
-    batch_size: Int("--batch-size", 1, "B", "Posts generated and stored together (a crash loses at most one).") = 64,
+    batch_size: Int(
+        "--batch-size", 1, "B", "Posts generated and stored together (a crash loses at most one).", maximum=100_000
+    ) = 64,
     parallel: Int("--parallel", 1, "P", "Sequences the embedded model decodes at once (1: one at a time).", 64) = 8,
-    max_attempts: Int("--max-attempts", 1, "A", "Generations per post before it is recorded as failed.") = 3,
+    max_attempts: Int(
+        "--max-attempts", 1, "A", "Generations per post before it is recorded as failed.", maximum=100
+    ) = 3,
     prompts: OptPath("--prompts", metavar="DIR", help="Your own prompt templates and exemplars.toml.") = None,
     timeline: OptPath(
         "--timeline", metavar="DIR", help="Write the texts of a timeline's events (synthsocial timeline)."
     ) = None,
-    max_texts: OptInt("--max-texts", 0, "N", "With --timeline: texts for the first N events only.") = None,
+    max_texts: OptInt(
+        "--max-texts", 0, "N", "With --timeline: texts for the first N events only.", maximum=10**12
+    ) = None,
     stance_topics: Text(
         "--stance-topics", metavar="LIST", help="Topics whose posts show the writer's stance ('' for none)."
     ) = "Politics,Climate Change",
@@ -576,9 +603,11 @@ def adapt(
     id_col: Column("--id-col", "Post id column (with --parent-col: replies learn their parent).") = None,
     parent_col: Column("--parent-col", "Parent post id column.") = None,
     epochs: Float("--epochs", 0.001, 1000.0, "E") = 1.0,
-    steps: OptInt("--steps", 1, "S", "Training steps (replaces --epochs).") = None,
-    max_posts: OptInt("--max-posts", 20, "N", "Posts drawn from the corpus (default 10000).") = 10_000,
-    n_topics: Int("--n-topics", 0, "K", "Topics in the control prefix (0: platform only).") = 10,
+    steps: OptInt("--steps", 1, "S", "Training steps (replaces --epochs).", maximum=10_000_000) = None,
+    max_posts: OptInt(
+        "--max-posts", 20, "N", "Posts drawn from the corpus (default 10000).", maximum=100_000_000
+    ) = 10_000,
+    n_topics: Int("--n-topics", 0, "K", "Topics in the control prefix (0: platform only).", maximum=1000) = 10,
     balance: Float(
         "--balance", 0.0, 1.0, "B", "Platform shares of training as n**B (1: as in the corpus, 0: equal)."
     ) = 1.0,
@@ -589,8 +618,8 @@ def adapt(
     batch_size: Int("--batch-size", 1, "B", maximum=1024) = 16,
     max_tokens: Int("--max-tokens", 8, "K", "Tokens per post kept for training.", maximum=2048) = 64,
     rank: Int("--rank", 1, "R", "LoRA rank.", maximum=256) = 16,
-    checkpoint_every: Int("--checkpoint-every", 1, "S", "Steps between checkpoints.") = 20,
-    threads: OptInt("--threads", 1, "T", "CPU threads (default: all).") = None,
+    checkpoint_every: Int("--checkpoint-every", 1, "S", "Steps between checkpoints.", maximum=1_000_000) = 20,
+    threads: OptInt("--threads", 1, "T", "CPU threads (default: all).", maximum=1024) = None,
     seed: Seed = 0,
     overwrite: Flag("--overwrite", "Replace an adapter directory of another corpus or settings.") = False,
 ) -> None:
@@ -716,7 +745,7 @@ def timeline(
     ),
     posts_per_day: Float("--posts-per-day", 0.0, 1000.0, "R", "Mean original posts per user per day.") = 0.4,
     real_threads: RealThreads = None,
-    seed: OptInt("--seed", 0, "S", "Random seed (default: the world's).", short="-s") = None,
+    seed: OptInt("--seed", 0, "S", "Random seed (default: the world's).", short="-s", maximum=MAX_SEED) = None,
 ) -> None:
     """Simulate who posts, replies, quotes, reposts and likes when (timeline.make_timeline; docs/timeline.md).
 
@@ -742,7 +771,7 @@ def timeline(
 @app.command()
 def calibrate(
     reference: Reference = "bluesky",
-    nodes: Int("--nodes", 10, "N", "Users per evaluated world (the paper: 1,000).", short="-n") = 1000,
+    nodes: Int("--nodes", 10, "N", "Users per evaluated world (the paper: 1,000).", short="-n", maximum=10**12) = 1000,
     method: Text(
         "--method",
         metavar="grid|optuna|multifidelity",
@@ -754,7 +783,11 @@ def calibrate(
         help="Searches: the grid's values, or wider ranges and more knobs (default: extended for a graph reference).",
     ) = None,
     budget: OptInt(
-        "--budget", 1, "K", "Evaluations (default: the whole grid; optuna 100; multifidelity 100 at N/10)."
+        "--budget",
+        1,
+        "K",
+        "Evaluations (default: the whole grid; optuna 100; multifidelity 100 at N/10).",
+        maximum=MAX_BUDGET,
     ) = None,
     profile: Text(
         "--profile", metavar="NAME", help="Settings each point starts from, at its size: paper (default) or bluesky."
@@ -762,12 +795,19 @@ def calibrate(
     out: Out("Results directory (resumed when it holds results).") = Path("calibration"),
     config: OptPath("--config", "-c", help="Base configuration whose link hyperparameters are fitted.") = None,
     processes: OptInt(
-        "--processes", 1, "P", "Parallel processes for the grid (default: all cores).", short="-j"
+        "--processes",
+        1,
+        "P",
+        "Parallel processes for the grid (default: all cores).",
+        short="-j",
+        maximum=MAX_PROCESSES,
     ) = None,
     directed: Directed = None,
     seed: Seed = 0,
     no_validate: Flag("--no-validate", "Skip the check of the best point at 10x the size.") = False,
-    replicates: Int("--replicates", 1, "R", "Worlds per point (seeds S..S+R-1), metrics averaged.") = 1,
+    replicates: Int(
+        "--replicates", 1, "R", "Worlds per point (seeds S..S+R-1), metrics averaged.", maximum=MAX_REPLICATES
+    ) = 1,
     rank_by: OptText(
         "--rank-by", metavar="minmax|fixed", help="NED that picks the best point (default: by method)."
     ) = None,
@@ -860,7 +900,7 @@ def benchmark(
     ) = None,
     config: OptPath("--config", "-c", help="Our generator's configuration (e.g. calibrate's best_config.json).") = None,
     sizes: Text("--sizes", metavar="LIST", help="Comma-separated sizes.") = "1000",
-    runs: Int("--runs", 1, "R", "Runs per method and size (seeds 0..R-1).") = 10,
+    runs: Int("--runs", 1, "R", "Runs per method and size (seeds 0..R-1).", maximum=10_000) = 10,
     methods: OptText("--methods", metavar="LIST", help="Subset of methods (default: all).") = None,
     out: Out("Results directory.") = Path("benchmark"),
     directed: Directed = None,
@@ -917,9 +957,47 @@ def build_maps(
 # --------------------------------------------------------------------------- entry point
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     if issubclass(category, DamagedFileWarning):
-        print(f"synthsocial: warning: {message}", file=sys.stderr)
+        print(f"synthsocial: warning: {printable(str(message), 4000)}", file=sys.stderr)
     else:
         warnings._showwarning_orig(message, category, filename, lineno, file, line)  # type: ignore[attr-defined]
+
+
+NETWORKIT_INTERRUPT = "Received CTRL+C/SIGINT"  # networkit's algorithms turn an interrupt into this RuntimeError
+
+
+def _end_now(code: int) -> None:
+    """End the process at once, without finalizing the interpreter. An interrupt can arrive while native
+    threads work on Python's arrays (scipy's k-d tree queries run in threads the main thread waits for): the
+    interrupt leaves the wait, and the interpreter's finalization under those threads crashed the process with a
+    segmentation fault (issue 32). Every ``finally`` and ``with`` block has run by now (locks released,
+    temporary files removed); only the running threads are cut short."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT) in a command. Not a KeyboardInterrupt, which typer turns into a silent exit code and
+    which would end the process through the interpreter's finalization (see :func:`_end_now`)."""
+
+
+def _interrupted(signum, frame) -> None:
+    raise Interrupted
+
+
+@contextlib.contextmanager
+def _interrupts():
+    """SIGINT raises :class:`Interrupted` for the block (where the process has not been told to ignore it)."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main_thread else signal.SIG_IGN
+    if previous == signal.SIG_IGN or previous is None:
+        yield
+        return
+    signal.signal(signal.SIGINT, _interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -927,24 +1005,25 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _interrupts():
             warnings.simplefilter("always", DamagedFileWarning)
             warnings.showwarning = _show_warning
             result = command.main(args=args or ["--help"], prog_name="synthsocial", standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
-    except typer.Abort:
-        print("synthsocial: aborted", file=sys.stderr)
-        return 130
     except typer.TyperException as exc:  # usage errors: missing or malformed options
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        print(f"synthsocial: error: {' '.join(message.split())}", file=sys.stderr)
+        print(f"synthsocial: error: {printable(message, 4000)}", file=sys.stderr)
         return int(getattr(exc, "exit_code", 2))
     except SynthSocialError as exc:
-        print(f"synthsocial: error: {exc}", file=sys.stderr)
+        print(f"synthsocial: error: {printable(str(exc), 4000)}", file=sys.stderr)
         return exit_code(exc)
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and NETWORKIT_INTERRUPT not in str(exc):
+            raise
         print("synthsocial: interrupted", file=sys.stderr)
+        if argv is None:  # the command: its cleanup ran while the interrupt unwound; end before finalization
+            _end_now(130)
         return 130
     if isinstance(result, int) and not isinstance(result, bool):
         return result

@@ -357,8 +357,9 @@ class GeneratorConfig(Settings):
             raise InputError(f"config file {str(p)!r} cannot be read: {exc.strerror or exc}") from None
         try:
             data = tomllib.loads(raw.decode("utf-8")) if p.suffix.lower() == ".toml" else json.loads(raw)
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config file {str(p)!r} is not valid {p.suffix[1:].upper()}: {exc}") from None
+        except (ValueError, RecursionError) as exc:  # TOMLDecodeError, JSONDecodeError, UnicodeDecodeError among them
+            why = str(exc) or "nested too deeply"
+            raise ConfigError(f"config file {str(p)!r} is not valid {p.suffix[1:].upper()}: {why}") from None
         cfg = cls.from_dict(data, source=f"config file {str(p)!r}")
         maps_dir = cfg.homophily.maps_dir
         if maps_dir is not None and not Path(maps_dir).is_absolute():  # relative to the file

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,7 +43,7 @@ import pyarrow.parquet as pq
 import scipy.sparse as sp
 
 from .config import GeneratorConfig, IntRange, Options, Range
-from .errors import SynthSocialError
+from .errors import ConfigError, SynthSocialError
 from .homophily import points_of, semantic_orders
 from .links import ProgressFn, phases, schedules
 from .links.activity import activity
@@ -77,6 +78,20 @@ class DaskOptions(Options):
     memory_limit: IntRange(1, 2**62) | None = None
     partition_blocks: IntRange(1, 1_000_000) = 2
     connect_timeout_s: Range(0.0, 3600.0, open_low=True) = 10.0
+
+    def __init__(self, **data) -> None:
+        super().__init__(**data)
+        if self.scheduler is not None and not SCHEDULER_ADDRESS.fullmatch(self.scheduler):
+            raise ConfigError(
+                f"scheduler {self.scheduler!r} is not accepted: give a Dask scheduler's address, such as "
+                "tcp://10.0.0.5:8786 (tcp, tls, ws, wss or ucx)"
+            )
+
+
+# what distributed's Client connects to: [protocol://]host[:port], the host a name, IPv4 or [IPv6] address
+SCHEDULER_ADDRESS = re.compile(
+    r"((tcp|tls|ws|wss|ucx)://)?([A-Za-z0-9][A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?/?"
+)
 
 
 # --- memory model -------------------------------------------------------------------------

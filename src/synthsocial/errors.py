@@ -5,6 +5,13 @@ line that names the bad value and says what is accepted. The CLI prints it and e
 """
 
 
+def printable(text: str, limit: int = 200) -> str:
+    """``text`` on one line, at most ``limit`` characters, with what a terminal should not print (control
+    characters, bytes that were not text) escaped: what a message may quote of a file."""
+    one = " ".join(text.split())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in one)[:limit]
+
+
 class SynthSocialError(Exception):
     """Base class of every error synthsocial raises on purpose."""
 

@@ -35,9 +35,9 @@ from . import profiles
 from ._version import __version__
 from .config import GeneratorConfig, IntRange, Options, Range
 from .dask_engine import DaskOptions
-from .errors import OutputError
+from .errors import ConfigError, OutputError
 from .io.atomic import atomic_text
-from .io.ownership import MARKER, mismatched, output_directory, record
+from .io.ownership import MARKER, Ownership, mismatched, output_directory, ownership, record, register
 from .profiles import DEFAULT as DEFAULT_PROFILE
 
 STATE = "stages.json"
@@ -73,6 +73,12 @@ class WorldPlan(Options):
     timeline_days: Range(0.0, 3650.0, open_low=True) | None = None
     max_texts: IntRange(0, 10**12) | None = None
     real_threads: str | None = None
+
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**data)
+        if self.timeline_days is None and (self.max_texts is not None or self.real_threads is not None):
+            given = "--max-texts" if self.max_texts is not None else "--real-threads"
+            raise ConfigError(f"{given} needs a timeline: give --timeline-days too, or drop it")
 
 
 def _key(obj: Any) -> str:
@@ -192,7 +198,7 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
     "ran", "resumed", "repaired", "skipped" or "not requested". Every input is checked before the
     first stage runs, and the world's lock is held throughout."""
     from .generation import check_fits
-    from .metrics.references import BUILTIN, builtin
+    from .metrics.references import check as check_reference
     from .posts.backends import check_backend
     from .posts.platforms import resolve
 
@@ -201,13 +207,16 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
     cfg = profiles.apply(plan.profile, plan.nodes, GeneratorConfig.from_dict(plan.config))
     resolve(",".join(plan.platforms))
     check_backend(plan.backend, plan.model, plan.base_url)
-    if plan.reference.lower() not in BUILTIN and not Path(plan.reference).exists():
-        builtin(plan.reference)  # refuses it, naming what is accepted
+    check_reference(plan.reference)
     real = _read_real(plan.real_corpus, resolve(",".join(plan.platforms)))
     if plan.adapter is not None:
         from .posts.pipeline import check_adapter
 
         check_adapter(_posts_request(plan))
+    if plan.backend == "openai" and not (Path(directory) / STATE).exists():
+        from .posts.backends import make_backend
+
+        make_backend("openai", plan.model, base_url=plan.base_url).close()  # a new world: the server answers first
     with output_directory(directory, "world", command="world", check=check_target) as d:
         run = Run(plan, cfg, real, d, Stages(d), progress or (lambda stage, done, total: None))
         done = {stage.name: run.stage(stage) for stage in STAGES}
@@ -232,6 +241,15 @@ class Run:
         out = self.record.outputs(stage)
         return {n: out.get(n) for n in names}
 
+    def register(self, stage: Stage) -> None:
+        """Put the verified hashes of a current stage's outputs into the marker where it lacks them (a damaged
+        marker was written again without them)."""
+        recorded = self.record.outputs(stage.name)
+        files = (ownership(self.d) or Ownership("world")).files
+        lost = {n: h for n, h in recorded.items() if n in stage.outputs and files.get(n, {}).get("sha256") != h}
+        if lost:
+            register(self.d, lost, "world")
+
     def stage(self, stage: Stage) -> str:
         """Run ``stage`` when it is wanted and not current; return "not requested", "skipped", "ran", "resumed" or
         "repaired". Outputs of another key, or outputs that changed, are removed first."""
@@ -240,6 +258,7 @@ class Run:
         key = _key(stage.key(self))
         state, changed = self.record.state(stage.name, key, list(stage.outputs))
         if state == "current":
+            self.register(stage)
             self.report(stage.name, 1, 1)
             return "skipped"
         parts = [".posts-parts"] if state == "stale" and stage.name == "posts" else []

@@ -38,12 +38,14 @@ from ..config import IntRange, Options, Range
 from ..errors import InputError, OutputError
 from ..io.atomic import atomic_text
 from ..io.corpus import CorpusSource
-from ..io.ownership import MARKER, check_output, digest, output_directory, ownership, record
+from ..io.native import check_gguf
+from ..io.ownership import MARKER, changed, check_output, digest, output_directory, ownership, record
 
 __all__ = ["AdaptConfig", "Adapter", "adapt", "MIN_POSTS"]
 
 MIN_POSTS = 20
 OUTPUTS = ["adapter.gguf", "peft", "topics.json", "guard.npz", "manifest.json"]
+READ = ["adapter.gguf", "topics.json", "guard.npz", "manifest.json"]  # what generation reads, checked first
 Progress = Callable[[str, int | None, int | None, float | None], None]  # stage, done, total, loss
 
 
@@ -120,11 +122,19 @@ class Adapter:
         missing = [n for n in OUTPUTS if not (d / n).exists()]
         if missing:
             raise InputError(f"--adapter {str(path)!r} is incomplete (no {missing[0]}): run `synthsocial adapt` again")
+        if bad := changed(d, READ):
+            raise InputError(
+                f"--adapter {str(path)!r}: {bad[0]} differs from what `synthsocial adapt` wrote (its SHA-256 is not "
+                f"the one in {MARKER}): it was damaged or edited; run `synthsocial adapt` again"
+            )
+        check_gguf(d / "adapter.gguf", "adapter")
         try:
             manifest = json.loads((d / "manifest.json").read_text())
             topics = json.loads((d / "topics.json").read_text())
         except (OSError, ValueError) as exc:
             raise InputError(f"--adapter {str(path)!r}: unreadable manifest or topics ({exc})") from None
+        if not (isinstance(manifest, dict) and isinstance(manifest.get("corpus"), dict) and isinstance(topics, list)):
+            raise InputError(f"--adapter {str(path)!r}: manifest.json or topics.json is not what `adapt` writes")
         return cls(d, manifest, topics)
 
     @property

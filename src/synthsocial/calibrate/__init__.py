@@ -22,6 +22,7 @@ from ..config import GeneratorConfig
 from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_text
 from ..io.ownership import output_directory, record
+from ..limits import MAX_BUDGET, MAX_PROCESSES, MAX_REPLICATES
 from .run import (
     RANK_BY,
     fit_metrics,
@@ -91,10 +92,12 @@ def calibrate(
         raise ConfigError(f"--method {method!r} is not accepted: use grid, optuna or multifidelity")
     if nodes < 10:
         raise ConfigError(f"--nodes {nodes} is not accepted: calibrate on at least 10 users")
-    if budget is not None and budget < 1:
-        raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
-    if replicates < 1:
-        raise ConfigError(f"--replicates {replicates} is not accepted: use an integer >= 1")
+    if budget is not None and not 1 <= budget <= MAX_BUDGET:
+        raise ConfigError(f"--budget {budget} is not accepted: use an integer from 1 to {MAX_BUDGET:,}")
+    if not 1 <= replicates <= MAX_REPLICATES:
+        raise ConfigError(f"--replicates {replicates} is not accepted: use an integer from 1 to {MAX_REPLICATES:,}")
+    if processes is not None and not 1 <= processes <= MAX_PROCESSES:
+        raise ConfigError(f"--processes {processes} is not accepted: use an integer from 1 to {MAX_PROCESSES:,}")
     reference = {**reference, "metrics": with_degree_ginis(reference["metrics"])}
 
     def bases(n: int) -> GeneratorConfig:

@@ -167,7 +167,7 @@ def run_grid(
     report(len(points) - len(todo), len(points))
     tasks = [(p, nodes, seed, base_dict, replicates) for p in todo]
     if tasks:
-        procs = processes or os.cpu_count() or 1
+        procs = min(processes or os.cpu_count() or 1, len(tasks))
         if procs == 1:
             iterator = map(_evaluate, tasks)
             pool = None

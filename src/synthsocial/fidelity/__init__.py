@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import InputError, MissingDependencyError
+from ..errors import ConfigError, InputError, MissingDependencyError
 from ..io.corpus import CorpusSource
 from ..metrics.result import to_json_ready
 from . import lexical, multiplatform, privacy
@@ -266,12 +266,26 @@ def conversation_of(posts: str | Path, real_threads=None, semantic: bool = True,
     return measure_posts(table, real, semantic, seed)
 
 
+def _world_posts(source: CorpusSource) -> CorpusSource:
+    """A world directory given as the synthetic posts stands for its posts.parquet."""
+    p = Path(source.path)
+    if not p.is_dir() or not ((p / "users.parquet").exists() or (p / "posts.parquet").exists()):
+        return source
+    if not (p / "posts.parquet").is_file():
+        raise InputError(f"{p}: a world without posts (no posts.parquet): write them with `synthsocial posts` first")
+    return source.model_copy(update={"path": str(p / "posts.parquet")})
+
+
 def read_synthetic(source: CorpusSource) -> pa.Table:
     """Synthetic posts to measure: a world's ``posts.parquet`` (read under the world's lock, its
     usable posts only, ``text_col`` default ``text``: ``raw_text`` measures before
     post-processing), or any corpus file."""
     table = _read_posts(Path(source.path))
-    return synthetic_posts(table, source.text_col or "text") if table is not None else source.read()
+    if table is None:
+        return source.read()
+    if source.text_col is not None and source.text_col not in table.column_names:
+        raise ConfigError(f"{source.path}: no column {source.text_col!r}; columns: {', '.join(table.column_names)}")
+    return synthetic_posts(table, source.text_col or "text")
 
 
 def _posts_record(posts: str | Path) -> dict:
@@ -307,6 +321,11 @@ def measure_files(
     """:func:`measure` on files: the synthetic posts (:func:`read_synthetic`) against the real
     corpus, and a timeline's conversations (:func:`conversation_of`, against ``real_threads``
     when given); with ``save``, write ``save/fidelity.json`` and ``save/fidelity_figures/``."""
+    if save is not None:
+        from ..io.ownership import check_output
+
+        check_output(save, ("fidelity", "world"), option="--save")  # before the work; again when written
+    synthetic = _world_posts(synthetic)
     result = measure(
         read_synthetic(synthetic),
         real.read(),

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..config import Options
-from ..errors import InputError
+from ..errors import ConfigError, InputError
+from .readers import read_parquet
 
 TEXT_CANDIDATES = ("text", "body", "content", "caption", "orig_caption", "post", "message", "tweet")
 
@@ -34,10 +35,10 @@ def _pick(columns: list[str], wanted: str | int | None, what: str, path: Path, c
     if isinstance(wanted, int) or (isinstance(wanted, str) and wanted.isdigit() and wanted not in columns):
         i = int(wanted)
         if not 0 <= i < len(columns):
-            raise InputError(f"{path}: {what} column index {i} is out of range (the file has {len(columns)} columns)")
+            raise ConfigError(f"{path}: {what} column index {i} is out of range (the file has {len(columns)} columns)")
         return columns[i]
     if wanted not in columns:
-        raise InputError(f"{path}: no {what} column {wanted!r}; columns: {', '.join(map(str, columns))}")
+        raise ConfigError(f"{path}: no {what} column {wanted!r}; columns: {', '.join(map(str, columns))}")
     return wanted
 
 
@@ -99,28 +100,19 @@ def read_corpus(
     suffix = p.suffix.lower()
     try:
         if suffix == ".parquet":
-            try:
-                rows = pq.read_table(p).to_pylist()
-            except pa.ArrowException as exc:
-                raise InputError(f"{p}: not a readable Parquet file: {exc}") from None
+            rows = read_parquet(p).to_pylist()
         elif suffix in (".csv", ".tsv"):
             rows = _read_delimited(p, "\t" if suffix == ".tsv" else ",", text_col)
         elif suffix == ".jsonl":
             rows = []
             for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
                 if line.strip():
-                    try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{p}:{lineno}: not valid JSON: {exc.msg}") from None
+                    obj = _json(line, f"{p}:{lineno}")
                     if not isinstance(obj, dict):
                         raise InputError(f"{p}:{lineno}: expected a JSON object per line")
                     rows.append(obj)
         elif suffix == ".json":
-            try:
-                data = json.loads(p.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{p}: not valid JSON: {exc}") from None
+            data = _json(p.read_text(encoding="utf-8"), str(p))
             if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
                 raise InputError(f"{p}: expected a JSON list of objects (one per post)")
             rows = data
@@ -132,26 +124,51 @@ def read_corpus(
                 f"corpus {str(p)!r}: unknown format {suffix!r}; accepted: .parquet, .csv, .tsv, .json, .jsonl, .txt"
             )
     except UnicodeDecodeError:
-        raise InputError(f"{p}: not UTF-8 text") from None
+        raise InputError(f"{p}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read: {exc.strerror or exc}") from None
     return _rows_to_table(rows, p, text_col, platform_col, platform, topic_col, id_col, parent_col)
 
 
+def _json(text: str, where: str):
+    """``text`` parsed as JSON, or one line naming ``where`` (malformed, nested too deeply, a number too long)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{where}: not readable JSON: {str(exc)[:120] or 'nested too deeply'}") from None
+
+
 def _read_delimited(p: Path, delimiter: str, text_col) -> list[dict]:
-    with p.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        try:
-            first = next(reader)
-        except StopIteration:
-            return []
-        # a header unless the text column is given by index
-        by_index = isinstance(text_col, int) or (isinstance(text_col, str) and text_col.isdigit())
-        if by_index:
-            header = [str(i) for i in range(len(first))]
-            data = [first, *reader]
-        else:
-            header = first
-            data = list(reader)
+    """Rows of a CSV or TSV file (a header unless the text column is given by index). Any field size
+    is read (the csv module's own limit, 128 KiB, is lifted while this file is read); a row the
+    csv module cannot parse is one line naming the file and the line."""
+    kind = "TSV" if delimiter == "\t" else "CSV"
+    limit = csv.field_size_limit()
+    csv.field_size_limit(_FIELD_LIMIT)
+    try:
+        with p.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            try:
+                first = next(reader, None)
+                if first is None:
+                    return []
+                by_index = isinstance(text_col, int) or (isinstance(text_col, str) and text_col.isdigit())
+                if by_index:
+                    header = [str(i) for i in range(len(first))]
+                    data = [first, *reader]
+                else:
+                    header = first
+                    data = list(reader)
+            except csv.Error as exc:
+                raise InputError(f"{p}:{reader.line_num}: not a readable {kind} row ({exc})") from None
+    finally:
+        csv.field_size_limit(limit)
     return [dict(zip(header, row)) for row in data]
+
+
+_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)  # the largest the csv module takes on every platform (a C long)
 
 
 SHARED_TOPICS = ("abortion", "atheism", "climate", "feminist", "hillary")
@@ -160,6 +177,12 @@ SHARED_TOPICS = ("abortion", "atheism", "climate", "feminist", "hillary")
 def read_shared_posts(posts_dir: str | Path) -> pa.Table:
     """The three real corpora of ``../shared/data/posts`` as one table (text, platform, topic)."""
     d = Path(posts_dir)
+    expected = [f"twitter_stance_{t}.txt" for t in SHARED_TOPICS] + ["reddit_goemotions.tsv", "instagram_mdid.json"]
+    if missing := [name for name in expected if not (d / name).is_file()]:
+        raise InputError(
+            f"{d} is a directory but not the shared corpora folder (no {missing[0]}); give a corpus file (Parquet, "
+            "CSV, TSV, JSON, JSONL or text), a world's posts.parquet, or ../shared/data/posts"
+        )
     parts = []
     for topic in SHARED_TOPICS:
         t = read_corpus(d / f"twitter_stance_{topic}.txt", platform="twitter")
@@ -181,6 +204,21 @@ class CorpusSource(Options):
     platform: str | None = None
     id_col: str | None = None
     parent_col: str | None = None
+
+    def __init__(self, **data) -> None:
+        super().__init__(**data)
+        if self.platform is not None:
+            if self.platform_col is not None:
+                raise ConfigError(
+                    f"platform column {self.platform_col!r} and platform {self.platform!r} were both given: a file has "
+                    "a platform column or one platform for all its posts, not both"
+                )
+            from ..posts.platforms import PLATFORMS, resolve
+
+            named = resolve(self.platform) if self.platform.strip() else []  # unknown names refused
+            if len(named) != 1:
+                raise ConfigError(f"platform {self.platform!r} is not accepted: name one of {', '.join(PLATFORMS)}")
+            object.__setattr__(self, "platform", named[0].name)  # an alias (x, ig, ...) becomes the platform's name
 
     def read(self) -> pa.Table:
         """The posts as a table (``text``, ``platform``, and ``topic`` when known): the shared corpora when ``path`` is

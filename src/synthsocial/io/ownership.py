@@ -28,9 +28,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,7 @@ class Ownership:
     kind: str | None
     files: dict[str, dict] = field(default_factory=dict)
     legacy: bool = False
+    damaged: bool = False
 
     def foreign(self, entries: Iterable[Path]) -> list[str]:
         """Names among ``entries`` that synthsocial did not write."""
@@ -89,7 +91,9 @@ def ownership(d: Path) -> Ownership | None:
             files = data.get("files") or {}
             return Ownership(data.get("kind"), {k: v for k, v in files.items() if isinstance(v, dict)})
         except (OSError, ValueError, AttributeError):
-            return Ownership(None)  # damaged marker: ours, but nothing recorded is trusted
+            # damaged: ours, nothing recorded is trusted; the names a manifest or stage record lists are known
+            legacy = _legacy(d)
+            return Ownership(None, legacy.files if legacy else {}, legacy=legacy is not None, damaged=True)
     return _legacy(d)
 
 
@@ -208,6 +212,16 @@ def record(d: Path, names: Iterable[str], kind: str) -> dict[str, str]:
     return found
 
 
+def register(d: Path, hashes: dict[str, str], kind: str) -> None:
+    """Register entries of ``d`` whose SHA-256 the caller already verified ({name: sha256}) in its marker,
+    without hashing them again (``world`` restores a damaged marker from its stage record)."""
+    owner = ownership(d) or Ownership(kind)
+    files = dict(owner.files)
+    for name, sha in hashes.items():
+        files[name] = {"bytes": _size(d / name), "sha256": sha}
+    write_marker(d, owner.kind or kind, files)
+
+
 def write_marker(d: Path, kind: str, files: dict[str, dict] | None = None) -> None:
     """Write the marker ``d/.synthsocial`` (atomically): written by synthsocial, this version, the directory's ``kind``
     and ``files`` ({name: {"bytes": ..., "sha256": ...}}, sorted by name; none by default)."""
@@ -247,6 +261,12 @@ def warn_if_changed(d: Path, names: Iterable[str]) -> None:
     """Warn (DamagedFileWarning) about every file of ``names`` in ``d`` that differs from what
     synthsocial wrote."""
     for name in changed(d, names):
+        if not (d / name).exists():
+            continue  # the reader says what is missing
+        try:
+            digest(d / name)
+        except OSError as exc:  # not changed: unreadable (permissions, a folder's unreadable part)
+            raise InputError(f"{d / name} cannot be read: {exc.strerror or exc}") from None
         warnings.warn(
             f"{d / name} differs from what synthsocial wrote (its SHA-256 is not the one recorded in "
             f"{d / MARKER}): it was damaged or edited; results that read it may be wrong",
@@ -268,27 +288,89 @@ def output_directory(
 ) -> Iterator[Path]:
     """Write into the directory ``path`` (created if needed): hold its lock, check that it may be
     written (:func:`check_output`, then ``check`` if given), mark it as ours, and yield its real
-    path."""
+    path. If the block fails while the directory holds nothing but our bookkeeping, the directory
+    is left as it was found: removed (with the parents made for it) when it did not exist, emptied
+    when it was empty. A damaged marker is written again, with a warning."""
     if not str(path).strip():
         raise ConfigError(f"{option} is empty: name a directory (an unset shell variable?)")
     d = real_path(path)
     if must_exist and not d.is_dir():
         raise InputError(f"{option} {str(path)!r}: no such directory")
+    made = _missing_parents(d)
     try:
         d.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        _remove_dirs(made)
         raise OutputError(f"{option} {str(path)!r} cannot be written: {exc.strerror or exc}") from None
-    with locked(d, write=True, command=command):
-        check_output(path, accept or (kind,), must_exist=must_exist, option=option)
-        if check is not None:
-            check(d)
+    try:
+        with locked(d, write=True, command=command):
+            check_output(path, accept or (kind,), must_exist=must_exist, option=option)
+            if check is not None:
+                check(d)
+            before = "absent" if not d.exists() else "full" if any(d.iterdir()) else "empty"
+            try:
+                d.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"{option} {str(path)!r} cannot be written: {exc.strerror or exc}") from None
+            if before == "absent":
+                made.append(d)
+            try:
+                if not os.access(d, os.W_OK):
+                    raise OutputError(f"{option} {str(path)!r}: not writable")
+                owner = ownership(d)
+                if owner is not None and owner.damaged:
+                    warnings.warn(
+                        f"{d / MARKER} was damaged or edited: written again (the hashes it held are lost; "
+                        "`synthsocial world` restores a world's from stages.json)",
+                        DamagedFileWarning,
+                        stacklevel=3,
+                    )
+                if owner is None or owner.legacy or owner.kind is None:
+                    record(d, [], kind)
+                yield d
+            except BaseException:  # a failed first run leaves the directory as it was: absent or empty
+                if before != "full" and _only_bookkeeping(d):
+                    _empty(d)
+                else:
+                    made = []  # what was written stays (a rerun resumes it), and the parents that hold it
+                raise
+    except BaseException:
+        _remove_dirs(made)
+        raise
+
+
+def _missing_parents(d: Path) -> list[Path]:
+    """The ancestors of ``d`` that do not exist, outermost first."""
+    missing = []
+    p = d.parent
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
+    return missing[::-1]
+
+
+def _remove_dirs(made: list[Path]) -> None:
+    """Remove the directories of ``made`` (created by this process, outermost first) that are empty."""
+    for p in reversed(made):
         try:
-            d.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"{option} {str(path)!r} cannot be written: {exc.strerror or exc}") from None
-        if not os.access(d, os.W_OK):
-            raise OutputError(f"{option} {str(path)!r}: not writable")
-        owner = ownership(d)
-        if owner is None or owner.legacy or owner.kind is None:
-            record(d, [], kind)
-        yield d
+            p.rmdir()
+        except OSError:
+            return
+
+
+def _only_bookkeeping(d: Path) -> bool:
+    """Whether ``d`` holds nothing but our marker, stage record and temporary names (a failed first run)."""
+    try:
+        return all(p.name in BOOKKEEPING or _TEMPORARY.match(p.name) for p in d.iterdir())
+    except OSError:
+        return False
+
+
+def _empty(d: Path) -> None:
+    """Remove what :func:`_only_bookkeeping` found in ``d``."""
+    for p in d.iterdir():
+        with suppress(OSError):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()

@@ -26,8 +26,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ..errors import InputError
+from ..errors import InputError, printable
 from ..graph import Graph
+from .native import check_mat, check_parquet
 
 FB100_COLUMNS = ["status", "gender", "major", "second_major", "dorm", "year", "high_school"]
 _INT = re.compile(r"^[+-]?\d+$")
@@ -60,15 +61,16 @@ def _check_nonempty(p: Path, m: int) -> None:
         raise InputError(f"{p}: no edges found")
 
 
-def damaged(path: Path, exc: BaseException) -> InputError:
-    """One line naming a Parquet file that cannot be read, and why."""
-    why = " ".join(str(exc).split()) or type(exc).__name__
-    return InputError(f"{path}: not a readable Parquet file ({why[:200]}); it may be truncated or damaged")
+def damaged(path: Path, exc: BaseException, kind: str = "Parquet") -> InputError:
+    """One line naming a file (Parquet, or another ``kind``) that cannot be read, and why."""
+    why = printable(str(exc)) or type(exc).__name__
+    return InputError(f"{path}: not a readable {kind} file ({why}); it may be truncated or damaged")
 
 
 def read_parquet(path: Path, columns: list[str] | None = None, integer: tuple[str, ...] = ()) -> pa.Table:
     """A Parquet file (or a directory of parts) as one table. A damaged file, a missing column or
     a column of ``integer`` that does not hold integers becomes one line naming the file."""
+    check_parquet(path)
     try:
         t = pq.read_table(path, columns=columns)
     except (pa.ArrowException, OSError, KeyError, ValueError) as exc:
@@ -121,7 +123,21 @@ def world_tables(
         users = read_parquet(users_path, cols, integer=("user_id",))
         if "age" in users.column_names:
             check_integer_columns(users_path, users.schema, ("age",))
+        check_edge_ids(edges_path, edges, users.num_rows)
     return users, edges
+
+
+def check_edge_ids(path: Path, edges: pa.Table, n: int) -> None:
+    """Refuse edges (columns source, target) that name users outside 0..n-1: ``n`` users are in the world."""
+    if edges.num_rows == 0:
+        return
+    lo = min(pc.min(edges["source"]).as_py(), pc.min(edges["target"]).as_py())
+    hi = max(pc.max(edges["source"]).as_py(), pc.max(edges["target"]).as_py())
+    if lo < 0 or hi >= n:
+        raise InputError(
+            f"{path}: edges name users outside 0..{n - 1} (user {lo if lo < 0 else hi}; the users.parquet beside it "
+            f"has {n:,} rows): the world was damaged or edited"
+        )
 
 
 def read_world(d: Path) -> Graph:
@@ -137,10 +153,6 @@ def read_world(d: Path) -> Graph:
     dst = edges["target"].to_numpy().astype(np.int64, copy=False)
     if n is None:
         n = int(max(src.max(), dst.max()) + 1) if src.size else 0
-    elif src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
-        raise InputError(
-            f"{d / 'edges.parquet'}: edges name users outside 0..{n - 1} (the users.parquet beside it has {n} rows)"
-        )
     return Graph.from_edges(src, dst, n, directed=True, nodes=users, name=str(d))
 
 
@@ -205,6 +217,7 @@ def read_fb100(p: Path, directed: bool | None = None) -> Graph:
     import scipy.io
     import scipy.sparse as sp
 
+    check_mat(p)
     try:
         mat = scipy.io.loadmat(p)
     except Exception as exc:  # scipy raises several types for corrupt files
@@ -336,6 +349,7 @@ def stream_edges(files: list[Path]):
     """(source, target) arrays of a world's edge files, batch by batch, in file order (sorted by
     source, then target): what a reader too large for memory, or one that needs few users, scans."""
     for f in files:
+        check_parquet(f)
         try:
             pf = pq.ParquetFile(f)
             check_integer_columns(f, pf.schema_arrow, ("source", "target"))
@@ -345,6 +359,9 @@ def stream_edges(files: list[Path]):
                 yield batch.column(0).to_numpy(), batch.column(1).to_numpy()
         except (pa.ArrowException, OSError) as exc:
             raise damaged(f, exc) from None
+
+
+_CSV_BLOCK = 1 << 26  # pyarrow's blocks hold whole rows: 64 MiB takes rows far longer than its 1 MiB default
 
 
 THREAD_COLUMNS = ("event_id", "parent_id", "user_id", "created_at")
@@ -358,18 +375,37 @@ def read_threads(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     that lost precision, so a parent is matched to float(tweet_id) within the thread, and a reply
     whose parent is not in the file answers the thread's source tweet)."""
     p = Path(path)
+    if not p.is_file():
+        raise InputError(f"threads {str(p)!r}: no such file")
+    if p.suffix == ".parquet":
+        table = read_parquet(p)
+    else:
+        try:
+            table = pacsv.read_csv(p, read_options=pacsv.ReadOptions(block_size=_CSV_BLOCK))
+        except (OSError, pa.ArrowException) as exc:
+            raise damaged(p, exc, "CSV") from None
     try:
-        table = pq.read_table(p) if p.suffix == ".parquet" else pacsv.read_csv(p)
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise damaged(p, exc) from None
-    names = set(table.column_names)
-    if set(PHEME_COLUMNS) <= names:
-        return _pheme(table)
-    if not set(THREAD_COLUMNS) <= names:
+        names = set(table.column_names)
+    except UnicodeDecodeError:
+        raise InputError(f"{p}: its column names are not UTF-8 text") from None
+    pheme = set(PHEME_COLUMNS) <= names
+    if not pheme and not set(THREAD_COLUMNS) <= names:
         raise InputError(
             f"{p}: not a thread file: it needs the columns {', '.join(THREAD_COLUMNS)} "
-            f"(or PHEME's {', '.join(PHEME_COLUMNS)}); it has {', '.join(table.column_names)}"
+            f"(or PHEME's {', '.join(PHEME_COLUMNS)}); it has {printable(', '.join(table.column_names))}"
         )
+    for name in ("thread", "tweet_id", "user_id", "created") if pheme else ("event_id", "user_id", "created_at"):
+        if table[name].null_count:
+            raise InputError(f"{p}: column {name!r} has empty values")
+    if table.num_rows == 0:
+        raise InputError(f"{p}: no events")
+    try:
+        return _pheme(table) if pheme else _threads(table)
+    except (ValueError, TypeError, OverflowError, pa.ArrowException) as exc:
+        raise InputError(f"{p}: a value is not an id or a time ({printable(str(exc), 120)})") from None
+
+
+def _threads(table: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ids = table["event_id"].to_numpy()
     index = {int(e): i for i, e in enumerate(ids)}
     parents = table["parent_id"].to_pylist()

@@ -93,13 +93,7 @@ def atomic_directory(
                 umask = os.umask(0)
                 os.umask(umask)
                 os.chmod(tmp, 0o777 & ~umask)
-                if target.exists():
-                    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-                    os.rename(target, old / "x")
-                    os.rename(tmp, target)
-                    shutil.rmtree(old, ignore_errors=True)
-                else:
-                    os.rename(tmp, target)
+                replace_directory(tmp, target)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
@@ -108,6 +102,28 @@ def atomic_directory(
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"output directory {shown!r} cannot be written: {_describe(exc)}") from None
         raise
+
+
+def replace_directory(new: Path, target: Path) -> None:
+    """Rename the complete directory ``new`` to ``target``, replacing what is there: the old one is first
+    renamed aside (into ``.NAME.old-XXXX``), then removed. If a rename fails, ``target`` is left as it was
+    and nothing is left beside it; ``new`` is the caller's to remove."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    try:
+        os.rename(target, old / "x")
+    except OSError:
+        old.rmdir()
+        raise
+    try:
+        os.rename(new, target)
+    except OSError:
+        os.rename(old / "x", target)
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def check_formats(formats: tuple[str, ...] | list[str]) -> tuple[str, ...]:

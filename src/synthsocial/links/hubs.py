@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .neighbors import tree_query
 from .popular import attention_cdf, popular_follows
 
 
@@ -104,7 +105,7 @@ def _nearby(
     b, c = rows.size, near.shape[1]
     if b == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    _, closest = tree.query(points, k=1, workers=workers)
+    _, closest = tree_query(tree, points, 1, workers)
     # F_i draws with replacement from the CDF of the user's nearest hub (repeats are dropped with
     # the other duplicates, a draw of oneself here)
     row = np.repeat(np.arange(b), rng.poisson(rate))

@@ -13,11 +13,50 @@ one chunk of the leaf order per task, and both get the same neighbours.
 from __future__ import annotations
 
 import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 _QUERY_BLOCK = 1 << 16
+
+
+@contextmanager
+def interrupt_held() -> Iterator[None]:
+    """Hold an interrupt (SIGINT, Ctrl-C) back for the block, and deliver it when the block ends.
+
+    scipy's cKDTree queries with ``workers`` > 1 run in threads the calling thread joins one after
+    another; an interrupt raised between two joins unwound the caller while a thread still read the
+    query's arrays, and the process crashed with a segmentation fault (issue 32). Inside the block
+    SIGINT is only recorded (Python runs signal handlers in the main thread, whichever thread the
+    signal reached); the process's own handler runs when the block is over."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):
+        yield
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
+        else:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def tree_query(tree: cKDTree, x: np.ndarray, k: int, workers: int = 1, eps: float = 0.0):
+    """``tree.query(x, k, eps=eps, workers=workers)``, an interrupt held back until its threads are done."""
+    with interrupt_held():
+        return tree.query(x, k=k, workers=workers, eps=eps)
 
 
 def build_tree(points: np.ndarray) -> cKDTree:
@@ -34,7 +73,7 @@ def query(tree: cKDTree, rows: np.ndarray, k: int, workers: int = 1, eps: float 
     nodes, which keeps them in cache (2.4x faster at 10^6 than the users' order).
     """
     n = tree.n
-    d, i = tree.query(tree.data[rows], k=k + 1, workers=workers, eps=eps)
+    d, i = tree_query(tree, tree.data[rows], k + 1, workers, eps)
     is_self = i == rows[:, None]
     # drop self; if a duplicate point hid it, drop the farthest instead
     is_self[~is_self.any(axis=1), -1] = True

@@ -25,6 +25,7 @@ from .degrees import summary
 from .homophily import analyse
 from .ned import NED_METRICS, ned_fixed, ned_minmax
 from .references import BUILTIN, builtin
+from .references import check as check_reference
 from .result import Profile, to_json_ready
 
 __all__ = ["EvaluateOptions", "NED_METRICS", "Profile", "evaluate", "profile", "to_json_ready"]
@@ -91,7 +92,14 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> Profile:
     # Louvain's coarsening make the partition depend on scheduling.
     nk.setNumberOfThreads(1)
     louvain: dict = {}
-    worker = threading.Thread(target=lambda: louvain.update(result=structure.louvain(u)))
+
+    def run_louvain() -> None:
+        try:
+            louvain["result"] = structure.louvain(u)
+        except BaseException as exc:  # raised in the calling thread (e.g. networkit's own interrupt)
+            louvain["error"] = exc
+
+    worker = threading.Thread(target=run_louvain)
     worker.start()
     comp = structure.components(u)
     lap("components")
@@ -117,8 +125,8 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> Profile:
     }
     lap("degrees")
     worker.join()
-    if "result" not in louvain:
-        raise RuntimeError("Louvain community detection failed")
+    if "error" in louvain:
+        raise louvain["error"]
     communities, modularity = louvain["result"]
     communities = communities[order]  # back to the graph's own node ids
     metrics["modularity"] = modularity
@@ -171,11 +179,9 @@ GRAPH_SOURCE = "measured by synthsocial"  # the source of a reference measured f
 
 def reference_profile(reference: str, options: EvaluateOptions | None = None, directed: bool | None = None) -> dict:
     """A reference: a built-in name, or a graph path whose profile is measured."""
-    if reference.lower() in BUILTIN:
+    if check_reference(reference).lower() in BUILTIN:
         return builtin(reference)
     path = Path(reference)
-    if not path.exists():
-        builtin(reference)  # raises the "use one of ... or a path" error
     from ..io.readers import read_graph
 
     prof = profile(read_graph(path, directed=directed), options)

@@ -10,6 +10,7 @@ Any other reference is a graph file whose profile is computed (see :func:`synths
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from ..errors import ConfigError
 
@@ -46,3 +47,13 @@ def builtin(name: str) -> dict:
         raise ConfigError(
             f"reference {name!r} is not accepted: use one of {', '.join(BUILTIN)} or the path of a graph file"
         ) from None
+
+
+def check(reference: str) -> str:
+    """``reference`` when it is a built-in name or an existing path; ConfigError otherwise (an empty one
+    too: it is not read as the current directory)."""
+    if not reference.strip():
+        raise ConfigError(f"reference is empty: use one of {', '.join(BUILTIN)} or the path of a graph file")
+    if reference.lower() not in BUILTIN and not Path(reference).exists():
+        builtin(reference)  # refuses it, naming what is accepted
+    return reference

@@ -141,6 +141,8 @@ def make_posts(
     ``request.corpus`` is read. Backend and settings are checked before anything is written.
     """
     check_backend(request.backend, request.model, request.base_url)
+    if request.max_texts is not None and request.timeline is None:
+        raise ConfigError("--max-texts applies to a timeline's texts: give --timeline DIR too, or drop it")
     adapter = check_adapter(request)
     report = progress or (lambda stage, done, total: None)
     if not Path(world).is_dir():

@@ -16,8 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, printable
 from ..io.atomic import atomic_file
+from ..io.native import check_parquet
 
 SCHEMA = pa.schema(
     [
@@ -59,10 +60,11 @@ class PostStore:
         tables = []
         for f in files:
             try:
+                check_parquet(f)
                 tables.append(pq.read_table(f, schema=SCHEMA))
-            except (pa.ArrowException, OSError) as exc:
+            except (pa.ArrowException, OSError, InputError) as exc:
                 raise InputError(
-                    f"{f}: stored posts that cannot be read ({' '.join(str(exc).split())[:120]}); "
+                    f"{f}: stored posts that cannot be read ({printable(str(exc), 120)}); "
                     "remove the file to write those posts again"
                 ) from None
         return tables

@@ -309,6 +309,9 @@ def _ensemble(d: Path, seeds: int, reference: str, result: Profile) -> dict:
     return {"rows": rows, "worlds": e["worlds"], "seeds": f"{first}-{first + seeds - 1}"}
 
 
+MAX_SEEDS = 1_000  # more worlds of the same configuration that a report draws (each as large as this one)
+
+
 def build_report(
     directory: str | Path,
     reference: str = "bluesky",
@@ -335,8 +338,11 @@ def build_report(
         With 2 or more, the report also shows how much every metric varies between seeds:
         ``seeds`` more worlds of this world's configuration and size, as mean and 95% interval.
     """
-    if seeds == 1:
-        raise ConfigError("--seeds 1 is not accepted: 0 (no ensemble) or at least 2 worlds")
+    from ..metrics.references import check as check_reference
+
+    if seeds == 1 or not 0 <= seeds <= MAX_SEEDS:
+        raise ConfigError(f"--seeds {seeds} is not accepted: 0 (no ensemble) or from 2 to {MAX_SEEDS:,} worlds")
+    check_reference(reference)
     if not Path(directory).is_dir():
         raise InputError(
             f"{directory}: not a directory; `synthsocial report` takes a world directory written by `generate`"

@@ -280,11 +280,15 @@ def make_timeline(
 
     from ..fidelity.conversation import compare, conversation
     from ..io.atomic import atomic_file, atomic_text
-    from ..io.ownership import output_directory, record
+    from ..io.ownership import check_output, output_directory, record
     from ..io.readers import read_threads
+    from ..rng import check_seed
     from ..world import World
 
     cfg = config or TimelineConfig()
+    if seed is not None:
+        check_seed(seed)
+    check_output(out, ("timeline",))  # before the work; again, under the lock, when written
     w = world if isinstance(world, World) else World.open(world)
     real = read_threads(real_threads) if real_threads is not None else None
     tl = simulate(w, cfg, seed)

@@ -10,6 +10,11 @@ def check_backend(kind: str, model: str | None = None, base_url: str | None = No
     """Refuse a backend choice that cannot work, before any work starts (no model is loaded)."""
     if kind not in ("embedded", "openai"):
         raise ConfigError(f"--backend {kind!r} is not accepted: use embedded or openai")
+    if kind == "embedded" and model is not None:
+        from .embedded import MODELS
+
+        if model not in MODELS:
+            raise ConfigError(f"--model {model!r} is not an embedded model: use {' or '.join(MODELS)}")
     if kind == "openai":
         from .openai import check_base_url
 

