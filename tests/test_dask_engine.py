@@ -159,7 +159,7 @@ def test_cli_memory_limit_too_small_names_the_smallest_setting(tmp_path, capsys)
 def test_workers_with_too_little_memory_are_refused(tmp_path):
     with (
         LocalCluster(n_workers=1, threads_per_worker=1, memory_limit="200MB", dashboard_address=":0") as small,
-        pytest.raises(EngineError, match=r"memory limits down to 0\.20 GB.*--memory-limit"),
+        pytest.raises(EngineError, match=r"memory limits down to 0\.20 GB.*dask worker --memory-limit"),
     ):
         generate_dask(1_000_000, tmp_path, options=DaskOptions(scheduler=small.scheduler_address))
 

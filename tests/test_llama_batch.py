@@ -111,7 +111,7 @@ def test_prompts_that_begin_alike_are_read_once_and_continue_as_one_at_a_time(ba
     """Seven prompts with a long common beginning through three slots: the later ones start from
     the cached cells of the earlier ones, and greedy continuations stay those of the one-at-a-time
     path. The lists are ones whose next words are not near ties: where two tokens are, the batch
-    kernels and the one-sequence kernels may round them apart on some CPUs ("A, B, C, D,"
+    kernels and the one-sequence kernels may round them apart on some CPUs ("Mercury, Venus, Earth,"
     continued as "Mars, Jupiter" batched and "and Mars are" alone on an AVX2 AMD EPYC)."""
     greedy = Sampling(temperature=0.0, repeat_penalty=1.0, max_tokens=6)
     head = "Here are some lists that everyone knows by heart, each written out in order as usual. " * 3

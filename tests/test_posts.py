@@ -15,10 +15,10 @@ import pytest
 
 from synthsocial.cli import main
 from synthsocial.errors import ConfigError, InputError
+from synthsocial.platforms import PLATFORMS, resolve
 from synthsocial.posts.assign import plan
 from synthsocial.posts.backends import BackendError, Request
 from synthsocial.posts.backends.openai import OpenAIBackend
-from synthsocial.posts.platforms import PLATFORMS, resolve
 from synthsocial.posts.postprocess import clean, clean_adapted, problem
 from synthsocial.posts.prompts import ExamplePool, build_prompt, load_templates
 
@@ -181,7 +181,7 @@ def test_openai_backend_gives_up_and_refuses_clearly():
         b = OpenAIBackend(srv.url, "fake", api_key_env="SYNTHSOCIAL_TEST_KEY_UNSET", backoff=0.001)
         with pytest.raises(BackendError, match="HTTP 401.*SYNTHSOCIAL_TEST_KEY_UNSET"):
             b.generate(reqs(1))
-    with pytest.raises(BackendError, match="cannot reach --base-url"):
+    with pytest.raises(BackendError, match="cannot reach posts.base_url"):
         OpenAIBackend("http://127.0.0.1:9/v1", "fake").check()
 
 

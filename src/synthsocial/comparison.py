@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Callable
 from pathlib import Path
 
 from .baselines import GENERATORS, SAMPLERS
@@ -27,6 +26,7 @@ from .metrics import EvaluateOptions, profile, reference_profile
 from .metrics.degrees import DEGREE_METRICS, with_degree_ginis
 from .metrics.ensemble import interval
 from .metrics.ned import NED_METRICS, ned_fixed, ned_minmax
+from .progress import Progress, silent
 
 METRICS = (*NED_METRICS, "avg_out_degree", "reciprocity", *DEGREE_METRICS)
 OURS = "synthsocial"
@@ -50,7 +50,7 @@ def run_benchmark(
     config: GeneratorConfig | None = None,
     only: list[str] | None = None,
     ned_scope: str = "all",
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
     directed: bool | None = None,
 ) -> list[dict]:
     """Measure every method at every size ``runs`` times and write the results into ``out`` (new,
@@ -82,19 +82,21 @@ def run_benchmark(
     if unknown:
         raise ConfigError(f"method {unknown[0]!r} is not accepted: use {', '.join(methods())}")
     if runs < 1:
-        raise ConfigError(f"--runs {runs} is not accepted: use an integer >= 1")
+        raise ConfigError(f"{{runs}} {runs} is not accepted: use an integer >= 1", runs="benchmark.runs")
     if ned_scope not in NED_SCOPES:
-        raise ConfigError(f"--ned-scope {ned_scope!r} is not accepted: use all or size")
+        raise ConfigError(
+            f"{{ned_scope}} {ned_scope!r} is not accepted: use all or size", ned_scope="benchmark.ned_scope"
+        )
     too_big = [s for s in sizes if s > reference_graph.n]
     if too_big and any(m in SAMPLERS for m in names):
         raise ConfigError(
             f"size {too_big[0]:,} is larger than the reference graph ({reference_graph.n:,} nodes); samplers can "
-            f"draw at most {reference_graph.n:,} nodes: use smaller --sizes or drop the samplers with --methods"
+            f"draw at most {reference_graph.n:,} nodes: use smaller {{sizes}} or drop the samplers with {{methods}}",
+            sizes="benchmark.sizes",
+            methods="benchmark.methods",
         )
     with output_directory(out, "benchmark", command="benchmark") as d:
-        rows = _run(
-            reference_graph, reference, sizes, runs, d, config, names, ned_scope, progress or (lambda msg: None)
-        )
+        rows = _run(reference_graph, reference, sizes, runs, d, config, names, ned_scope, progress or silent)
         record(d, FILES, "benchmark")
     return rows
 
@@ -111,7 +113,7 @@ def _run(
     config: GeneratorConfig | None,
     names: list[str],
     ned_scope: str,
-    report: Callable[[str], None],
+    report: Progress,
 ) -> list[dict]:
     from .generation import generate
 
@@ -119,7 +121,8 @@ def _run(
     for size in sizes:
         for name in names:
             for run in range(runs):
-                report(f"{name} at {size:,}, run {run + 1}/{runs}")
+                total = len(sizes) * len(names) * runs
+                report("benchmark", len(measured), total, f"{name} at {size:,}, run {run + 1}/{runs}")
                 if name == OURS:
                     w = generate(size, seed=run, config=config)
                     g = w.to_graph()
@@ -129,6 +132,7 @@ def _run(
                     g = GENERATORS[name]().generate(size, run, reference_graph)
                 m = with_degree_ginis(profile(g, EvaluateOptions(seed=run, homophily=False)).metrics)
                 measured.append({"method": name, "size": size, "run": run, "metrics": {k: m[k] for k in METRICS}})
+    report("benchmark", len(measured), len(measured))
     rows = _aggregate(measured, reference, ned_scope)
     _write(out, rows, measured, reference, sizes, ned_scope)
     return rows
@@ -217,10 +221,13 @@ def parse_sizes(text: str) -> list[int]:
         sizes = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
         raise ConfigError(
-            f"--sizes {text!r} is not accepted: use comma-separated integers such as 1000,10000"
+            f"{{sizes}} {text!r} is not accepted: use comma-separated integers such as 1000,10000",
+            sizes="benchmark.sizes",
         ) from None
     if not sizes or min(sizes) < 10:
-        raise ConfigError(f"--sizes {text!r} is not accepted: use comma-separated integers >= 10")
+        raise ConfigError(
+            f"{{sizes}} {text!r} is not accepted: use comma-separated integers >= 10", sizes="benchmark.sizes"
+        )
     return sizes
 
 

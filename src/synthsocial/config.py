@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, SynthSocialError
 from .population import defaults as D
 
 Float = Annotated[float, Field(strict=True)]  # strict: a bool is not a number
@@ -68,6 +68,10 @@ class Options(Settings):
         try:
             super().__init__(**data)
         except ValidationError as exc:
+            for e in exc.errors():  # an error of ours raised by a validator keeps its message and kind
+                cause = (e.get("ctx") or {}).get("error")
+                if isinstance(cause, SynthSocialError):
+                    raise cause from None
             raise ConfigError(_one_line(exc, type(self).__name__, data, type(self))) from None
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import operator
-import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,10 +41,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 
-from .config import GeneratorConfig, IntRange, Options, Range
-from .errors import ConfigError, SynthSocialError
+from .config import GeneratorConfig
+from .errors import SynthSocialError
 from .homophily import points_of, semantic_orders
-from .links import ProgressFn, phases, schedules
+from .links import phases, schedules
 from .links.activity import activity
 from .links.followback import draw, unreturned
 from .links.hubs import global_cdf, hub_ids, hub_index
@@ -56,8 +55,10 @@ from .links.triadic import peer_hubs, probability
 from .links.triadic import preference as triadic_preference
 from .manifest import manifest
 from .population import make_population
+from .progress import Progress
 from .resources import ram_bytes
 from .rng import blocks
+from .specs.engine import DaskOptions  # noqa: F401 (re-exported: the Dask engine's options)
 
 __all__ = ["DaskOptions", "EngineError", "generate_dask", "estimate_worker_memory"]
 
@@ -66,32 +67,6 @@ Pairs = tuple[np.ndarray, np.ndarray]
 
 class EngineError(SynthSocialError, RuntimeError):
     """The Dask cluster cannot be reached or cannot run the job."""
-
-
-class DaskOptions(Options):
-    """How to run: on the scheduler at ``scheduler``, or on a LocalCluster of ``workers``
-    single-threaded processes with ``memory_limit`` bytes each (None: an equal share of RAM);
-    ``partition_blocks`` blocks of users per task."""
-
-    scheduler: str | None = None
-    workers: IntRange(1, 4096) = 2
-    memory_limit: IntRange(1, 2**62) | None = None
-    partition_blocks: IntRange(1, 1_000_000) = 2
-    connect_timeout_s: Range(0.0, 3600.0, open_low=True) = 10.0
-
-    def __init__(self, **data) -> None:
-        super().__init__(**data)
-        if self.scheduler is not None and not SCHEDULER_ADDRESS.fullmatch(self.scheduler):
-            raise ConfigError(
-                f"scheduler {self.scheduler!r} is not accepted: give a Dask scheduler's address, such as "
-                "tcp://10.0.0.5:8786 (tcp, tls, ws, wss or ucx)"
-            )
-
-
-# what distributed's Client connects to: [protocol://]host[:port], the host a name, IPv4 or [IPv6] address
-SCHEDULER_ADDRESS = re.compile(
-    r"((tcp|tls|ws|wss|ucx)://)?([A-Za-z0-9][A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?/?"
-)
 
 
 # --- memory model -------------------------------------------------------------------------
@@ -383,8 +358,9 @@ def _connect(options: DaskOptions, need: int):
             raise EngineError(
                 f"scheduler = {options.scheduler!r}: cannot reach a Dask scheduler there "
                 f"({type(exc).__name__}: {exc}); "
-                "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or leave --scheduler out to "
-                "run on a local cluster"
+                "start one with `dask scheduler` and workers with `dask worker ADDRESS`, or leave {scheduler} out to "
+                "run on a local cluster",
+                scheduler="engine.scheduler",
             ) from None
         limits = [w.get("memory_limit") or 0 for w in client.scheduler_info()["workers"].values()]
         if not limits:
@@ -397,8 +373,9 @@ def _connect(options: DaskOptions, need: int):
             client.close()
             raise EngineError(
                 f"the workers of {options.scheduler} have memory limits down to {min(small) / 1e9:.2f} GB; this job "
-                f"needs at least {need / 1e9:.2f} GB per worker (start workers with --memory-limit {_gb_up(need)}GB, "
-                "or use a smaller --partition-blocks)"
+                f"needs at least {need / 1e9:.2f} GB per worker (start workers with `dask worker --memory-limit "
+                f"{_gb_up(need)}GB`, or use a smaller {{partition_blocks}})",
+                partition_blocks="engine.partition_blocks",
             )
         return client, None
     cluster = LocalCluster(
@@ -417,7 +394,7 @@ def generate_dask(
     seed: int = 0,
     config: GeneratorConfig | dict | str | Path | None = None,
     options: DaskOptions | None = None,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
     profile: str | None = None,
 ) -> dict[str, Any]:
     """Generate the world of ``generate(n, seed, config, profile=None)`` on Dask and write it into
@@ -430,16 +407,17 @@ def generate_dask(
     need = estimate_worker_memory(n, cfg, options.partition_blocks)
     ram = ram_bytes()
     if options.scheduler is None and options.memory_limit is None and need > ram / options.workers:
-        fewer = f"use at most {int(ram // need)} --workers, or " if need <= ram else ""
+        fewer = f"use at most {int(ram // need)} {{workers}}, or " if need <= ram else ""
         raise EngineError(
             f"nodes = {n:,} needs about {need / 1e9:.2f} GB per worker; {options.workers} workers on this machine get "
-            f"{ram / options.workers / 1e9:.2f} GB each: {fewer}use a cluster (--scheduler) whose workers have that "
-            "much memory"
+            f"{ram / options.workers / 1e9:.2f} GB each: {fewer}use a cluster ({{scheduler}}) whose workers have that "
+            "much memory",
+            scheduler="engine.scheduler",
+            workers="engine.workers",
         )
     if options.scheduler is None and options.memory_limit is not None and options.memory_limit < need:
         hint = (
-            " or fewer users per partition (--partition-blocks 1 needs "
-            f"{estimate_worker_memory(n, cfg, 1) / 1e9:.2f} GB)"
+            f" or fewer users per partition ({{blocks}} 1 needs {estimate_worker_memory(n, cfg, 1) / 1e9:.2f} GB)"
             if options.partition_blocks > 1
             else ""
         )
@@ -447,7 +425,9 @@ def generate_dask(
             f"memory limit = {options.memory_limit / 1e9:.2f} GB per worker is too small for {n:,} users in "
             "partitions of "
             f"{options.partition_blocks * cfg.block_size:,}: a worker needs about {need / 1e9:.2f} GB; use "
-            f"--memory-limit {_gb_up(need)}GB or more{hint}"
+            f"{{memory_limit}} {_gb_up(need)}GB or more{hint}",
+            memory_limit="engine.memory_limit",
+            blocks="engine.partition_blocks",
         )
     report = progress or (lambda phase, done, total: None)
     out = Path(out_dir)
@@ -591,7 +571,8 @@ def generate_dask(
         except KilledWorker as exc:
             raise EngineError(
                 f"a Dask worker died while running {exc.task!r} (out of memory?): this job needs about "
-                f"{need / 1e9:.2f} GB per worker; give workers more memory or use --partition-blocks 1"
+                f"{need / 1e9:.2f} GB per worker; give workers more memory or use {{partition_blocks}} 1",
+                partition_blocks="engine.partition_blocks",
             ) from None
     finally:
         client.close()

@@ -13,7 +13,23 @@ def printable(text: str, limit: int = 200) -> str:
 
 
 class SynthSocialError(Exception):
-    """Base class of every error synthsocial raises on purpose."""
+    """Base class of every error synthsocial raises on purpose.
+
+    A message about settings names them as ``{placeholders}`` given as keywords: the field's path
+    (``ConfigError("{adapter} is not a directory", adapter="posts.adapter")``). The library's message
+    shows the path; the command line shows the flag the user typed (cli/options.py)."""
+
+    def __init__(self, template: str = "", **fields: str):
+        self.template = template
+        self.fields = fields
+        super().__init__(self.render(fields))
+
+    def render(self, names: dict[str, str]) -> str:
+        """The message with each ``{placeholder}`` replaced by ``names[placeholder]`` (a path or a flag)."""
+        text = self.template
+        for key, name in names.items():
+            text = text.replace("{" + key + "}", name)
+        return text
 
 
 class ConfigError(SynthSocialError, ValueError):

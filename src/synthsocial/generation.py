@@ -19,17 +19,18 @@ from . import profiles
 from .config import GeneratorConfig
 from .errors import ConfigError
 from .homophily import points_of
-from .links import ProgressFn, form_links
+from .links import form_links
 from .population import make_population
 from .population.names import check_locale
+from .progress import Progress
 from .resources import ram_bytes
 from .rng import check_seed
+from .specs.generate import MIN_NODES
 from .world import World, write_world
 
 if TYPE_CHECKING:
     from .dask_engine import DaskOptions
 
-MIN_NODES = 2
 DEFAULT_PROFILE = profiles.DEFAULT
 ENGINES = ("local", "dask")
 
@@ -38,7 +39,7 @@ def generate(
     n: int,
     seed: int = 0,
     config: GeneratorConfig | dict | str | Path | None = None,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
     *,
     engine: str = "local",
     out: str | Path | None = None,
@@ -94,7 +95,11 @@ def generate(
     if engine not in ENGINES:
         raise ConfigError(f"engine = {engine!r} is not accepted: use local or dask")
     if engine == "local" and dask is not None:
-        raise ConfigError("Dask options (--scheduler, --memory-limit, ...) need the Dask engine")
+        raise ConfigError(
+            "Dask options ({scheduler}, {memory_limit}, ...) need the Dask engine",
+            scheduler="engine.scheduler",
+            memory_limit="engine.memory_limit",
+        )
     if engine == "dask" and formats:
         raise ConfigError(
             f"format {formats[0]!r} is not available with the Dask engine (it writes partitioned Parquet)"
@@ -120,7 +125,7 @@ def generate(
 
 
 def _generate_local(
-    n: int, seed: int, cfg: GeneratorConfig, progress: ProgressFn | None, profile: str | None = None
+    n: int, seed: int, cfg: GeneratorConfig, progress: Progress | None, profile: str | None = None
 ) -> World:
     pc = cfg.population
     report = progress or (lambda phase, done, total: None)
@@ -164,5 +169,6 @@ def check_fits(n: int) -> None:
     if need > 0.8 * ram:
         raise ConfigError(
             f"nodes = {n:,} needs about {need / 1e9:.1f} GB with the local engine, more than 80% of this machine's "
-            f"{ram / 1e9:.1f} GB: use fewer users, or --engine dask (it spills to disk; see docs/performance.md)"
+            f"{ram / 1e9:.1f} GB: use fewer users, or {{engine}} dask (it spills to disk; see docs/performance.md)",
+            engine="engine.engine",
         )

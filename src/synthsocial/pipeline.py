@@ -27,58 +27,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import Field
+from typing import Any
 
 from . import profiles
 from ._version import __version__
-from .config import GeneratorConfig, IntRange, Options, Range
-from .dask_engine import DaskOptions
-from .errors import ConfigError, OutputError
+from .config import GeneratorConfig
+from .errors import OutputError
 from .io.atomic import atomic_text
 from .io.ownership import MARKER, Ownership, mismatched, output_directory, ownership, record, register
-from .profiles import DEFAULT as DEFAULT_PROFILE
+from .progress import Progress
+from .specs.world import WorldPlan
 
 STATE = "stages.json"
-StageProgress = Callable[[str, int | None, int | None], None]  # stage, done, total
-
-
-class WorldPlan(Options):
-    """What ``synthsocial world`` makes: ``nodes`` users generated on ``engine`` (``dask``:
-    options in ``dask``) with ``config``, measured against ``reference``; ``writers`` of them
-    (None: all) post ``posts_per_user`` times on ``platforms`` with ``backend``; with
-    ``real_corpus``, the prompts are grounded in it and fidelity is measured against it; with
-    ``adapter`` (written by ``synthsocial adapt``), the posts come from the adapted model. With
-    ``timeline_days``, a timeline of that many days (``synthsocial timeline``, on ``platforms``)
-    is made in DIR/timeline and the posts stage writes the texts of its first ``max_texts``
-    events instead of ``writers`` posts; with ``real_threads`` (a PHEME CSV or events.parquet),
-    the timeline's and the posts' conversations are compared with them."""
-
-    nodes: IntRange(2, 10**12)
-    platforms: tuple[str, ...] = ("twitter", "reddit")
-    seed: IntRange(0, 2**63 - 1) = 0
-    config: dict = Field(default_factory=dict)
-    profile: Literal["bluesky", "paper"] | None = DEFAULT_PROFILE
-    real_corpus: str | None = None
-    writers: IntRange(1, 10**12) | None = 100
-    posts_per_user: IntRange(1, 10_000) = 1
-    backend: str = "embedded"
-    model: str | None = None
-    base_url: str | None = None
-    reference: str = "bluesky"
-    engine: Literal["local", "dask"] = "local"
-    dask: DaskOptions | None = None
-    adapter: str | None = None
-    timeline_days: Range(0.0, 3650.0, open_low=True) | None = None
-    max_texts: IntRange(0, 10**12) | None = None
-    real_threads: str | None = None
-
-    def __init__(self, **data: Any) -> None:
-        super().__init__(**data)
-        if self.timeline_days is None and (self.max_texts is not None or self.real_threads is not None):
-            given = "--max-texts" if self.max_texts is not None else "--real-threads"
-            raise ConfigError(f"{given} needs a timeline: give --timeline-days too, or drop it")
 
 
 def _key(obj: Any) -> str:
@@ -168,8 +128,9 @@ def check_target(directory: Path) -> None:
     by ``generate`` is refused too: regenerating it here would replace it)."""
     if directory.is_dir() and any(p.name != MARKER for p in directory.iterdir()) and not (directory / STATE).exists():
         raise OutputError(
-            f"--out {str(directory)!r} exists and is not a world made by `synthsocial world` (no {STATE}); "
-            "choose a new directory or empty it"
+            f"{{out}} {str(directory)!r} exists and is not a world made by `synthsocial world` (no {STATE}); "
+            "choose a new directory or empty it",
+            out="out",
         )
 
 
@@ -193,16 +154,16 @@ def _read_real(path: str | None, platforms: list) -> Any:
     return real
 
 
-def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress | None = None) -> dict[str, str]:
+def build_world(plan: WorldPlan, directory: str | Path, progress: Progress | None = None) -> dict[str, str]:
     """Make (or bring up to date) the world of ``plan`` in ``directory``; return what each stage did:
     "ran", "resumed", "repaired", "skipped" or "not requested". Every input is checked before the
     first stage runs, and the world's lock is held throughout."""
     from .generation import check_fits
     from .metrics.references import check as check_reference
+    from .platforms import resolve
     from .posts.backends import check_backend
-    from .posts.platforms import resolve
 
-    if plan.engine == "local":
+    if plan.engine.engine == "local":
         check_fits(plan.nodes)
     cfg = profiles.apply(plan.profile, plan.nodes, GeneratorConfig.from_dict(plan.config))
     resolve(",".join(plan.platforms))
@@ -212,7 +173,7 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: StageProgress 
     if plan.adapter is not None:
         from .posts.pipeline import check_adapter
 
-        check_adapter(_posts_request(plan))
+        check_adapter(plan.posts())
     if plan.backend == "openai" and not (Path(directory) / STATE).exists():
         from .posts.backends import make_backend
 
@@ -234,7 +195,7 @@ class Run:
     real: Any  # the real corpus (a table) or None
     d: Path
     record: Stages
-    report: StageProgress
+    report: Progress
 
     def reads(self, stage: str, *names: str) -> dict[str, str | None]:
         """Content hashes of files a stage wrote (as it recorded them): what later stages read."""
@@ -292,7 +253,7 @@ def _generate_key(r: Run) -> dict:
         "seed": r.plan.seed,
         "config": r.cfg.to_dict(),
         "profile": r.plan.profile,
-        "engine": r.plan.engine,
+        "engine": r.plan.engine.engine,
     }
 
 
@@ -307,9 +268,9 @@ def _generate(r: Run) -> dict:
             r.plan.seed,
             r.cfg,
             lambda phase, k, total: r.report("generate", None, None),
-            engine=r.plan.engine,
+            engine=r.plan.engine.engine,
             out=tmp / "world",
-            dask=r.plan.dask,
+            dask=r.plan.engine.dask(),
             profile=r.plan.profile,
         )
         _move_into(tmp / "world", r.d)
@@ -324,38 +285,24 @@ def _graph(r: Run) -> dict:
 
 def _evaluate(r: Run) -> dict:
     """metrics.targets.evaluate_paths: in memory, or streamed when the edges do not fit."""
-    from .metrics import EvaluateOptions
     from .metrics.targets import evaluate_paths
 
-    result = evaluate_paths([r.d], r.plan.reference, EvaluateOptions(seed=r.plan.seed))[0]
+    result = evaluate_paths([r.d], r.plan.reference, r.plan.evaluate())[0]
     atomic_text(r.d / "metrics.json", json.dumps(result.to_dict(), indent=2) + "\n")
     return {"ned_fixed": round(result.ned["fixed"]["value"], 4)}
 
 
-def _posts_request(plan: WorldPlan, directory: Path | None = None):
-    from .posts.pipeline import PostsRequest
-
-    timeline = str(directory / TIMELINE) if plan.timeline_days is not None and directory is not None else None
-    return PostsRequest(
-        platforms=",".join(plan.platforms),
-        timeline=timeline,
-        max_texts=plan.max_texts if plan.timeline_days is not None else None,
-        posts_per_user=plan.posts_per_user,
-        max_users=plan.writers,
-        backend=plan.backend,
-        model=plan.model,
-        base_url=plan.base_url,
-        adapter=plan.adapter,
-        seed=plan.seed,
-    )
-
-
 def _posts_key(r: Run) -> dict:
-    request = _posts_request(r.plan).model_dump(mode="json")
+    # the shape of the posts key before the stages had specs (issue 33), so that a world made before
+    # does not write its posts again: the settings a world cannot set are left out
+    spec = r.plan.posts().model_dump(
+        mode="json", exclude={"text_col", "platform_col", "corpus_platform", "decoding", "interaction_p"}
+    )
     return {
         "reads": {**_graph(r), **(r.reads("timeline", TIMELINE) if r.plan.timeline_days is not None else {})},
+        **spec,
+        "sampling": None,
         "max_texts": r.plan.max_texts if r.plan.timeline_days is not None else None,
-        **request,
         "base_url": recorded_plan(r.plan)["base_url"],
         "corpus": _corpus_fingerprint(r.plan.real_corpus),
         "adapter": _adapter_key(r.plan.adapter),
@@ -376,7 +323,7 @@ def _posts(r: Run) -> dict:
     """posts.pipeline.make_posts (grounded in the real corpus when there is one)."""
     from .posts.pipeline import make_posts
 
-    s = make_posts(r.d, _posts_request(r.plan, r.d), real=r.real, progress=r.report)
+    s = make_posts(r.d, r.plan.posts(r.d), real=r.real, progress=r.report)
     return {k: s[k] for k in ("posts_total", "failed", "interactions")}
 
 
@@ -390,10 +337,9 @@ def _threads(r: Run) -> dict:
 
 def _timeline(r: Run) -> dict:
     """timeline.make_timeline into DIR/timeline (its own directory of kind timeline)."""
-    from .timeline import TimelineConfig, make_timeline
+    from .timeline import make_timeline
 
-    cfg = TimelineConfig(days=r.plan.timeline_days, platforms=",".join(r.plan.platforms))
-    s = make_timeline(r.d, r.d / TIMELINE, cfg, r.plan.seed, r.plan.real_threads)
+    s = make_timeline(r.d, r.d / TIMELINE, r.plan.timeline())
     return s["counts"]
 
 

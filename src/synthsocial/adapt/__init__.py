@@ -26,7 +26,6 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,60 +33,21 @@ import numpy as np
 import pyarrow as pa
 
 from .._version import __version__
-from ..config import IntRange, Options, Range
-from ..errors import InputError, OutputError
+from ..errors import ConfigError, InputError, OutputError
 from ..io.atomic import atomic_text
 from ..io.corpus import CorpusSource
 from ..io.native import check_gguf
 from ..io.ownership import MARKER, changed, check_output, digest, output_directory, ownership, record
+from ..progress import Progress, silent
+from ..specs.adapt import CORPUS_FIELDS, MIN_POSTS, AdaptSpec
 
-__all__ = ["AdaptConfig", "Adapter", "adapt", "MIN_POSTS"]
+__all__ = ["AdaptConfig", "AdaptSpec", "Adapter", "adapt", "MIN_POSTS"]
 
-MIN_POSTS = 20
 OUTPUTS = ["adapter.gguf", "peft", "topics.json", "guard.npz", "manifest.json"]
 READ = ["adapter.gguf", "topics.json", "guard.npz", "manifest.json"]  # what generation reads, checked first
-Progress = Callable[[str, int | None, int | None, float | None], None]  # stage, done, total, loss
 
 
-class AdaptConfig(Options):
-    """Settings of one adaptation (defaults measured in docs/fidelity.md, "Adapting the model").
-
-    ``steps`` (when given) replaces ``epochs``. ``held_out``: share of the posts kept aside for
-    the held-out loss (at least 8, at most 200 posts). ``n_topics``: topics extracted for the
-    control prefix (0: platform only). ``balance``: platform p's share of the training examples is
-    proportional to ``n_p ** balance`` (1: as in the corpus, 0: equal shares; small platforms repeated).
-    ``lengths``: the post's length bucket in the control prefix (generation then draws it from the
-    corpus's lengths per platform). ``max_tokens``: a post is cut after this many tokens.
-    ``negatives``: tokens outside the corpus kept in the trimmed training vocabulary.
-    """
-
-    epochs: Range(0.0, 1000.0, open_low=True) = 1.0
-    steps: IntRange(1, 10_000_000) | None = None
-    max_posts: IntRange(MIN_POSTS, 100_000_000) | None = 10_000
-    held_out: Range(0.0, 0.5) = 0.05
-    n_topics: IntRange(0, 1000) = 10
-    balance: Range(0.0, 1.0) = 1.0
-    lengths: bool = True
-    rank: IntRange(1, 256) = 16
-    alpha: Range(0.0, 10_000.0, open_low=True) = 32.0
-    learning_rate: Range(0.0, 1.0, open_low=True) = 5e-4
-    batch_size: IntRange(1, 1024) = 16
-    max_tokens: IntRange(8, 2048) = 64
-    negatives: IntRange(0, 262_144) = 4096
-    checkpoint_every: IntRange(1, 1_000_000) = 20
-    seed: IntRange(0, 2**63 - 1) = 0
-    threads: IntRange(1, 1024) | None = None
-
-    def key(self, corpus_sha256: str) -> str:
-        """What identifies a run: the corpus and every setting that changes the adapter."""
-        settings = self.model_dump(exclude={"checkpoint_every", "threads"})
-        # the settings' values of runs made before they existed leave the key as it was
-        if settings["balance"] == 1.0:
-            del settings["balance"]
-        if not settings["lengths"]:
-            del settings["lengths"]
-        blob = json.dumps({"corpus": corpus_sha256, "settings": settings}, sort_keys=True)
-        return hashlib.sha256(blob.encode()).hexdigest()
+AdaptConfig = AdaptSpec  # the name before the specs
 
 
 @dataclass(frozen=True)
@@ -113,28 +73,40 @@ class Adapter:
         """Read the adapter at ``path``; InputError naming what is missing when it is not one."""
         d = Path(path)
         if not d.is_dir():
-            raise InputError(f"--adapter {str(path)!r} is not a directory written by `synthsocial adapt`")
+            raise InputError(
+                f"{{adapter}} {str(path)!r} is not a directory written by `synthsocial adapt`", adapter="posts.adapter"
+            )
         owner = ownership(d)
         if owner is None or owner.kind != "adapter":
             raise InputError(
-                f"--adapter {str(path)!r} is not a directory written by `synthsocial adapt` (no adapter {MARKER})"
+                f"{{adapter}} {str(path)!r} is not a directory written by `synthsocial adapt` (no adapter {MARKER})",
+                adapter="posts.adapter",
             )
         missing = [n for n in OUTPUTS if not (d / n).exists()]
         if missing:
-            raise InputError(f"--adapter {str(path)!r} is incomplete (no {missing[0]}): run `synthsocial adapt` again")
+            raise InputError(
+                f"{{adapter}} {str(path)!r} is incomplete (no {missing[0]}): run `synthsocial adapt` again",
+                adapter="posts.adapter",
+            )
         if bad := changed(d, READ):
             raise InputError(
-                f"--adapter {str(path)!r}: {bad[0]} differs from what `synthsocial adapt` wrote (its SHA-256 is not "
-                f"the one in {MARKER}): it was damaged or edited; run `synthsocial adapt` again"
+                f"{{adapter}} {str(path)!r}: {bad[0]} differs from what `synthsocial adapt` wrote (its SHA-256 is not "
+                f"the one in {MARKER}): it was damaged or edited; run `synthsocial adapt` again",
+                adapter="posts.adapter",
             )
         check_gguf(d / "adapter.gguf", "adapter")
         try:
             manifest = json.loads((d / "manifest.json").read_text())
             topics = json.loads((d / "topics.json").read_text())
         except (OSError, ValueError) as exc:
-            raise InputError(f"--adapter {str(path)!r}: unreadable manifest or topics ({exc})") from None
+            raise InputError(
+                f"{{adapter}} {str(path)!r}: unreadable manifest or topics ({exc})", adapter="posts.adapter"
+            ) from None
         if not (isinstance(manifest, dict) and isinstance(manifest.get("corpus"), dict) and isinstance(topics, list)):
-            raise InputError(f"--adapter {str(path)!r}: manifest.json or topics.json is not what `adapt` writes")
+            raise InputError(
+                f"{{adapter}} {str(path)!r}: manifest.json or topics.json is not what `adapt` writes",
+                adapter="posts.adapter",
+            )
         return cls(d, manifest, topics)
 
     @property
@@ -256,7 +228,7 @@ def _existing(d: Path, key: str, overwrite: bool, shown: str) -> str:
 
 
 def adapt(
-    corpus: CorpusSource | pa.Table,
+    corpus: CorpusSource | pa.Table | None,
     out: str | Path,
     config: AdaptConfig | None = None,
     *,
@@ -271,9 +243,13 @@ def adapt(
     from .model import require
 
     cfg = config or AdaptConfig()
-    report = progress or (lambda stage, done, total, loss: None)
+    if corpus is None and cfg.corpus is not None:
+        corpus = CorpusSource(**{k: getattr(cfg, k) for k in CORPUS_FIELDS if k != "corpus"}, path=cfg.corpus)
+    if corpus is None:
+        raise ConfigError("{corpus} is missing: name the real posts to learn from", corpus="adapt.corpus")
+    report = progress or silent
     started = time.perf_counter()
-    report("read", None, None, None)
+    report("read")
     table, corpus_sha = _corpus_table(corpus)
     source = getattr(corpus, "path", "table")
     table = _prepare(table, cfg, repr(str(source)))
@@ -297,12 +273,12 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
 
     threads = cfg.threads or os.cpu_count() or 1
     train_idx, held_idx = split(table.num_rows, cfg.held_out, cfg.seed)
-    report("topics", None, None, None)
+    report("topics")
     table, topics, vectors = _topics(table, cfg, train_idx)
     keywords = {t["label"]: t["keywords"] for t in topics}
     heads = prefixes(table, keywords, cfg.lengths)
     texts = table["text"].to_pylist()
-    report("model", None, None, None)
+    report("model")
     model, tok = load_base(threads)
     examples = encode(tok, heads, texts, cfg.max_tokens)
     platforms = table["platform"].to_pylist()
@@ -316,9 +292,9 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
         checkpoint.unlink(missing_ok=True)
     registered = False
 
-    def on_step(step: int, total: int, loss: float | None) -> None:
+    def on_step(stage: str, step: int | None = None, total: int | None = None, note: str | None = None) -> None:
         nonlocal registered
-        report("train", step, total, loss)
+        report(stage, step, total, note)
         if not registered and checkpoint.exists():
             record(d, ["checkpoint.pt"], "adapter")  # registered, so --overwrite may remove it
             registered = True
@@ -338,7 +314,7 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
         checkpoint_every=cfg.checkpoint_every,
         progress=on_step,
     )
-    report("write", None, None, None)
+    report("write")
     weights = {n: p.detach().numpy() for n, p in model.named_parameters() if "lora_" in n}
     gguf_lora.write(d / "adapter.gguf", weights, cfg.alpha)
     _save_peft(model, d / "peft")
@@ -363,7 +339,7 @@ def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict
             "with_parent": sum(h.count("| reply to: ") for h in heads),
             "lengths": length_shares(platforms, texts, train_idx) if cfg.lengths else None,
         },
-        "settings": cfg.model_dump(),
+        "settings": cfg.model_dump(exclude=set(CORPUS_FIELDS)),
         "steps": result["steps"],
         "epochs": round(result["steps"] * cfg.batch_size / max(train_idx.size, 1), 3),
         "resumed_at_step": result["resumed_at"],

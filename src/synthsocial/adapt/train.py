@@ -20,16 +20,15 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from ..io.atomic import atomic_file
+from ..progress import Progress, silent
 from .data import Example
 
 TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
-Progress = Callable[[int, int, float | None], None]  # step, total, last loss
 
 
 def schedule(epoch_examples: int, batch_size: int, seed: int, epoch: int, lengths: np.ndarray) -> list[np.ndarray]:
@@ -141,7 +140,7 @@ def train(
     """
     import torch
 
-    report = progress or (lambda step, total, loss: None)
+    report = progress or silent
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     trainable = {n: p for n, p in model.named_parameters() if p.requires_grad}
     optimizer = torch.optim.AdamW(trainable.values(), lr=learning_rate, weight_decay=0.0)
@@ -184,7 +183,7 @@ def train(
     else:
         base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     model.train()
-    report(state["step"], steps, state["losses"][-1] if state["losses"] else None)
+    report("train", state["step"], steps, _loss(state["losses"][-1] if state["losses"] else None))
     started = time.perf_counter() - state["seconds"]
     for step in range(state["step"], steps):
         lr = learning_rate * min((step + 1) / warmup, max(0.0, (steps - step) / max(steps - warmup, 1)))
@@ -201,7 +200,7 @@ def train(
         state["step"] = step + 1
         state["losses"].append(float(loss.detach()))
         state["seconds"] = time.perf_counter() - started
-        report(step + 1, steps, state["losses"][-1])
+        report("train", step + 1, steps, _loss(state["losses"][-1]))
         if (step + 1) % checkpoint_every == 0 and step + 1 < steps:
             save()
     model.eval()
@@ -215,3 +214,8 @@ def train(
         "train_seconds": state["seconds"],
         "vocabulary": int(vocab.size),
     }
+
+
+def _loss(value: float | None) -> str | None:
+    """The note of a training step's progress: its loss."""
+    return None if value is None else f"loss {value:.3f}"

@@ -77,7 +77,7 @@ def calibrate(
     graph = graph or (isinstance(reference, dict) and reference.get("source") == GRAPH_SOURCE)
     space = space or ("extended" if graph else "paper")
     if space not in SPACES:
-        raise ConfigError(f"--space {space!r} is not accepted: use paper or extended")
+        raise ConfigError(f"{{space}} {space!r} is not accepted: use paper or extended", space="calibrate.space")
     if isinstance(reference, str):
         from ..metrics import EvaluateOptions, reference_profile
 
@@ -87,17 +87,27 @@ def calibrate(
             raise InputError(f"reference {name!r} has no structural profile")
     rank_by = rank_by or ("minmax" if method == "grid" else "fixed")
     if rank_by not in RANK_BY:
-        raise ConfigError(f"--rank-by {rank_by!r} is not accepted: use minmax or fixed")
+        raise ConfigError(f"{{rank_by}} {rank_by!r} is not accepted: use minmax or fixed", rank_by="calibrate.rank_by")
     if method not in METHODS:
-        raise ConfigError(f"--method {method!r} is not accepted: use grid, optuna or multifidelity")
+        raise ConfigError(
+            f"{{method}} {method!r} is not accepted: use grid, optuna or multifidelity", method="calibrate.method"
+        )
     if nodes < 10:
-        raise ConfigError(f"--nodes {nodes} is not accepted: calibrate on at least 10 users")
+        raise ConfigError(f"{{nodes}} {nodes} is not accepted: calibrate on at least 10 users", nodes="calibrate.nodes")
     if budget is not None and not 1 <= budget <= MAX_BUDGET:
-        raise ConfigError(f"--budget {budget} is not accepted: use an integer from 1 to {MAX_BUDGET:,}")
+        raise ConfigError(
+            f"{{budget}} {budget} is not accepted: use an integer from 1 to {MAX_BUDGET:,}", budget="calibrate.budget"
+        )
     if not 1 <= replicates <= MAX_REPLICATES:
-        raise ConfigError(f"--replicates {replicates} is not accepted: use an integer from 1 to {MAX_REPLICATES:,}")
+        raise ConfigError(
+            f"{{replicates}} {replicates} is not accepted: use an integer from 1 to {MAX_REPLICATES:,}",
+            replicates="calibrate.replicates",
+        )
     if processes is not None and not 1 <= processes <= MAX_PROCESSES:
-        raise ConfigError(f"--processes {processes} is not accepted: use an integer from 1 to {MAX_PROCESSES:,}")
+        raise ConfigError(
+            f"{{processes}} {processes} is not accepted: use an integer from 1 to {MAX_PROCESSES:,}",
+            processes="calibrate.processes",
+        )
     reference = {**reference, "metrics": with_degree_ginis(reference["metrics"])}
 
     def bases(n: int) -> GeneratorConfig:

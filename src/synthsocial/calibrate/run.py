@@ -29,10 +29,10 @@ from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_text
 from ..metrics.degrees import DEGREE_METRICS, IN_TAIL, with_degree_ginis
 from ..metrics.ned import NED_METRICS, ned_fixed, ned_minmax
+from ..progress import Progress, silent
 from .space import PARAMS, config_for, grid_points, key, point_of
 
 EXTRA_METRICS = ("avg_out_degree", "reciprocity")
-ProgressFn = Callable[[int, int], None]
 
 
 def fit_metrics(reference: dict, nodes: int | None = None) -> tuple[str, ...]:
@@ -131,14 +131,19 @@ def _prepare(out: Path, nodes: int, seed: int, replicates: int, base: dict) -> R
                 raise ValueError("not an object")
         except (OSError, ValueError) as exc:
             raise InputError(
-                f"{stamp}: not a readable record of calibration settings ({exc}); use a new --out"
+                f"{stamp}: not a readable record of calibration settings ({exc}); use a new {{out}}", out="out"
             ) from None
         changed = [k for k in settings if old.get(k) != settings[k]]
         if changed:
             was = ", ".join(f"{k}={old.get(k)!r}" for k in changed if k != "base_config")
             raise ConfigError(
                 f"{str(out)!r} holds results made with other settings ({was or 'another base config'}): "
-                "use a new --out, or the same --nodes, --seed, --replicates and --config to resume"
+                "use a new {out}, or the same {nodes}, {seed}, {replicates} and {config} to resume",
+                out="out",
+                nodes="calibrate.nodes",
+                seed="calibrate.seed",
+                replicates="calibrate.replicates",
+                config="calibrate.config",
             )
     else:
         atomic_text(stamp, json.dumps(settings, indent=2) + "\n")
@@ -155,7 +160,7 @@ def run_grid(
     base: GeneratorConfig | None = None,
     limit: int | None = None,
     replicates: int = 1,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
 ) -> list[dict]:
     """Evaluate the paper's grid (or its first ``limit`` points), resuming from ``out/results.jsonl``."""
     base_dict = (base or GeneratorConfig()).to_dict()
@@ -163,7 +168,7 @@ def run_grid(
     done = {r["key"]: r for r in log.load()}
     points = grid_points()[:limit] if limit else grid_points()
     todo = [p for p in points if key(p) not in done]
-    report = progress or (lambda d, t: None)
+    report = _evaluations(progress)
     report(len(points) - len(todo), len(points))
     tasks = [(p, nodes, seed, base_dict, replicates) for p in todo]
     if tasks:
@@ -196,7 +201,7 @@ def run_optuna(
     space: str = "paper",
     base: GeneratorConfig | None = None,
     replicates: int = 1,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
 ) -> list[dict]:
     """Seeded TPE minimising the fixed-scale NED with ``budget`` evaluations, over the grid's values
     (``space="paper"``) or the extended continuous space; the first evaluation is ``base``'s own
@@ -204,7 +209,7 @@ def run_optuna(
     base = base or GeneratorConfig()
     base_dict = base.to_dict()
     log = _prepare(out, nodes, seed, replicates, base_dict)
-    report = progress or (lambda d, t: None)
+    report = _evaluations(progress)
     start = _own(base, space)
     return _tpe(reference, nodes, log, budget, seed, space, base_dict, replicates, lambda d: report(d, budget), start)
 
@@ -225,7 +230,7 @@ def run_multifidelity(
     space: str = "paper",
     bases: Callable[[int], GeneratorConfig],
     replicates: int = 1,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """Multi-fidelity TPE: ``budget`` evaluations at ``low_size(nodes)`` users (the first one the
     starting config's own point), then the starting config's point at ``nodes`` and the best
@@ -237,7 +242,7 @@ def run_multifidelity(
     low, k = low_size(nodes), promoted(budget)
     log = _prepare(out, nodes, seed, replicates, bases(nodes).to_dict())
     total = budget + 2 * k
-    report = progress or (lambda d, t: None)
+    report = _evaluations(progress)
     coarse = _tpe(
         reference,
         low,
@@ -297,13 +302,15 @@ def _tpe(
     except ImportError:
         from ..errors import MissingDependencyError
 
-        raise MissingDependencyError("--method optuna needs optuna: pip install 'synthsocial[calibrate]'") from None
+        raise MissingDependencyError(
+            "{method} optuna needs optuna: pip install 'synthsocial[calibrate]'", method="calibrate.method"
+        ) from None
     from .space import EXTENDED, PAPER_GRID, SPACES
 
     if budget < 1:
-        raise ConfigError(f"--budget {budget} is not accepted: use an integer >= 1")
+        raise ConfigError(f"{{budget}} {budget} is not accepted: use an integer >= 1", budget="calibrate.budget")
     if space not in SPACES:
-        raise ConfigError(f"--space {space!r} is not accepted: use paper or extended")
+        raise ConfigError(f"{{space}} {space!r} is not accepted: use paper or extended", space="calibrate.space")
     at = log.default_nodes
     cache = {r["key"]: r for r in log.load() if r.get("nodes", at) == nodes}
     metrics = fit_metrics(reference, nodes)
@@ -382,3 +389,8 @@ def rank(rows: list[dict], reference: dict, metrics: tuple[str, ...], by: str = 
     out = [{**r, "ned": n["value"], "ned_fixed": score(r, reference, metrics)} for r, n in zip(rows, neds)]
     column = "ned" if by == "minmax" else "ned_fixed"
     return sorted(out, key=lambda r: (r[column], r["key"]))
+
+
+def _evaluations(progress: Progress | None):
+    """``report(done, total)`` of the evaluations, told to ``progress`` as the stage "evaluations"."""
+    return lambda done, total: (progress or silent)("evaluations", done, total)

@@ -260,7 +260,11 @@ def conversation_of(posts: str | Path, real_threads=None, semantic: bool = True,
     table = _read_posts(Path(posts))
     if table is None or "parent_id" not in table.column_names or table["parent_id"].null_count == table.num_rows:
         if real_threads is not None:
-            raise InputError(f"{posts}: no threads to compare with --real-threads (posts made without --timeline)")
+            raise InputError(
+                f"{posts}: no threads to compare with {{threads}} (posts made without {{timeline}})",
+                threads="fidelity.real_threads",
+                timeline="posts.timeline",
+            )
         return None
     real = read_threads(real_threads) if real_threads is not None else None
     return measure_posts(table, real, semantic, seed)

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from ..config import Options
 from ..errors import ConfigError, InputError
+from ..specs.base import check_corpus_platform
 from .readers import read_parquet
 
 TEXT_CANDIDATES = ("text", "body", "content", "caption", "orig_caption", "post", "message", "tweet")
@@ -51,14 +52,19 @@ def _rows_to_table(
     tcol = _pick(columns, text_col, "text", path, TEXT_CANDIDATES)
     if tcol is None:
         raise InputError(
-            f"{path}: no text column found; name it with --text-col (columns: {', '.join(map(str, columns))})"
+            f"{path}: no text column found; name it with {{text_col}} (columns: {', '.join(map(str, columns))})",
+            text_col="posts.text_col",
         )
     pcol = _pick(columns, platform_col, "platform", path, ("platform",) if platform is None else ())
     ocol = _pick(columns, topic_col, "topic", path, ("topic",))
     icol = _pick(columns, id_col, "id", path)
     parcol = _pick(columns, parent_col, "parent id", path)
     if (icol is None) != (parcol is None):
-        raise InputError(f"{path}: replies need both an id column and a parent id column (--id-col and --parent-col)")
+        raise InputError(
+            f"{path}: replies need both an id column and a parent id column ({{id_col}} and {{parent_col}})",
+            id_col="adapt.id_col",
+            parent_col="adapt.parent_col",
+        )
     texts = [r.get(tcol) for r in rows]
     keep = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
     if not keep:
@@ -69,8 +75,10 @@ def _rows_to_table(
         platforms = [platform.lower()] * len(keep)
     else:
         raise InputError(
-            f"{path}: no platform column; name it with --platform-col or give --platform NAME for a "
-            "single-platform file"
+            f"{path}: no platform column; name it with {{platform_col}} or give {{platform}} NAME for a "
+            "single-platform file",
+            platform_col="posts.platform_col",
+            platform="adapt.platform",
         )
     cols = {"text": [texts[i].strip() for i in keep], "platform": platforms}
     if ocol is not None:
@@ -207,18 +215,7 @@ class CorpusSource(Options):
 
     def __init__(self, **data) -> None:
         super().__init__(**data)
-        if self.platform is not None:
-            if self.platform_col is not None:
-                raise ConfigError(
-                    f"platform column {self.platform_col!r} and platform {self.platform!r} were both given: a file has "
-                    "a platform column or one platform for all its posts, not both"
-                )
-            from ..posts.platforms import PLATFORMS, resolve
-
-            named = resolve(self.platform) if self.platform.strip() else []  # unknown names refused
-            if len(named) != 1:
-                raise ConfigError(f"platform {self.platform!r} is not accepted: name one of {', '.join(PLATFORMS)}")
-            object.__setattr__(self, "platform", named[0].name)  # an alias (x, ig, ...) becomes the platform's name
+        object.__setattr__(self, "platform", check_corpus_platform(self.platform_col, self.platform))
 
     def read(self) -> pa.Table:
         """The posts as a table (``text``, ``platform``, and ``topic`` when known): the shared corpora when ``path`` is

@@ -39,12 +39,12 @@ import pyarrow as pa
 
 from .. import convert
 from ..errors import ConfigError, InputError
+from ..specs.export import FORMATS
 from .atomic import atomic_file
 from .lock import locked
 from .ownership import output_directory, record
 from .readers import check_world, read_parquet, world_tables
 
-FORMATS = ("graphml", "gexf", "oasis", "oasis-reddit", "agentsociety", "jsonl")
 OASIS_COLUMNS = ["user_id", "name", "username", "following_agentid_list", "previous_tweets", "user_char", "description"]
 
 
@@ -309,7 +309,7 @@ def export(directory: str | Path, fmt: str, out: str | Path | None = None) -> li
     """Write the world in ``directory`` as ``fmt`` into ``out`` (default: the world directory);
     return the files written. Holds the output's lock, and reads the world under its own."""
     if fmt not in FORMATS:
-        raise ConfigError(f"--to {fmt!r} is not accepted: use one of {', '.join(FORMATS)}")
+        raise ConfigError(f"{{to}} {fmt!r} is not accepted: use one of {', '.join(FORMATS)}", to="export.to")
     d = Path(directory)
     if not d.is_dir():
         raise InputError(f"{d}: not a directory; give the output directory of `synthsocial generate`")

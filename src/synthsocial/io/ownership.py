@@ -184,12 +184,14 @@ def check_output(
     if replace:
         if not overwrite:
             raise OutputError(
-                f"output directory {shown!r} exists and is not empty; choose another path or pass --overwrite"
+                f"output directory {shown!r} exists and is not empty; choose another path or pass {{overwrite}}",
+                overwrite="overwrite",
             )
         if foreign := owner.foreign(entries):
             raise OutputError(
-                f"{option} {shown!r} holds {foreign[0]!r}, which synthsocial did not write; --overwrite replaces "
-                "only what synthsocial wrote: move it away or choose another path"
+                f"{option} {shown!r} holds {foreign[0]!r}, which synthsocial did not write; {{overwrite}} replaces "
+                "only what synthsocial wrote: move it away or choose another path",
+                overwrite="overwrite",
             )
     return d
 

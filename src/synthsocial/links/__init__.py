@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..graph import sorted_unique_pairs, symmetric_adjacency
+from ..progress import Progress
 from ..rng import blocks
 from . import phases, schedules
 from .activity import activity
@@ -44,7 +44,6 @@ from .triadic import probability as triadic_probability
 if TYPE_CHECKING:
     from ..config import LinksConfig
 
-ProgressFn = Callable[[str, int, int], None]
 
 __all__ = ["LinkResult", "form_links"]
 
@@ -83,7 +82,7 @@ def form_links(
     cfg: LinksConfig,
     seed: int,
     block_size: int,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
 ) -> LinkResult:
     """Run the three phases of link formation over the projected users ``points``."""
     n = points.shape[0]

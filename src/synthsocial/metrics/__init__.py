@@ -17,8 +17,8 @@ from pathlib import Path
 import networkit as nk
 import numpy as np
 
-from ..config import IntRange, Options
 from ..graph import Graph
+from ..specs.evaluate import EvaluateSpec
 from . import structure
 from .assortativity import degree_assortativity
 from .degrees import summary
@@ -28,32 +28,9 @@ from .references import BUILTIN, builtin
 from .references import check as check_reference
 from .result import Profile, to_json_ready
 
-__all__ = ["EvaluateOptions", "NED_METRICS", "Profile", "evaluate", "profile", "to_json_ready"]
+EvaluateOptions = EvaluateSpec  # the name before the specs
 
-
-class EvaluateOptions(Options):
-    """How exact the measurement is.
-
-    ``aspl_sources`` BFS sources estimate the ASPL when the LCC has more than
-    ``aspl_exact_max_nodes`` nodes (None: 200 up to 10^6 undirected edges, 64 up to 10^7, 16 beyond).
-    Clustering is exact up to ``clustering_exact_max_edges`` undirected edges, then estimated from
-    ``clustering_trials`` sampled wedges. ``seed`` fixes Louvain, the BFS sources and the samples.
-    """
-
-    seed: IntRange(0, 2**63 - 1) = 0
-    aspl_exact_max_nodes: IntRange(0, 10**12) = 5_000
-    aspl_sources: IntRange(1, 10**9) | None = None
-    clustering_exact_max_edges: IntRange(0, 10**15) = 20_000_000
-    clustering_trials: IntRange(0, 10**12) = 1_000_000
-    homophily: bool = True
-    threads: IntRange(1, 4096) | None = None  # cores networkit may use outside Louvain (None: all)
-
-    def sources_for(self, undirected_edges: int) -> int:
-        """Number of BFS sources for a sampled ASPL on a graph of ``undirected_edges`` edges: ``aspl_sources`` when set,
-        else 200 up to 10^6 edges, 64 up to 10^7, 16 beyond."""
-        if self.aspl_sources is not None:
-            return self.aspl_sources
-        return 200 if undirected_edges <= 1_000_000 else 64 if undirected_edges <= 10_000_000 else 16
+__all__ = ["EvaluateOptions", "EvaluateSpec", "NED_METRICS", "Profile", "evaluate", "profile", "to_json_ready"]
 
 
 class Laps:

@@ -12,10 +12,10 @@ reference value and the relative error of the mean.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 
+from ..progress import Progress
 from .degrees import with_degree_ginis
 from .ned import ned_fixed
 
@@ -65,11 +65,11 @@ def ensemble(
     reference: str = "bluesky",
     options=None,
     level: float = 0.95,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Generate ``nodes`` users once per seed of ``seeds`` with ``config`` over ``profile``, measure
     each world against ``reference`` and return :func:`summarize`'s statistics, with ``seeds``
-    and each world's metrics under ``worlds_metrics``. ``progress(done, total)`` after each world."""
+    and each world's metrics under ``worlds_metrics``. ``progress("worlds", done, total)`` after each world."""
     from ..generation import generate
     from ..profiles import DEFAULT
     from . import EvaluateOptions, reference_profile
@@ -82,7 +82,7 @@ def ensemble(
         world = generate(nodes, seed=s, config=config, profile=profile or DEFAULT)
         measured.append(measure(world.to_graph(), opt.model_copy(update={"seed": s})).metrics)
         if progress is not None:
-            progress(i + 1, len(seeds))
+            progress("worlds", i + 1, len(seeds))
     result = summarize(measured, ref, level)
     result.update(nodes=nodes, seeds=list(seeds), profile=profile or DEFAULT, reference=ref["name"])
     result["worlds_metrics"] = measured

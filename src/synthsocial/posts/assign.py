@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pyarrow as pa
 
-from .platforms import PLATFORMS, Platform
+from ..platforms import PLATFORMS, Platform
 
 _ALL = list(PLATFORMS)
 

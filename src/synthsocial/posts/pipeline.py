@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -19,120 +19,75 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from pydantic import Field
 
 from ..adapt.control import prefix
 from ..arrays import member
-from ..config import IntRange, Options, Range
 from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_file, atomic_text
 from ..io.corpus import CorpusSource
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, edge_files, read_parquet, stream_edges
+from ..platforms import Platform, load_overrides, resolve
+from ..progress import Progress, silent
+from ..specs.posts import PostsSpec
 from .assign import Task, age_band, plan, task_seed, timeline_tasks, writers
 from .backends import Backend, Request, Sampling, check_backend, make_backend
 from .interactions import interactions
-from .platforms import Platform, load_overrides, resolve
 from .postprocess import clean, clean_adapted, problem
 from .prompts import ExamplePool, Templates, build_prompt, load_templates
-from .stance import LABELS, STANCE_TOPICS, side, with_stance
+from .stance import side, with_stance
 from .store import PostStore
 
-ProgressFn = Callable[[int, int], None]
 
+@dataclass(frozen=True)
+class PostsPlan:
+    """A posts run resolved from its :class:`PostsSpec`: the platforms and their data, the strategy
+    (``adapted`` with an adapter), the decoding settings, the sequences decoded at once (1 on a
+    server), the adapter and timeline directories, and from the adapter or the extracted topics:
+    ``topic_of`` (a user's interest -> topic), ``keywords`` (topic -> its keywords), ``lengths``
+    (length-bucket shares by platform) and ``topic_shares`` (topic shares by platform)."""
 
-ADAPTED_SAMPLING = Sampling(temperature=1.0, top_p=1.0, top_k=0, min_p=0.01, repeat_penalty=1.0, max_tokens=160)
-"""Plain sampling from the adapted model (docs/fidelity.md, "Adapting the model")."""
-
-
-class PostsConfig(Options):
-    """The resolved settings of one posts run (what :func:`write_posts` follows). ``keywords``: the
-    adapter's topic keywords by topic label, ``lengths``: its length-bucket shares by platform
-    (strategy ``adapted``; from the adapter, so not part of the settings recorded)."""
-
+    spec: PostsSpec
     platforms: list[Platform]
     strategy: Literal["platform-aware", "platform-agnostic", "adapted"] = "platform-aware"
-    posts_per_user: IntRange(1, 10_000) = 1
-    max_users: IntRange(1, 10**12) | None = None
-    topics: list[str] | None = None
-    topic_of: dict[str, str] | None = None
-    seed: IntRange(0, 2**63 - 1) = 0
-    batch_size: IntRange(1, 100_000) = 64
-    parallel: IntRange(1, 64) = 8
-    max_attempts: IntRange(1, 100) = 3
-    interaction_p: Range(0.0, 1.0) = 0.02
-    sampling: Sampling = Field(default_factory=Sampling)
-    prompts_dir: str | None = None
+    sampling: Sampling = field(default_factory=Sampling)
+    parallel: int = 1
     adapter: str | None = None
+    timeline: str | None = None
+    topic_of: dict[str, str] | None = None
     keywords: dict[str, list[str]] | None = None
     lengths: dict[str, dict[str, float]] | None = None
     topic_shares: dict[str, dict[str, float]] | None = None
-    topic_tilt: Range(0.0, 1_000_000.0) = 1.0
-    timeline: str | None = None
-    max_texts: IntRange(0, 10**12) | None = None
-    stance_topics: list[str] = Field(default_factory=lambda: list(STANCE_TOPICS))
-    stance_labels: list[str] = Field(default_factory=lambda: list(LABELS), min_length=3, max_length=3)
 
-
-class PostsRequest(Options):
-    """What ``synthsocial posts`` (and the posts stage of ``synthsocial world``) asks for.
-
-    ``strategy`` ``auto`` grounds the prompts in real posts when there are any (``corpus`` or
-    ``topics_from``; it measured better on every fidelity metric, docs/fidelity.md), else names
-    the platform. ``topics``: what to post about (default: the users' interests);
-    ``topics_from``: a corpus to extract ``n_topics`` topics from (MiniLM + k-means).
-    ``adapter``: a directory written by ``synthsocial adapt``: the embedded model with that
-    adapter writes each post from a control prefix (platform and topic keywords; strategy
-    ``adapted``), topics are the adapter's, and posts repeating a training post are regenerated.
-    ``topic_tilt``: with an adapter, how much more likely the persona's topic is than its share
-    in the corpus on that platform (0: the corpus mix alone; large: the persona decides).
-    ``sampling``: default :data:`ADAPTED_SAMPLING` with an adapter, else :class:`Sampling` ().
-    ``batch_size``: posts generated and stored together (a crash loses at most one batch);
-    ``parallel``: sequences the embedded model decodes at once (1: one at a time; the texts of a
-    batch depend on it, the same for the same settings).
-    ``timeline``: a directory written by ``synthsocial timeline`` for this world: its events
-    (posts, replies, quotes) are the posts to write, replies written to their parent's text and
-    a parent always before what answers it; ``max_texts`` writes only the first N events (in
-    time order) and keeps the rest as rows of status ``capped`` (their structure, no text).
-    ``stance_topics``: posts on these topics show the writer's stance in the prompt as one of
-    the three ``stance_labels`` (negative, middle, positive; posts/stance.py); [] turns it off.
-    """
-
-    platforms: str = "twitter,reddit,instagram"
-    platform_config: str | None = None
-    strategy: Literal["auto", "platform-aware", "platform-agnostic"] = "auto"
-    corpus: CorpusSource | None = None
-    topics: list[str] | None = Field(default=None, min_length=1)
-    topics_from: CorpusSource | None = None
-    n_topics: IntRange(1, 1000) = 10
-    posts_per_user: IntRange(1, 10_000) = 1
-    max_users: IntRange(1, 10**12) | None = None
-    backend: str = "embedded"
-    model: str | None = None
-    base_url: str | None = None
-    api_key_env: str = "OPENAI_API_KEY"
-    sampling: Sampling | None = None
-    batch_size: IntRange(1, 100_000) = 64
-    parallel: IntRange(1, 64) = 8
-    max_attempts: IntRange(1, 100) = 3
-    prompts: str | None = None
-    adapter: str | None = None
-    topic_tilt: Range(0.0, 1_000_000.0) = 1.0
-    timeline: str | None = None
-    max_texts: IntRange(0, 10**12) | None = None
-    stance_topics: list[str] = Field(default_factory=lambda: list(STANCE_TOPICS))
-    stance_labels: list[str] = Field(default_factory=lambda: list(LABELS), min_length=3, max_length=3)
-    seed: IntRange(0, 2**63 - 1) = 0
-
-
-StageProgress = Callable[[str, int | None, int | None], None]  # stage, done, total
+    def settings(self) -> dict:
+        """The settings posts.json records (what the texts depend on; not the adapter's data)."""
+        s = self.spec
+        return {
+            "strategy": self.strategy,
+            "posts_per_user": s.posts_per_user,
+            "max_users": s.max_users,
+            "topics": s.topics,
+            "seed": s.seed,
+            "batch_size": s.batch_size,
+            "parallel": self.parallel,
+            "max_attempts": s.max_attempts,
+            "interaction_p": s.interaction_p,
+            "sampling": self.sampling.model_dump(mode="json"),
+            "prompts_dir": s.prompts,
+            "topic_shares": self.topic_shares,
+            "topic_tilt": s.topic_tilt,
+            "timeline": self.timeline,
+            "max_texts": s.max_texts,
+            "stance_topics": s.stance_topics,
+            "stance_labels": s.stance_labels,
+        }
 
 
 def make_posts(
     world: str | Path,
-    request: PostsRequest,
+    request: PostsSpec,
     real: pa.Table | None = None,
-    progress: StageProgress | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Write the posts of ``request`` for the users of ``world`` (holding its lock); return the
     run's summary (see :func:`write_posts`) with the labels of any extracted topics.
@@ -141,8 +96,6 @@ def make_posts(
     ``request.corpus`` is read. Backend and settings are checked before anything is written.
     """
     check_backend(request.backend, request.model, request.base_url)
-    if request.max_texts is not None and request.timeline is None:
-        raise ConfigError("--max-texts applies to a timeline's texts: give --timeline DIR too, or drop it")
     adapter = check_adapter(request)
     report = progress or (lambda stage, done, total: None)
     if not Path(world).is_dir():
@@ -159,17 +112,21 @@ def make_posts(
             missing = [p.name for p in plats if p.name not in adapter.platforms]
             if missing:
                 raise ConfigError(
-                    f"--platforms {missing[0]!r}: the adapter {request.adapter!r} learned only "
-                    f"{', '.join(adapter.platforms)}; ask for those or adapt on a corpus with {missing[0]} posts"
+                    f"{{platforms}} {missing[0]!r}: the adapter {request.adapter!r} learned only "
+                    f"{', '.join(adapter.platforms)}; ask for those or adapt on a corpus with {missing[0]} posts",
+                    platforms="posts.platforms",
                 )
             strategy = "adapted"
         elif strategy == "auto":
             grounded = real is not None or request.corpus is not None or request.topics_from is not None
             strategy = "platform-agnostic" if grounded else "platform-aware"
         if real is None and request.corpus is not None:
-            real = request.corpus.read()
+            real = _source(request, request.corpus).read()
         if strategy == "platform-agnostic" and real is None and request.topics_from is None:
-            raise ConfigError("the platform-agnostic strategy needs --corpus (real posts to ground the prompts)")
+            raise ConfigError(
+                "the platform-agnostic strategy needs {corpus} (real posts to ground the prompts)",
+                corpus="posts.corpus",
+            )
         topic_of, labels = None, []
         if adapter is not None and adapter.topics and request.topics is None:
             report("topics", None, None)
@@ -178,28 +135,18 @@ def make_posts(
             report("topics", None, None)
             topic_of, labels, labelled = _topics(d, request)
             real = labelled if real is None else real
-        cfg = PostsConfig(
+        cfg = PostsPlan(
+            spec=request,
             platforms=plats,
             strategy=strategy,
-            posts_per_user=request.posts_per_user,
-            max_users=request.max_users,
-            topics=request.topics,
-            topic_of=topic_of,
-            seed=request.seed,
-            batch_size=request.batch_size,
+            sampling=request.decoding.sampling(adapted=adapter is not None),
             parallel=request.parallel if request.backend == "embedded" else 1,
-            max_attempts=request.max_attempts,
-            prompts_dir=request.prompts,
-            sampling=request.sampling or (ADAPTED_SAMPLING if adapter is not None else Sampling()),
             adapter=str(adapter.path) if adapter is not None else None,
+            timeline=str(timeline) if timeline is not None else None,
+            topic_of=topic_of,
             keywords={t["label"]: t["keywords"] for t in adapter.topics} if adapter is not None else None,
             lengths=adapter.manifest["corpus"].get("lengths") if adapter is not None else None,
             topic_shares=_topic_shares(adapter) if adapter is not None and request.topics is None else None,
-            topic_tilt=request.topic_tilt,
-            timeline=str(timeline) if timeline is not None else None,
-            max_texts=request.max_texts,
-            stance_topics=request.stance_topics,
-            stance_labels=request.stance_labels,
         )
         engine = make_backend(
             request.backend,
@@ -210,10 +157,17 @@ def make_posts(
             parallel=cfg.parallel,
         )
         try:
-            summary = write_posts(d, cfg, engine, real, progress=lambda k, total: report("posts", k, total))
+            summary = write_posts(d, cfg, engine, real, progress=report)
         finally:
             engine.close()
     return {**summary, "topics": labels}
+
+
+def _source(spec: PostsSpec, path: str) -> CorpusSource:
+    """The corpus at ``path`` (the spec's ``corpus`` or ``topics_from``) read with the spec's columns."""
+    return CorpusSource(
+        path=path, text_col=spec.text_col, platform_col=spec.platform_col, platform=spec.corpus_platform
+    )
 
 
 def check_timeline(directory: str, world: Path) -> Path:
@@ -223,28 +177,46 @@ def check_timeline(directory: str, world: Path) -> Path:
     t = Path(directory)
     owner = ownership(t) if t.is_dir() else None
     if owner is None or owner.kind != "timeline" or not (t / "events.parquet").exists():
-        raise InputError(f"--timeline {directory!r} is not a directory written by `synthsocial timeline`")
+        raise InputError(
+            f"{{timeline}} {directory!r} is not a directory written by `synthsocial timeline`",
+            timeline="posts.timeline",
+        )
     users = read_parquet(t / "events.parquet", ["user_id"], integer=("user_id",))["user_id"]
     n = pq.read_metadata(world / "users.parquet").num_rows
     if users.length() and pa.compute.max(users).as_py() >= n:
-        raise InputError(f"--timeline {directory!r} was made for another world (a user id beyond this world's {n:,})")
+        raise InputError(
+            f"{{timeline}} {directory!r} was made for another world (a user id beyond this world's {n:,})",
+            timeline="posts.timeline",
+        )
     return t.resolve()
 
 
-def check_adapter(request: PostsRequest):
+def check_adapter(request: PostsSpec):
     """The adapter of ``request`` (None without one), refused with anything it cannot go with."""
     if request.adapter is None:
         return None
     from ..adapt import Adapter
 
     if request.backend != "embedded" or (request.model or "gemma3-270m") != "gemma3-270m":
-        raise ConfigError("--adapter runs on the embedded gemma3-270m model: drop --backend/--model")
+        raise ConfigError(
+            "{adapter} runs on the embedded gemma3-270m model: drop {backend}/{model}",
+            adapter="posts.adapter",
+            backend="posts.backend",
+            model="posts.model",
+        )
     if request.strategy != "auto":
         raise ConfigError(
-            f"--strategy {request.strategy!r} does not go with --adapter (it writes from a control prefix)"
+            f"{{strategy}} {request.strategy!r} does not go with {{adapter}} (it writes from a control prefix)",
+            adapter="posts.adapter",
+            strategy="posts.strategy",
         )
     if request.corpus is not None or request.topics_from is not None:
-        raise ConfigError("--corpus and --topics-from do not go with --adapter (it learned its corpus and topics)")
+        raise ConfigError(
+            "{corpus} and {topics_from} do not go with {adapter} (it learned its corpus and topics)",
+            corpus="posts.corpus",
+            adapter="posts.adapter",
+            topics_from="posts.topics_from",
+        )
     adapter = Adapter.open(request.adapter)
     from .backends.embedded import model_path
 
@@ -277,12 +249,14 @@ def _adapter_topics(d: Path, adapter) -> tuple[dict[str, str], list[str]]:
     return _interest_topics(d, labels, centroids), labels
 
 
-def _topics(d: Path, request: PostsRequest) -> tuple[dict[str, str], list[str], pa.Table]:
+def _topics(d: Path, request: PostsSpec) -> tuple[dict[str, str], list[str], pa.Table]:
     """Topics extracted from ``request.topics_from`` (written to topics.json), each interest of
     the world mapped to its nearest topic, and the corpus labelled with its topics."""
     from .topics import extract_topics
 
-    found, labelled, centroids = extract_topics(request.topics_from.read(), request.n_topics, request.seed)
+    found, labelled, centroids = extract_topics(
+        _source(request, request.topics_from).read(), request.n_topics, request.seed
+    )
     labels = [t.label for t in found]
     topic_of = _interest_topics(d, labels, centroids)
     atomic_text(d / "topics.json", json.dumps([t.__dict__ for t in found], indent=2) + "\n")
@@ -374,10 +348,10 @@ POSTS_OUTPUTS = ["posts.parquet", "interactions.parquet", "posts.json"]
 
 def write_posts(
     world: str | Path,
-    cfg: PostsConfig,
+    cfg: PostsPlan,
     backend: Backend,
     corpus: pa.Table | None = None,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Generate the posts of a world into ``world/posts.parquet`` and ``world/interactions.parquet``
     (holding the world's lock; the world must be one synthsocial wrote)."""
@@ -390,7 +364,7 @@ def write_posts(
     return summary
 
 
-def _write_record(d: Path, cfg: PostsConfig, backend: Backend, summary: dict) -> None:
+def _write_record(d: Path, cfg: PostsPlan, backend: Backend, summary: dict) -> None:
     """posts.json: how the posts were made (settings, model, adapter) and what the last run did,
     including the memorization guard's rejections; no timings, so a rerun writes the same bytes."""
     adapter = None
@@ -399,7 +373,7 @@ def _write_record(d: Path, cfg: PostsConfig, backend: Backend, summary: dict) ->
 
         a = Adapter.open(cfg.adapter)
         adapter = {"path": str(a.path), "key": a.manifest.get("key"), "corpus_sha256": a.manifest["corpus"]["sha256"]}
-    settings = cfg.model_dump(mode="json", exclude={"platforms", "keywords", "lengths", "topic_of", "adapter"})
+    settings = cfg.settings()
     data = {
         "backend": backend.name,
         "model": backend.model,
@@ -411,16 +385,14 @@ def _write_record(d: Path, cfg: PostsConfig, backend: Backend, summary: dict) ->
     atomic_text(d / "posts.json", json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
-def _write_posts(
-    d: Path, cfg: PostsConfig, backend: Backend, corpus: pa.Table | None, progress: ProgressFn | None
-) -> dict:
+def _write_posts(d: Path, cfg: PostsPlan, backend: Backend, corpus: pa.Table | None, progress: Progress | None) -> dict:
     age, band, occupation, interests, stance = _read_world(d)
     events = read_parquet(Path(cfg.timeline) / "events.parquet") if cfg.timeline is not None else None
     who = np.unique(events["user_id"].to_numpy()) if events is not None else None
     follows, followers = _neighbours(
-        d, who if who is not None else writers(band, cfg.platforms, cfg.max_users, cfg.seed)
+        d, who if who is not None else writers(band, cfg.platforms, cfg.spec.max_users, cfg.spec.seed)
     )
-    templates: Templates = load_templates(cfg.prompts_dir)
+    templates: Templates = load_templates(cfg.spec.prompts)
     pools: dict[str, ExamplePool] = {}
     if corpus is not None:
         plats = corpus["platform"].to_pylist()
@@ -445,10 +417,10 @@ def _write_posts(
         "occupation": occupation,
         "interests": interests,
         "follows": follows,
-        "seed": cfg.seed,
+        "seed": cfg.spec.seed,
         "topic_of": cfg.topic_of,
         "topic_shares": cfg.topic_shares,
-        "topic_tilt": cfg.topic_tilt,
+        "topic_tilt": cfg.spec.topic_tilt,
     }
     if events is not None:
         tasks, uses = timeline_tasks(events, **common), None
@@ -456,15 +428,15 @@ def _write_posts(
         tasks, uses = plan(
             band=band,
             platforms=cfg.platforms,
-            posts_per_user=cfg.posts_per_user,
-            max_users=cfg.max_users,
-            topics=cfg.topics,
+            posts_per_user=cfg.spec.posts_per_user,
+            max_users=cfg.spec.max_users,
+            topics=cfg.spec.topics,
             **common,
         )
     if cfg.strategy != "adapted":
-        tasks = with_stance(tasks, stance, cfg.stance_topics, cfg.stance_labels)
-    capped = tasks[cfg.max_texts :] if cfg.max_texts is not None else []
-    tasks = tasks[: cfg.max_texts] if cfg.max_texts is not None else tasks
+        tasks = with_stance(tasks, stance, cfg.spec.stance_topics, cfg.spec.stance_labels)
+    capped = tasks[cfg.spec.max_texts :] if cfg.spec.max_texts is not None else []
+    tasks = tasks[: cfg.spec.max_texts] if cfg.spec.max_texts is not None else tasks
     store = PostStore(d)
     stored = store.existing()
     written = pa.compute.not_equal(stored["status"], "capped").fill_null(True)
@@ -476,15 +448,15 @@ def _write_posts(
     started = time.perf_counter()
     generated = failed = 0
     rejected = {"memorized": 0}
-    report = progress or (lambda done_, total: None)
-    report(0, len(todo))
-    for batch in _batches(todo, cfg.batch_size):
+    report = progress or silent
+    report("posts", 0, len(todo))
+    for batch in _batches(todo, cfg.spec.batch_size):
         rows = _generate_batch(batch, cfg, backend, templates, pools, by_name, seen, guard, rejected, texts)
         store.append(rows)
         texts.update((r["post_id"], r["text"]) for r in rows)
         generated += sum(r["status"] == "ok" for r in rows)
         failed += sum(r["status"] == "failed" for r in rows)
-        report(generated + failed, len(todo))
+        report("posts", generated + failed, len(todo))
     elapsed = time.perf_counter() - started
     posts = store.consolidate([_row(t, cfg, backend, None, "capped", 0, None) for t in capped])
     ok = posts.filter(pa.compute.equal(posts["status"], "ok"))
@@ -493,7 +465,11 @@ def _write_posts(
     else:
         uses_by = {p.name: uses[:, j] for j, p in enumerate(cfg.platforms)}
         inter = interactions(
-            ok.select(["post_id", "user_id", "platform", "created_at"]), followers, uses_by, cfg.seed, cfg.interaction_p
+            ok.select(["post_id", "user_id", "platform", "created_at"]),
+            followers,
+            uses_by,
+            cfg.spec.seed,
+            cfg.spec.interaction_p,
         )
     atomic_file(d / "interactions.parquet", lambda tmp: pq.write_table(inter, tmp, compression="zstd"))
     return {
@@ -537,7 +513,7 @@ def _batches(todo: list[Task], size: int):
         deferred = waiting
 
 
-def _row(t: Task, cfg: PostsConfig, backend: Backend, text, status: str, attempts: int, failure, raw=None) -> dict:
+def _row(t: Task, cfg: PostsPlan, backend: Backend, text, status: str, attempts: int, failure, raw=None) -> dict:
     """One row of posts.parquet for task ``t``."""
     return {
         "post_id": t.post_id,
@@ -606,7 +582,7 @@ def _memorized(guard, texts: list[str]) -> list[str | None]:
 
 def _generate_batch(
     batch: list[Task],
-    cfg: PostsConfig,
+    cfg: PostsPlan,
     backend: Backend,
     templates: Templates,
     pools: dict[str, ExamplePool],
@@ -616,17 +592,17 @@ def _generate_batch(
     rejected: dict | None = None,
     texts: dict[str, str | None] | None = None,
 ) -> list[dict]:
-    """Generate ``batch``, regenerating unusable texts up to ``cfg.max_attempts`` times; ``texts``:
+    """Generate ``batch``, regenerating unusable texts up to ``cfg.spec.max_attempts`` times; ``texts``:
     the texts written so far by post id (a reply's prompt shows its parent's)."""
     parent_text = {t.post_id: (texts or {}).get(t.parent) if t.parent else None for t in batch}
     state = {t.post_id: {"attempts": 0, "raw": None, "text": None, "failure": None} for t in batch}
     pending = list(batch)
-    for attempt in range(cfg.max_attempts):
+    for attempt in range(cfg.spec.max_attempts):
         if not pending:
             break
         requests, examples = [], []
         for t in pending:
-            s = task_seed(cfg.seed, t.user_id, t.platform, t.index, attempt)
+            s = task_seed(cfg.spec.seed, t.user_id, t.platform, t.index, attempt)
             if cfg.strategy == "adapted":
                 keywords = (cfg.keywords or {}).get(t.topic)
                 length = _length(cfg.lengths, t.platform, s)
@@ -644,7 +620,7 @@ def _generate_batch(
                 rng,
                 pools.get(t.platform),
                 parent=parent_text[t.post_id],
-                stance=(cfg.stance_labels[0], cfg.stance_labels[2]) if t.stance is not None else None,
+                stance=(cfg.spec.stance_labels[0], cfg.spec.stance_labels[2]) if t.stance is not None else None,
                 side=side(t.stance) if t.stance is not None else 0,
             )
             requests.append(Request(prompt=prompt, seed=s, sampling=cfg.sampling))

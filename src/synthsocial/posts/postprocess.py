@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from .platforms import Platform
+from ..platforms import Platform
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:here(?:'s| is) (?:a|an|my|the) [^:]{0,40}:)"

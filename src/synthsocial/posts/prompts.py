@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, InputError
-from .platforms import Platform
+from ..platforms import Platform
 
 STRATEGIES = ("platform-aware", "platform-agnostic")
 N_EXAMPLES = 5
@@ -184,7 +184,8 @@ def build_prompt(
     if strategy == "platform-agnostic":
         if pool is None or not pool.texts:
             raise InputError(
-                f"the platform-agnostic strategy needs real {platform.name} posts: give --corpus with that platform"
+                f"the platform-agnostic strategy needs real {platform.name} posts: give {{corpus}} with that platform",
+                corpus="posts.corpus",
             )
         pick = [
             _shorten(" ".join(x.split()), max(2 * platform.typical_chars, 200))

@@ -22,10 +22,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..specs.posts import LABELS, STANCE_TOPICS  # noqa: F401 (the defaults, declared with the spec)
 from .assign import Task
 
-STANCE_TOPICS = ["Politics", "Climate Change"]
-LABELS = ["progressive", "moderate", "conservative"]
 CUT = 1.0 / 3.0
 
 

@@ -28,6 +28,7 @@ from ..errors import ConfigError, InputError, OutputError
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, read_world
 from ..metrics import EvaluateOptions, Profile, profile
+from ..specs.report import MAX_SEEDS
 from . import plots
 from .text import LABELS, metric_label, polarization_line
 from .text import fmt as _f
@@ -309,9 +310,6 @@ def _ensemble(d: Path, seeds: int, reference: str, result: Profile) -> dict:
     return {"rows": rows, "worlds": e["worlds"], "seeds": f"{first}-{first + seeds - 1}"}
 
 
-MAX_SEEDS = 1_000  # more worlds of the same configuration that a report draws (each as large as this one)
-
-
 def build_report(
     directory: str | Path,
     reference: str = "bluesky",
@@ -341,7 +339,10 @@ def build_report(
     from ..metrics.references import check as check_reference
 
     if seeds == 1 or not 0 <= seeds <= MAX_SEEDS:
-        raise ConfigError(f"--seeds {seeds} is not accepted: 0 (no ensemble) or from 2 to {MAX_SEEDS:,} worlds")
+        raise ConfigError(
+            f"{{seeds}} {seeds} is not accepted: 0 (no ensemble) or from 2 to {MAX_SEEDS:,} worlds",
+            seeds="report.seeds",
+        )
     check_reference(reference)
     if not Path(directory).is_dir():
         raise InputError(

@@ -10,93 +10,28 @@ the posts stage (the text of an event is not part of its structure).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated
 
 import numpy as np
 import pyarrow as pa
-from pydantic import Field, field_validator
 
-from ..config import IntRange, Options, Range
-from ..posts.platforms import resolve
+from ..platforms import resolve
+from ..specs.timeline import HOUR_PROFILE, TIMEZONES, WEEKLY, TimelineSpec
 from .accounts import DAY, accounts, follow_times
 from .clock import post_times
 from .reactions import DEFAULT_MIX, KINDS, MIXES, followers_matrix, spread
 
-# Relative posting volume by local hour (0-23): a night minimum near 4 am at about a seventh of
-# the evening peak, the shape reported for Twitter's diurnal activity (e.g. Golder & Macy 2011,
-# Science 333:1878). An assumption to replace with a corpus's own profile (docs/timeline.md).
-HOUR_PROFILE = (
-    0.45, 0.30, 0.20, 0.15, 0.14, 0.17, 0.28, 0.45, 0.60, 0.70, 0.75, 0.80,
-    0.85, 0.85, 0.85, 0.85, 0.88, 0.92, 0.97, 1.00, 1.00, 0.95, 0.80, 0.62,
-)  # fmt: skip
-WEEKLY = (1.0, 1.0, 1.0, 1.0, 0.95, 0.85, 0.9)  # Monday first
-# UTC offsets (hours) and shares of the users: an assumed mix for an English-language platform
-# (the Americas, Europe, Asia-Pacific); no survey gives it for Bluesky (docs/timeline.md).
-TIMEZONES = ((-8.0, 0.15), (-6.0, 0.1), (-5.0, 0.3), (0.0, 0.15), (1.0, 0.15), (5.5, 0.05), (9.0, 0.05), (10.0, 0.05))
-
-NonNegative = Annotated[float, Field(strict=False, ge=0.0, allow_inf_nan=False)]
-
-
-class TimelineConfig(Options):
-    """The settings of a timeline (defaults: docs/timeline.md says where each comes from)."""
-
-    start: str = "2025-01-06"
-    days: Range(0.0, 3650.0, open_low=True) = 7.0
-    platforms: str = "bluesky"  # the first is the world's own (everyone uses it); others by Pew's shares
-    posts_per_day: Range(0.0, 1000.0) = 0.4
-    activity_sigma: Range(0.0, 5.0) = 1.3
-    session_mean: Range(1.0, 100.0) = 2.0
-    session_gap: Range(1.0, 86_400.0) = 300.0
-    hour_profile: list[NonNegative] = Field(default_factory=lambda: list(HOUR_PROFILE))
-    weekly: list[NonNegative] = Field(default_factory=lambda: list(WEEKLY))
-    timezones: list[tuple[Range(-12.0, 14.0), NonNegative]] = Field(default_factory=lambda: list(TIMEZONES))
-    age_mean_days: Range(0.0, 36_500.0) = 300.0
-    age_max_days: Range(0.0, 36_500.0) = 700.0
-    age_noise: Range(0.0, 100.0) = 1.0
-    react_p: Range(0.0, 1.0) = 0.05
-    reply_reach: Range(0.0, 1.0) = 0.1
-    repost_reach: Range(0.0, 1.0) = 0.5
-    reply_back: Range(0.0, 1.0) = 0.15
-    react_cap: Range(0.0, 1.0) = 0.3
-    lag_median: Range(1.0, 10_000_000.0) = 480.0
-    lag_sigma: Range(0.0, 10.0) = 1.8
-    max_users: IntRange(1, 10**12) | None = None
-
-    @field_validator("start")
-    @classmethod
-    def _date(cls, v: str) -> str:
-        try:
-            dt.date.fromisoformat(v)
-        except (TypeError, ValueError):
-            raise ValueError("use a date as YYYY-MM-DD") from None
-        return v
-
-    @field_validator("hour_profile")
-    @classmethod
-    def _hours(cls, v: list[float]) -> list[float]:
-        if len(v) != 24 or sum(v) <= 0:
-            raise ValueError("give 24 non-negative weights (local hours 0-23), not all zero")
-        return v
-
-    @field_validator("weekly")
-    @classmethod
-    def _week(cls, v: list[float]) -> list[float]:
-        if len(v) != 7 or max(v) <= 0:
-            raise ValueError("give 7 non-negative weights (Monday first), not all zero")
-        return v
-
-    @field_validator("timezones")
-    @classmethod
-    def _zones(cls, v: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        if not v or sum(s for _, s in v) <= 0:
-            raise ValueError("give at least one [UTC offset, share] pair with a positive share")
-        return v
-
-    def start_seconds(self) -> int:
-        """The start as epoch seconds (midnight UTC)."""
-        return int(dt.datetime.fromisoformat(self.start).replace(tzinfo=dt.UTC).timestamp())
+TimelineConfig = TimelineSpec  # the name before the specs
+__all__ = [
+    "HOUR_PROFILE",
+    "TIMEZONES",
+    "WEEKLY",
+    "Timeline",
+    "TimelineConfig",
+    "TimelineSpec",
+    "make_timeline",
+    "simulate",
+]
 
 
 @dataclass(frozen=True)
@@ -286,6 +221,8 @@ def make_timeline(
     from ..world import World
 
     cfg = config or TimelineConfig()
+    seed = cfg.seed if seed is None else seed
+    real_threads = cfg.real_threads if real_threads is None else real_threads
     if seed is not None:
         check_seed(seed)
     check_output(out, ("timeline",))  # before the work; again, under the lock, when written
@@ -309,7 +246,7 @@ def make_timeline(
     stats = conversation(*events)
     kinds = e["kind"].value_counts().to_pylist()
     summary = {
-        "settings": cfg.model_dump(mode="json"),
+        "settings": cfg.model_dump(mode="json", exclude={"seed", "real_threads"}),
         "seed": w.seed if seed is None else seed,
         "world": str(w.directory) if w.directory is not None else None,
         "counts": {

@@ -40,8 +40,9 @@ def check_base_url(url: str) -> str:
         ok = False
     if not ok:
         raise ConfigError(
-            f"--base-url {redact_url(url)!r} is not accepted: use an http:// or https:// URL with a host, "
-            "for example http://localhost:8000/v1"
+            f"{{base_url}} {redact_url(url)!r} is not accepted: use an http:// or https:// URL with a host, "
+            "for example http://localhost:8000/v1",
+            base_url="posts.base_url",
         )
     return url
 
@@ -97,7 +98,9 @@ class OpenAIBackend:
         try:
             self.client.get(f"{self.base_url}/models", timeout=10.0)
         except httpx.ConnectError as exc:
-            raise BackendError(f"cannot reach --base-url {self.shown_url}: {exc}") from None
+            raise BackendError(
+                f"cannot reach {{base_url}} {self.shown_url}: {exc}", base_url="posts.base_url"
+            ) from None
         except httpx.HTTPError:
             pass  # reachable; /models is optional on some servers
 

@@ -52,7 +52,7 @@ def resolve(names: str | list[str], overrides: dict[str, dict] | None = None) ->
     """Platforms named in a comma-separated string or list (aliases accepted), with overrides."""
     items = [s.strip().lower() for s in (names.split(",") if isinstance(names, str) else names) if s.strip()]
     if not items:
-        raise ConfigError(f"--platforms is empty; accepted: {', '.join(PLATFORMS)}")
+        raise ConfigError(f"{{platforms}} is empty; accepted: {', '.join(PLATFORMS)}", platforms="posts.platforms")
     by_alias = {a: p for p in PLATFORMS.values() for a in (p.name, *p.aliases)}
     out: list[Platform] = []
     for item in items:
@@ -81,4 +81,6 @@ def load_overrides(path: str | Path) -> dict[str, dict]:
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"--platform-config {str(path)!r}: not a readable TOML file: {exc}") from None
+        raise ConfigError(
+            f"{{config}} {str(path)!r}: not a readable TOML file: {exc}", config="posts.platform_config"
+        ) from None
