@@ -17,13 +17,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from synthsocial.adapt import MIN_POSTS, AdaptConfig, Adapter, adapt
-from synthsocial.adapt.control import PARENT_CHARS, length_bucket, prefix
 from synthsocial.adapt.data import balance, length_shares, parents, prefixes, split
 from synthsocial.adapt.gguf_lora import tensors
-from synthsocial.adapt.guard import Guard
 from synthsocial.adapt.train import plan_batches
 from synthsocial.cli import main
 from synthsocial.errors import ConfigError, InputError
+from synthsocial.posts.control import PARENT_CHARS, length_bucket, prefix
+from synthsocial.posts.guard import Guard
 
 SHARED_REDDIT = Path(__file__).resolve().parents[2] / "shared" / "data" / "posts" / "reddit_goemotions.tsv"
 

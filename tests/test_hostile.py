@@ -446,9 +446,8 @@ def test_item8_an_unreadable_file_is_not_called_damaged(world, tmp_path, monkeyp
         warn_if_changed(w, ["users.parquet"])
 
 
-def test_item8_fidelity_save_into_a_foreign_directory_is_refused_before_any_work(tmp_path, monkeypatch):
+def test_item8_fidelity_save_into_a_foreign_directory_is_refused_before_any_work(tmp_path, monkeypatch, capsys):
     import synthsocial.fidelity as fidelity
-    from synthsocial.io.corpus import CorpusSource
 
     foreign = tmp_path / "theirs"
     foreign.mkdir()
@@ -458,9 +457,10 @@ def test_item8_fidelity_save_into_a_foreign_directory_is_refused_before_any_work
         raise AssertionError("measured before the output was checked")
 
     monkeypatch.setattr(fidelity, "measure", measured)
-    src = CorpusSource(path=str(tmp_path / "c.txt"), platform="twitter")
-    with pytest.raises(OutputError, match="was not written by synthsocial"):
-        fidelity.measure_files(src, src, save=foreign)
+    corpus = str(tmp_path / "c.txt")
+    code = main(["fidelity", corpus, "--platform", "twitter", "--real", corpus, "--real-platform", "twitter",
+                 "--no-semantic", "--save", str(foreign)])  # fmt: skip
+    assert code == 1 and "was not written by synthsocial" in capsys.readouterr().err
 
 
 def test_item8_report_seeds_has_an_upper_bound(world, tmp_path, capsys):

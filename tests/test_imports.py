@@ -73,3 +73,55 @@ def test_the_import_graph_covers_the_package():
 def test_no_import_cycle():
     cycles = sorted(nx.simple_cycles(import_graph()), key=len)
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles[:5])
+
+
+# The packages and top-level modules from the bottom up: each imports only from its own layer or below,
+# so the layout reads as the pipeline (a stage never reaches up into what consumes it).
+LAYERS = [
+    {"_version", "errors", "rng", "limits", "arrays", "resources", "progress", "convert", "platforms", "defaults"},
+    {"config", "graph"},
+    {"manifest", "profiles"},
+    {"specs"},  # every stage's settings: nothing heavier than the configuration
+    {"io"},
+    {"world", "population"},
+    {"homophily", "links", "baselines"},
+    {"dask_engine", "generation"},
+    {"metrics"},
+    {"posts"},  # with the adapter format it reads (posts/adapter.py, control.py, guard.py)
+    {"timeline"},
+    {"fidelity"},
+    {"adapt", "report"},
+    {"calibrate", "comparison", "pipeline"},
+    {"cli", "synthsocial"},
+]
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def test_every_package_has_a_layer():
+    layered = set().union(*LAYERS)
+    assert {_part(m) for m in import_graph()} <= layered, "a package is in no layer: add it to LAYERS"
+
+
+def test_no_import_runs_back_up():
+    layer = {name: i for i, names in enumerate(LAYERS) for name in names}
+    up = sorted(f"{a} -> {b}" for a, b in import_graph().edges() if layer[_part(b)] > layer[_part(a)])
+    assert not up, "imports that run back up: " + "; ".join(up[:8])
+
+
+def test_every_relative_import_names_a_module():
+    """A relative import inside a function runs only when called: one left naming a module that moved fails late."""
+    mods = _modules()
+    missing = []
+    for name, path in mods.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level and node.module:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join([*base, node.module])
+                if target not in mods:
+                    missing.append(f"{name}: from {'.' * node.level}{node.module}")
+    assert not missing, "relative imports of no module: " + "; ".join(missing)

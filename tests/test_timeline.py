@@ -10,8 +10,8 @@ import pytest
 
 import synthsocial
 from synthsocial.errors import ConfigError
-from synthsocial.fidelity.conversation import burstiness, compare, conversation, depths, roots
 from synthsocial.io.readers import read_threads
+from synthsocial.metrics.conversation import burstiness, compare, conversation, depths, roots
 from synthsocial.timeline import TimelineConfig, simulate
 from synthsocial.timeline.clock import post_times
 
@@ -245,7 +245,7 @@ def test_cli_writes_a_timeline_and_refuses_bad_input_in_one_line(tmp_path, capsy
 
 
 def test_coherence_tells_replies_that_answer_their_parent_from_chance():
-    from synthsocial.fidelity.conversation import coherence
+    from synthsocial.metrics.conversation import coherence
 
     rng = np.random.default_rng(0)
 

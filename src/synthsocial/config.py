@@ -28,8 +28,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import defaults as D
 from .errors import ConfigError, InputError, SynthSocialError
-from .population import defaults as D
 
 Float = Annotated[float, Field(strict=True)]  # strict: a bool is not a number
 Int = Annotated[int, Field(strict=True)]  # strict: neither a bool nor 2.0

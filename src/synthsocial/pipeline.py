@@ -35,7 +35,7 @@ from .config import GeneratorConfig
 from .errors import OutputError
 from .io.atomic import atomic_text
 from .io.ownership import MARKER, Ownership, mismatched, output_directory, ownership, record, register
-from .progress import Progress
+from .progress import Progress, silent
 from .specs.world import WorldPlan
 
 STATE = "stages.json"
@@ -170,16 +170,15 @@ def build_world(plan: WorldPlan, directory: str | Path, progress: Progress | Non
     check_backend(plan.backend, plan.model, plan.base_url)
     check_reference(plan.reference)
     real = _read_real(plan.real_corpus, resolve(",".join(plan.platforms)))
-    if plan.adapter is not None:
-        from .posts.pipeline import check_adapter
+    from .posts.pipeline import check_adapter
 
-        check_adapter(plan.posts())
+    adapter = check_adapter(plan.posts())  # opened once for the run
     if plan.backend == "openai" and not (Path(directory) / STATE).exists():
         from .posts.backends import make_backend
 
         make_backend("openai", plan.model, base_url=plan.base_url).close()  # a new world: the server answers first
     with output_directory(directory, "world", command="world", check=check_target) as d:
-        run = Run(plan, cfg, real, d, Stages(d), progress or (lambda stage, done, total: None))
+        run = Run(plan, cfg, real, adapter, d, Stages(d), progress or silent)
         done = {stage.name: run.stage(stage) for stage in STAGES}
         run.record.data["plan"] = recorded_plan(plan)
         run.record.save()
@@ -193,6 +192,7 @@ class Run:
     plan: WorldPlan
     cfg: GeneratorConfig
     real: Any  # the real corpus (a table) or None
+    adapter: Any  # the adapter (posts.adapter.Adapter) or None
     d: Path
     record: Stages
     report: Progress
@@ -305,25 +305,20 @@ def _posts_key(r: Run) -> dict:
         "max_texts": r.plan.max_texts if r.plan.timeline_days is not None else None,
         "base_url": recorded_plan(r.plan)["base_url"],
         "corpus": _corpus_fingerprint(r.plan.real_corpus),
-        "adapter": _adapter_key(r.plan.adapter),
+        "adapter": _adapter_key(r.adapter),
     }
 
 
-def _adapter_key(path: str | None) -> str | None:
+def _adapter_key(adapter) -> str | None:
     """What identifies an adapter (its run key and GGUF size): a re-adapted directory reruns the posts."""
-    if path is None:
-        return None
-    from .adapt import Adapter
-
-    a = Adapter.open(path)
-    return f"{a.manifest.get('key')}-{a.gguf.stat().st_size}"
+    return None if adapter is None else f"{adapter.manifest.get('key')}-{adapter.gguf.stat().st_size}"
 
 
 def _posts(r: Run) -> dict:
     """posts.pipeline.make_posts (grounded in the real corpus when there is one)."""
     from .posts.pipeline import make_posts
 
-    s = make_posts(r.d, r.plan.posts(r.d), real=r.real, progress=r.report)
+    s = make_posts(r.d, r.plan.posts(r.d), real=r.real, progress=r.report, adapter=r.adapter)
     return {k: s[k] for k in ("posts_total", "failed", "interactions")}
 
 

@@ -34,6 +34,40 @@ class Phase(enum.IntEnum):
     LOCATION = 11
 
 
+class Stream(enum.Enum):
+    """The random streams outside the generator's phases (metrics, baselines, posts, timeline, adapt):
+    ``draws(seed, Stream.X, *more)`` is ``numpy.random.default_rng([seed, *Stream.X.value, *more])``.
+
+    Every stream has its own key: the key it was drawn with before this registry (issue 33), so no
+    output changed. A new stream takes a key no other has and that does not begin with a
+    :class:`Phase` value (tests/test_rng.py): numpy's SeedSequence ignores trailing zeros, so a key
+    ``[seed, 11]`` is the phase stream ``[seed, 11, 0]`` (the locations of the first block of users).
+    Four old keys do just that (LOUVAIN_ORDER, the two BASELINE ones, PLATFORM_USE); moving them
+    changes who posts where, the communities found and the baselines' graphs, so it waits for the
+    step that re-measures those numbers (issue 33)."""
+
+    LOUVAIN_ORDER = (1,)  # metrics: the node order Louvain visits
+    BASELINE_DIRECTIONS = (5,)  # baselines: which way an undirected generator's edge points
+    BASELINE_DEGREES = (6,)  # baselines: the configuration model's degree sequence
+    PLATFORM_USE = (11,)  # posts: who uses which platform (Pew's shares by age)
+    WRITERS = (12,)  # posts: the users who write
+    POST = (13,)  # posts: one post's topic and time (with user, platform, index)
+    INTERACTIONS = (19,)  # posts: followers' reactions to posts made without a timeline
+    POST_LENGTH = (29,)  # posts: an adapted post's length bucket
+    ACCOUNTS = (29, 1)  # timeline: creation times, time zones, activity
+    TIMELINE_USERS = (29, 2)  # timeline: the users kept by max_users
+    ADAPT_POSTS = (40,)  # adapt: the posts drawn from the corpus
+    HELD_OUT = (41,)  # adapt: the held-out posts
+    BATCHES = (43,)  # adapt: the order of the training batches (with the epoch)
+    BALANCE = (44,)  # adapt: platform balancing of the training examples
+    NEGATIVES = (47,)  # adapt: tokens outside the corpus kept in the trimmed vocabulary
+
+
+def draws(seed: int, stream: Stream, *more: int) -> np.random.Generator:
+    """The generator of ``stream`` for ``seed`` (and further keys ``more``: a user, an epoch, ...)."""
+    return np.random.default_rng([seed, *stream.value, *more])
+
+
 def check_seed(seed: object) -> int:
     """Return ``seed`` as an int in [0, 2**63), or raise ConfigError."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:

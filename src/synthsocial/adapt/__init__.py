@@ -23,10 +23,8 @@ import json
 import math
 import os
 import shutil
-import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,94 +34,17 @@ from .._version import __version__
 from ..errors import ConfigError, InputError, OutputError
 from ..io.atomic import atomic_text
 from ..io.corpus import CorpusSource
-from ..io.native import check_gguf
-from ..io.ownership import MARKER, changed, check_output, digest, output_directory, ownership, record
+from ..io.ownership import check_output, digest, output_directory, ownership, record
+from ..io.writers import new_directory
+from ..posts.adapter import OUTPUTS, Adapter
 from ..progress import Progress, silent
+from ..rng import Stream, draws
 from ..specs.adapt import CORPUS_FIELDS, MIN_POSTS, AdaptSpec
 
 __all__ = ["AdaptConfig", "AdaptSpec", "Adapter", "adapt", "MIN_POSTS"]
 
-OUTPUTS = ["adapter.gguf", "peft", "topics.json", "guard.npz", "manifest.json"]
-READ = ["adapter.gguf", "topics.json", "guard.npz", "manifest.json"]  # what generation reads, checked first
-
 
 AdaptConfig = AdaptSpec  # the name before the specs
-
-
-@dataclass(frozen=True)
-class Adapter:
-    """An adapter directory written by :func:`adapt`, read back for generation.
-
-    Attributes
-    ----------
-    path : Path
-        The directory.
-    manifest : dict
-        Its manifest.json.
-    topics : list[dict]
-        Its topics: ``label``, ``keywords``, ``size``, ``platforms`` ({platform: share}) and ``centroid``.
-    """
-
-    path: Path
-    manifest: dict
-    topics: list[dict]
-
-    @classmethod
-    def open(cls, path: str | Path) -> Adapter:
-        """Read the adapter at ``path``; InputError naming what is missing when it is not one."""
-        d = Path(path)
-        if not d.is_dir():
-            raise InputError(
-                f"{{adapter}} {str(path)!r} is not a directory written by `synthsocial adapt`", adapter="posts.adapter"
-            )
-        owner = ownership(d)
-        if owner is None or owner.kind != "adapter":
-            raise InputError(
-                f"{{adapter}} {str(path)!r} is not a directory written by `synthsocial adapt` (no adapter {MARKER})",
-                adapter="posts.adapter",
-            )
-        missing = [n for n in OUTPUTS if not (d / n).exists()]
-        if missing:
-            raise InputError(
-                f"{{adapter}} {str(path)!r} is incomplete (no {missing[0]}): run `synthsocial adapt` again",
-                adapter="posts.adapter",
-            )
-        if bad := changed(d, READ):
-            raise InputError(
-                f"{{adapter}} {str(path)!r}: {bad[0]} differs from what `synthsocial adapt` wrote (its SHA-256 is not "
-                f"the one in {MARKER}): it was damaged or edited; run `synthsocial adapt` again",
-                adapter="posts.adapter",
-            )
-        check_gguf(d / "adapter.gguf", "adapter")
-        try:
-            manifest = json.loads((d / "manifest.json").read_text())
-            topics = json.loads((d / "topics.json").read_text())
-        except (OSError, ValueError) as exc:
-            raise InputError(
-                f"{{adapter}} {str(path)!r}: unreadable manifest or topics ({exc})", adapter="posts.adapter"
-            ) from None
-        if not (isinstance(manifest, dict) and isinstance(manifest.get("corpus"), dict) and isinstance(topics, list)):
-            raise InputError(
-                f"{{adapter}} {str(path)!r}: manifest.json or topics.json is not what `adapt` writes",
-                adapter="posts.adapter",
-            )
-        return cls(d, manifest, topics)
-
-    @property
-    def gguf(self) -> Path:
-        """The LoRA file for llama.cpp."""
-        return self.path / "adapter.gguf"
-
-    @property
-    def platforms(self) -> list[str]:
-        """The platforms of the training corpus."""
-        return sorted(self.manifest["corpus"]["platforms"])
-
-    def guard(self):
-        """The memorization guard of the training posts."""
-        from .guard import Guard
-
-        return Guard.load(self.path / "guard.npz")
 
 
 def _corpus_table(corpus: CorpusSource | pa.Table) -> tuple[pa.Table, str]:
@@ -146,7 +67,7 @@ def _prepare(table: pa.Table, cfg: AdaptConfig, source: str) -> pa.Table:
     if keep.size < MIN_POSTS:
         raise InputError(f"corpus {source}: {keep.size} distinct non-empty posts; adapting needs at least {MIN_POSTS}")
     if cfg.max_posts is not None and keep.size > cfg.max_posts:
-        keep = np.sort(np.random.default_rng([cfg.seed, 40]).choice(keep, size=cfg.max_posts, replace=False))
+        keep = np.sort(draws(cfg.seed, Stream.ADAPT_POSTS).choice(keep, size=cfg.max_posts, replace=False))
     return table.take(pa.array(keep))
 
 
@@ -265,9 +186,9 @@ def adapt(
 def _run(d, table, cfg, key, corpus_sha, source, state, report, started) -> dict:
     import torch
 
+    from ..posts.guard import Guard
     from . import gguf_lora
     from .data import balance, encode, length_shares, prefixes, split
-    from .guard import Guard
     from .model import BASE, base_sha256, load_base
     from .train import lora, train
 
@@ -365,13 +286,8 @@ def _round(x: float | None) -> float | None:
 
 def _save_peft(model, target: Path) -> None:
     """The adapter in peft's format (a folder written beside, then renamed)."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
     try:
-        model.save_pretrained(tmp)
-        os.chmod(tmp, 0o755)  # mkdtemp made it private
-        if target.exists():
-            shutil.rmtree(target)
-        os.rename(tmp, target)
+        with new_directory(target) as tmp:
+            model.save_pretrained(tmp)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None

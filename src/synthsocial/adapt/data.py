@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from .control import BUCKETS, length_bucket, prefix
+from ..posts.control import BUCKETS, length_bucket, prefix
+from ..rng import Stream, draws
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def split(n: int, held_out: float, seed: int, min_held: int = 8, max_held: int =
     at least ``min_held`` and at most ``max_held`` posts held out (the held-out loss takes a full-vocabulary
     pass over each, about 0.25 s a post on 2 cores)."""
     k = int(np.clip(round(held_out * n), min_held, max_held)) if held_out > 0 else 0
-    held = np.sort(np.random.default_rng([seed, 41]).choice(n, size=min(k, n - 1), replace=False))
+    held = np.sort(draws(seed, Stream.HELD_OUT).choice(n, size=min(k, n - 1), replace=False))
     return np.setdiff1d(np.arange(n), held), held
 
 
@@ -48,7 +49,7 @@ def balance(platforms: list[str], idx: np.ndarray, exponent: float, seed: int) -
     weights = counts**exponent
     targets = np.floor(idx.size * weights / weights.sum()).astype(np.int64)
     targets[: idx.size - int(targets.sum())] += 1  # the rounding remainder, to the first platforms
-    rng = np.random.default_rng([seed, 44])
+    rng = draws(seed, Stream.BALANCE)
     out = []
     for name, target in zip(names, targets):
         own = idx[plats == name]

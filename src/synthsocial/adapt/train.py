@@ -26,6 +26,7 @@ import numpy as np
 
 from ..io.atomic import atomic_file
 from ..progress import Progress, silent
+from ..rng import Stream, draws
 from .data import Example
 
 TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -33,7 +34,7 @@ TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down
 
 def schedule(epoch_examples: int, batch_size: int, seed: int, epoch: int, lengths: np.ndarray) -> list[np.ndarray]:
     """The batches of one epoch (indices into the examples), as described in the module docstring."""
-    rng = np.random.default_rng([seed, 43, epoch])
+    rng = draws(seed, Stream.BATCHES, epoch)
     order = rng.permutation(epoch_examples)
     chunk = batch_size * 32
     batches = []
@@ -79,7 +80,7 @@ def vocabulary(examples: list[Example], vocab_size: int, eos: int, negatives: in
     """The trimmed vocabulary: every token of the examples, eos and ``negatives`` seeded others (ascending)."""
     seen = np.unique(np.fromiter((t for e in examples for t in e.ids), dtype=np.int64))
     others = np.setdiff1d(np.arange(vocab_size), seen)
-    extra = np.random.default_rng([seed, 47]).choice(others, size=min(negatives, others.size), replace=False)
+    extra = draws(seed, Stream.NEGATIVES).choice(others, size=min(negatives, others.size), replace=False)
     return np.unique(np.concatenate([seen, extra, [eos]]))
 
 

@@ -20,13 +20,14 @@ import networkit as nk
 import numpy as np
 
 from ..graph import Graph
+from ..rng import Stream, draws
 
 
 def _from_networkit(g: nk.Graph, n: int, seed: int, directed_input: bool, name: str) -> Graph:
     edges = np.array(list(g.iterEdges()), dtype=np.int64).reshape(-1, 2)
     src, dst = edges[:, 0], edges[:, 1]
     if not directed_input:
-        flip = np.random.default_rng([seed, 5]).random(src.size) < 0.5
+        flip = draws(seed, Stream.BASELINE_DIRECTIONS).random(src.size) < 0.5
         src, dst = np.where(flip, dst, src), np.where(flip, src, dst)
     return Graph.from_edges(src, dst, n, directed=True, name=name)
 
@@ -116,7 +117,7 @@ class ChungLu:
         ``reference``'s undirected degrees; each edge oriented at random."""
         _seeded(seed)
         deg = reference.degree()
-        seq = np.random.default_rng([seed, 6]).choice(deg, size=n, replace=True)
+        seq = draws(seed, Stream.BASELINE_DEGREES).choice(deg, size=n, replace=True)
         g = nk.generators.ChungLuGenerator(seq.astype(int).tolist()).generate()
         return _from_networkit(g, n, seed, False, self.name)
 

@@ -307,6 +307,8 @@ def fidelity(spec: FidelitySpec, synthetic: Path, as_json: bool, save: Path | No
     conversations too (docs/fidelity.md, docs/timeline.md)."""
     from ..fidelity import measure_files
     from ..io.corpus import CorpusSource
+    from ..io.ownership import check_output
+    from ..report.html import save_fidelity
 
     syn = CorpusSource(
         path=str(synthetic), text_col=spec.text_col, platform_col=spec.platform_col, platform=spec.platform
@@ -314,15 +316,12 @@ def fidelity(spec: FidelitySpec, synthetic: Path, as_json: bool, save: Path | No
     real = CorpusSource(
         path=spec.real, text_col=spec.real_text_col, platform_col=spec.real_platform_col, platform=spec.real_platform
     )
+    if save is not None:
+        check_output(save, ("fidelity", "world"), option="--save")  # before the work; again when written
     with _status("measuring fidelity..."):
-        result = measure_files(
-            syn,
-            real,
-            semantic=spec.semantic,
-            seed=spec.seed,
-            save=save,
-            real_threads=spec.real_threads,
-        )
+        result = measure_files(syn, real, semantic=spec.semantic, seed=spec.seed, real_threads=spec.real_threads)
+    if save is not None:
+        save_fidelity(result, save)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return

@@ -251,11 +251,11 @@ def _read_posts(p: Path) -> pa.Table | None:
 
 
 def conversation_of(posts: str | Path, real_threads=None, semantic: bool = True, seed: int = 0) -> dict | None:
-    """The conversation measures (fidelity.conversation.measure_posts) of a world's posts.parquet
+    """The conversation measures (metrics.conversation.measure_posts) of a world's posts.parquet
     made from a timeline, against ``real_threads`` (a PHEME CSV or a timeline's events.parquet;
     optional); None when the posts have no threads."""
     from ..io.readers import read_threads
-    from .conversation import measure_posts
+    from ..metrics.conversation import measure_posts
 
     table = _read_posts(Path(posts))
     if table is None or "parent_id" not in table.column_names or table["parent_id"].null_count == table.num_rows:
@@ -319,16 +319,11 @@ def measure_files(
     real: CorpusSource,
     semantic: bool = True,
     seed: int = 0,
-    save: str | Path | None = None,
     real_threads: str | Path | None = None,
 ) -> Fidelity:
     """:func:`measure` on files: the synthetic posts (:func:`read_synthetic`) against the real
     corpus, and a timeline's conversations (:func:`conversation_of`, against ``real_threads``
-    when given); with ``save``, write ``save/fidelity.json`` and ``save/fidelity_figures/``."""
-    if save is not None:
-        from ..io.ownership import check_output
-
-        check_output(save, ("fidelity", "world"), option="--save")  # before the work; again when written
+    when given). report.html.save_fidelity writes the result and its figures."""
     synthetic = _world_posts(synthetic)
     result = measure(
         read_synthetic(synthetic),
@@ -339,8 +334,4 @@ def measure_files(
         conversation=conversation_of(synthetic.path, real_threads, semantic, seed),
         stance_labels=stance_labels_of(synthetic.path),
     )
-    if save is not None:
-        from ..report.html import save_fidelity
-
-        save_fidelity(result, save)
     return result

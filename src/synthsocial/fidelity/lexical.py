@@ -20,10 +20,10 @@ import numpy as np
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp, wasserstein_distance
 
+from ..posts.postprocess import URL, tokens  # noqa: F401 (tokens: the words fidelity measures)
+
 HASHTAG = re.compile(r"#\w+")
 MENTION = re.compile(r"@\w+")
-URL = re.compile(r"https?://\S+|www\.\S+")
-TOKEN = re.compile(r"[#@]?\w+(?:'\w+)?", re.UNICODE)
 SENTENCE = re.compile(r"[.!?]+")
 PRONOUNS = {
     "first": {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"},
@@ -54,12 +54,6 @@ def _tools():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return emoji, pyphen.Pyphen(lang="en_US"), SentimentIntensityAnalyzer()
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens of ``text`` with URLs removed; hashtags and mentions keep their ``#`` / ``@``, and one
-    inner apostrophe is kept (``don't``)."""
-    return [t.lower() for t in TOKEN.findall(URL.sub(" ", text))]
 
 
 def _syllables(word: str, hyph) -> int:

@@ -83,24 +83,34 @@ def atomic_directory(
         with locked(target, write=True, command=command):
             check_output(shown, (kind,), replace=True, overwrite=overwrite)
             _remove_stale(target)
-            try:
-                tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
-            except OSError as exc:
-                raise OutputError(f"output directory {shown!r} cannot be written: {_describe(exc)}") from None
-            try:
+            with new_directory(target) as tmp:
                 yield tmp
                 record(tmp, sorted(p.name for p in tmp.iterdir() if p.name != MARKER), kind)
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(tmp, 0o777 & ~umask)
-                replace_directory(tmp, target)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
     except BaseException as exc:
         remove_created()
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"output directory {shown!r} cannot be written: {_describe(exc)}") from None
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def new_directory(target: Path) -> Iterator[Path]:
+    """The one way a directory is replaced: yields a temporary directory beside ``target`` to fill; when
+    the block ends without error it gets the usual permissions and replaces ``target``
+    (:func:`replace_directory`), otherwise it is removed. An OSError on the way is the caller's to word."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp made it private
+        replace_directory(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import networkit as nk
-import numpy as np
 
 from ..graph import Graph
+from ..rng import Stream, draws
 from ..specs.evaluate import EvaluateSpec
 from . import structure
 from .assortativity import degree_assortativity
@@ -53,7 +53,7 @@ def profile(g: Graph, options: EvaluateOptions | None = None) -> Profile:
     lap = Laps()
     timings = lap.timings
 
-    order = np.random.default_rng([opt.seed, 1]).permutation(g.n)  # seeds Louvain's node order
+    order = draws(opt.seed, Stream.LOUVAIN_ORDER).permutation(g.n)  # seeds Louvain's node order
     nk.setNumberOfThreads(1)  # a parallel build would order adjacency lists by scheduling
     u = structure.to_networkit(g, order)
     degree = g.degree()

@@ -31,6 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..platforms import PLATFORMS, Platform
+from ..rng import Stream, draws
 
 _ALL = list(PLATFORMS)
 
@@ -70,7 +71,7 @@ def age_band(age: np.ndarray, bands: Sequence[Sequence[int]]) -> np.ndarray:
 
 def usage(n: int, band: np.ndarray, platforms: list[Platform], seed: int) -> np.ndarray:
     """Boolean (n, len(platforms)) matrix: who uses which platform."""
-    u = np.random.default_rng([seed, 11]).random((n, len(_ALL)))
+    u = draws(seed, Stream.PLATFORM_USE).random((n, len(_ALL)))
     cols = [_ALL.index(p.name) for p in platforms]
     share = np.array([[p.age_share[b] for b in range(len(p.age_share))] for p in platforms])  # (P, bands)
     b = np.clip(band, 0, share.shape[1] - 1)
@@ -83,7 +84,7 @@ def _writers(
     uses = usage(band.size, band, platforms, seed)
     eligible = np.flatnonzero(uses.any(axis=1))
     if max_users is not None and max_users < eligible.size:
-        return np.sort(np.random.default_rng([seed, 12]).choice(eligible, size=max_users, replace=False)), uses
+        return np.sort(draws(seed, Stream.WRITERS).choice(eligible, size=max_users, replace=False)), uses
     return eligible, uses
 
 
@@ -142,7 +143,7 @@ def plan(
             if not uses[u, j]:
                 continue
             for i in range(posts_per_user):
-                rng = np.random.default_rng([seed, 13, u, _ALL.index(p.name), i])
+                rng = draws(seed, Stream.POST, u, _ALL.index(p.name), i)
                 own = interests[u]
                 if wanted is not None:
                     mine = [wanted[x.lower()] for x in own if x.lower() in wanted]
@@ -208,7 +209,7 @@ def timeline_tasks(
         if k == "reply" and root in topic:
             topic[e] = topic[root]
         else:  # as plan() draws it for a post with index e
-            rng = np.random.default_rng([seed, 13, u, _ALL.index(p), e])
+            rng = draws(seed, Stream.POST, u, _ALL.index(p), e)
             topic[e] = _interest_topic(u, interests, follows, topic_of, own_interest_p, rng)
             if topic_shares is not None and topic_shares.get(p):
                 topic[e] = _tilted(topic_shares[p], topic[e], topic_tilt, rng)

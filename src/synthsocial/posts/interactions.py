@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from ..rng import Stream, draws
+
 KINDS = {
     "twitter": (("reply", 0.4), ("repost", 0.4), ("quote", 0.2)),
     "bluesky": (("reply", 0.4), ("repost", 0.4), ("quote", 0.2)),
@@ -26,7 +28,7 @@ def interactions(
 ) -> pa.Table:
     """``posts``: the ok posts (post_id, user_id, platform, created_at); ``followers[a]``: who follows a;
     ``uses[platform]``: boolean per user."""
-    rng = np.random.default_rng([seed, 19])
+    rng = draws(seed, Stream.INTERACTIONS)
     cols = {k: [] for k in ("interaction_id", "post_id", "user_id", "author_id", "platform", "type", "created_at")}
     pid = posts["post_id"].to_pylist()
     authors = posts["user_id"].to_pylist()

@@ -20,7 +20,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..adapt.control import prefix
 from ..arrays import member
 from ..errors import ConfigError, InputError
 from ..io.atomic import atomic_file, atomic_text
@@ -29,9 +28,12 @@ from ..io.ownership import output_directory, record
 from ..io.readers import check_world, edge_files, read_parquet, stream_edges
 from ..platforms import Platform, load_overrides, resolve
 from ..progress import Progress, silent
+from ..rng import Stream, draws
 from ..specs.posts import PostsSpec
+from .adapter import Adapter
 from .assign import Task, age_band, plan, task_seed, timeline_tasks, writers
 from .backends import Backend, Request, Sampling, check_backend, make_backend
+from .control import prefix
 from .interactions import interactions
 from .postprocess import clean, clean_adapted, problem
 from .prompts import ExamplePool, Templates, build_prompt, load_templates
@@ -43,7 +45,7 @@ from .store import PostStore
 class PostsPlan:
     """A posts run resolved from its :class:`PostsSpec`: the platforms and their data, the strategy
     (``adapted`` with an adapter), the decoding settings, the sequences decoded at once (1 on a
-    server), the adapter and timeline directories, and from the adapter or the extracted topics:
+    server), the adapter (opened once) and the timeline directory, and from the adapter or the extracted topics:
     ``topic_of`` (a user's interest -> topic), ``keywords`` (topic -> its keywords), ``lengths``
     (length-bucket shares by platform) and ``topic_shares`` (topic shares by platform)."""
 
@@ -52,7 +54,7 @@ class PostsPlan:
     strategy: Literal["platform-aware", "platform-agnostic", "adapted"] = "platform-aware"
     sampling: Sampling = field(default_factory=Sampling)
     parallel: int = 1
-    adapter: str | None = None
+    adapter: Adapter | None = None
     timeline: str | None = None
     topic_of: dict[str, str] | None = None
     keywords: dict[str, list[str]] | None = None
@@ -88,15 +90,17 @@ def make_posts(
     request: PostsSpec,
     real: pa.Table | None = None,
     progress: Progress | None = None,
+    adapter: Adapter | None = None,
 ) -> dict:
     """Write the posts of ``request`` for the users of ``world`` (holding its lock); return the
     run's summary (see :func:`write_posts`) with the labels of any extracted topics.
 
     ``real``: real posts already read (the world pipeline reads its corpus once); otherwise
-    ``request.corpus`` is read. Backend and settings are checked before anything is written.
+    ``request.corpus`` is read. ``adapter``: the request's adapter already opened (checked here
+    otherwise). Backend and settings are checked before anything is written.
     """
     check_backend(request.backend, request.model, request.base_url)
-    adapter = check_adapter(request)
+    adapter = adapter if adapter is not None else check_adapter(request)
     report = progress or (lambda stage, done, total: None)
     if not Path(world).is_dir():
         raise InputError(f"world {str(world)!r} is not a directory written by `synthsocial generate`")
@@ -141,7 +145,7 @@ def make_posts(
             strategy=strategy,
             sampling=request.decoding.sampling(adapted=adapter is not None),
             parallel=request.parallel if request.backend == "embedded" else 1,
-            adapter=str(adapter.path) if adapter is not None else None,
+            adapter=adapter,
             timeline=str(timeline) if timeline is not None else None,
             topic_of=topic_of,
             keywords={t["label"]: t["keywords"] for t in adapter.topics} if adapter is not None else None,
@@ -191,12 +195,10 @@ def check_timeline(directory: str, world: Path) -> Path:
     return t.resolve()
 
 
-def check_adapter(request: PostsSpec):
+def check_adapter(request: PostsSpec) -> Adapter | None:
     """The adapter of ``request`` (None without one), refused with anything it cannot go with."""
     if request.adapter is None:
         return None
-    from ..adapt import Adapter
-
     if request.backend != "embedded" or (request.model or "gemma3-270m") != "gemma3-270m":
         raise ConfigError(
             "{adapter} runs on the embedded gemma3-270m model: drop {backend}/{model}",
@@ -368,10 +370,7 @@ def _write_record(d: Path, cfg: PostsPlan, backend: Backend, summary: dict) -> N
     """posts.json: how the posts were made (settings, model, adapter) and what the last run did,
     including the memorization guard's rejections; no timings, so a rerun writes the same bytes."""
     adapter = None
-    if cfg.adapter is not None:
-        from ..adapt import Adapter
-
-        a = Adapter.open(cfg.adapter)
+    if (a := cfg.adapter) is not None:
         adapter = {"path": str(a.path), "key": a.manifest.get("key"), "corpus_sha256": a.manifest["corpus"]["sha256"]}
     settings = cfg.settings()
     data = {
@@ -402,11 +401,7 @@ def _write_posts(d: Path, cfg: PostsPlan, backend: Backend, corpus: pa.Table | N
             idx = [i for i, x in enumerate(plats) if x == p.name]
             if idx:
                 pools[p.name] = ExamplePool([texts[i] for i in idx], [topics[i] for i in idx] if topics else None)
-    guard = None
-    if cfg.strategy == "adapted":
-        from ..adapt import Adapter
-
-        guard = Adapter.open(cfg.adapter).guard()
+    guard = cfg.adapter.guard() if cfg.strategy == "adapted" and cfg.adapter is not None else None
     if cfg.strategy == "platform-agnostic":
         if corpus is None:
             raise InputError("the platform-agnostic strategy needs real posts (a corpus)")
@@ -569,15 +564,15 @@ def _length(lengths: dict[str, dict[str, float]] | None, platform: str, seed: in
         return None
     buckets = sorted(shares)
     p = np.array([shares[b] for b in buckets], dtype=np.float64)
-    return buckets[int(np.random.default_rng([seed, 29]).choice(len(buckets), p=p / p.sum()))]
+    return buckets[int(draws(seed, Stream.POST_LENGTH).choice(len(buckets), p=p / p.sum()))]
 
 
 def _memorized(guard, texts: list[str]) -> list[str | None]:
     """Why each text repeats a training post of the adapter (None when it does not)."""
-    from ..fidelity.semantic import embeddings
+    from ..homophily.maps import embed
 
     usable = [t if t else " " for t in texts]
-    return guard.check(usable, embeddings(usable) if guard.embeddings is not None else None)
+    return guard.check(usable, embed(usable).astype(np.float32) if guard.embeddings is not None else None)
 
 
 def _generate_batch(

@@ -15,6 +15,16 @@ from difflib import SequenceMatcher
 
 from ..platforms import Platform
 
+URL = re.compile(r"https?://\S+|www\.\S+")
+TOKEN = re.compile(r"[#@]?\w+(?:'\w+)?", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens of ``text`` with URLs removed; hashtags and mentions keep their ``#`` / ``@``, and one
+    inner apostrophe is kept (``don't``): the words the memorization guard and fidelity's measures count."""
+    return [t.lower() for t in TOKEN.findall(URL.sub(" ", text))]
+
+
 _PREFIX = re.compile(
     r"^\s*(?:(?:here(?:'s| is) (?:a|an|my|the) [^:]{0,40}:)"
     r"|(?:(?:post|tweet|caption|comment|reply)\s*\d*\s*:)"

@@ -19,14 +19,14 @@ from __future__ import annotations
 import base64
 import io
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, InputError, OutputError
+from ..io.atomic import atomic_text
 from ..io.ownership import output_directory, record
 from ..io.readers import check_world, read_world
+from ..io.writers import new_directory
 from ..metrics import EvaluateOptions, Profile, profile
 from ..specs.report import MAX_SEEDS
 from . import plots
@@ -102,24 +102,13 @@ def _publish(d: Path, figures_dir: str, figures: dict[str, bytes], files: dict[s
     temporary directory inside ``d`` first and moved into place only when complete."""
     try:
         d.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{figures_dir}.tmp-", dir=d))
-    except OSError as exc:
-        raise OutputError(f"{d}: cannot write {what}: {exc.strerror or exc}") from None
-    try:
-        (tmp / figures_dir).mkdir()
-        for name, data in figures.items():
-            (tmp / figures_dir / f"{name}.png").write_bytes(data)
+        with new_directory(d / figures_dir) as tmp:
+            for name, data in figures.items():
+                (tmp / f"{name}.png").write_bytes(data)
         for name, text in files.items():
-            (tmp / name).write_text(text, encoding="utf-8")
-        if (d / figures_dir).exists():
-            shutil.rmtree(d / figures_dir)
-        (tmp / figures_dir).rename(d / figures_dir)
-        for name in files:
-            (tmp / name).replace(d / name)
+            atomic_text(d / name, text)
     except OSError as exc:
         raise OutputError(f"{d}: cannot write {what}: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 FIDELITY_OUTPUTS = ["fidelity.json", "fidelity_figures"]

@@ -281,7 +281,7 @@ def benchmark_ned(rows: list[dict], sizes: list[int]) -> plt.Figure:
 
 
 def conversations(ours: dict, real: dict | None) -> plt.Figure:
-    """Four panels of the conversation measures (fidelity.conversation.conversation) of a timeline,
+    """Four panels of the conversation measures (metrics.conversation.conversation) of a timeline,
     and of real threads when given: posts per user, inter-event times and thread sizes as CCDFs,
     and the share of events per UTC hour."""
     fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), constrained_layout=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..config import IntRange, Range
 from ..limits import MAX_BUDGET, MAX_PROCESSES, MAX_REPLICATES
+from ..rng import MAX_SEED
 from .base import (
     Overrides,
     Profile,
@@ -67,7 +68,7 @@ class EnsembleSpec(Spec):
 
     nodes: IntRange(2, MAX_NODES) = nodes_field()
     seeds: IntRange(2, 10_000) = option(5, "Worlds to generate (seeds first .. first + K - 1).", metavar="K")
-    first_seed: IntRange(0, 2**63 - 10_001) = option(0, "Seed of the first world.", metavar="S")
+    first_seed: IntRange(0, MAX_SEED - 10_000) = option(0, "Seed of the first world.", metavar="S")
     config: Overrides = config_field()
     profile: Profile = profile_field()
     reference: str = reference_field()

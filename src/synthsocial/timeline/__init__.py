@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..platforms import resolve
+from ..rng import Stream, draws
 from ..specs.timeline import HOUR_PROFILE, TIMEZONES, WEEKLY, TimelineSpec
 from .accounts import DAY, accounts, follow_times
 from .clock import post_times
@@ -72,7 +73,7 @@ def simulate(world, config: TimelineConfig | None = None, seed: int | None = Non
 
     cfg = config or TimelineConfig()
     seed = world.seed if seed is None else seed
-    rng = np.random.default_rng([seed, 29, 1])
+    rng = draws(seed, Stream.ACCOUNTS)
     users = world.users
     n = users.num_rows
     influence = users["influence"].to_numpy()
@@ -103,7 +104,7 @@ def simulate(world, config: TimelineConfig | None = None, seed: int | None = Non
     rate = acc.rate
     if cfg.max_users is not None and cfg.max_users < n:
         keep = np.zeros(n, dtype=bool)
-        keep[np.random.default_rng([seed, 29, 2]).choice(n, cfg.max_users, replace=False)] = True
+        keep[draws(seed, Stream.TIMELINE_USERS).choice(n, cfg.max_users, replace=False)] = True
         rate = rate * keep
     user, time = post_times(
         rate,
@@ -213,10 +214,10 @@ def make_timeline(
 
     import pyarrow.parquet as pq
 
-    from ..fidelity.conversation import compare, conversation
     from ..io.atomic import atomic_file, atomic_text
     from ..io.ownership import check_output, output_directory, record
     from ..io.readers import read_threads
+    from ..metrics.conversation import compare, conversation
     from ..rng import check_seed
     from ..world import World
 

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..metrics.degrees import gini
+from .degrees import gini
 
 COHERENCE_SAMPLE = 2_000  # replies embedded at most (with their parents and controls)
 
@@ -238,11 +238,11 @@ def measure_posts(table: pa.Table, real=None, semantic: bool = True, seed: int =
     pairs = coherence_pairs(table, np.random.default_rng(seed)) if semantic else None
     if pairs is not None:
         from ..errors import MissingDependencyError
-        from .semantic import embeddings
+        from ..homophily.maps import embed
 
         rows = np.unique(np.concatenate([v[v >= 0] for v in pairs.values() if v is not None]))
         try:
-            emb = embeddings(table["text"].take(pa.array(rows)).to_pylist())
+            emb = embed(table["text"].take(pa.array(rows)).to_pylist()).astype(np.float32)
         except MissingDependencyError as exc:
             out["coherence"] = {"skipped": str(exc)}
             return out

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..fidelity.lexical import tokens
 from ..io.atomic import atomic_file
+from .postprocess import tokens
 
 N = 8
 SIMILARITY = 0.95
