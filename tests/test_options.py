@@ -102,3 +102,18 @@ def test_a_library_error_naming_a_field_shows_its_flag(field, flag):
     assert str(exc) == f"{field} is wrong"  # the library's words: the field
     assert FLAGS[field] == flag
     assert error_message(exc) == f"{flag} is wrong"  # the command line's: the flag
+
+
+def test_the_readme_command_table_names_only_options_that_exist():
+    """The README's command reference lists options by hand: every flag it names is one the command has."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    command = typer.main.get_command(app)
+    rows = re.findall(r"^\| `([a-z-]+)` \| [^|]+ \| `(.+)` \|$", readme, flags=re.M)
+    assert {name for name, _ in rows} == set(command.commands), "the table does not list every command once"
+    for name, usage in rows:
+        known = {o for p in command.commands[name].params for o in p.opts + p.secondary_opts}
+        named = set(re.findall(r"--[a-z][a-z-]*", usage.replace("\\|", "|")))
+        assert named <= known, f"README: {name} has no {sorted(named - known)}"
