@@ -298,11 +298,11 @@ def output_directory(
     d = real_path(path)
     if must_exist and not d.is_dir():
         raise InputError(f"{option} {str(path)!r}: no such directory")
-    made = _missing_parents(d)
+    made = missing_parents(d)
     try:
         d.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        _remove_dirs(made)
+        remove_dirs(made)
         raise OutputError(f"{option} {str(path)!r} cannot be written: {exc.strerror or exc}") from None
     try:
         with locked(d, write=True, command=command):
@@ -337,11 +337,11 @@ def output_directory(
                     made = []  # what was written stays (a rerun resumes it), and the parents that hold it
                 raise
     except BaseException:
-        _remove_dirs(made)
+        remove_dirs(made)
         raise
 
 
-def _missing_parents(d: Path) -> list[Path]:
+def missing_parents(d: Path) -> list[Path]:
     """The ancestors of ``d`` that do not exist, outermost first."""
     missing = []
     p = d.parent
@@ -351,13 +351,11 @@ def _missing_parents(d: Path) -> list[Path]:
     return missing[::-1]
 
 
-def _remove_dirs(made: list[Path]) -> None:
+def remove_dirs(made: list[Path]) -> None:
     """Remove the directories of ``made`` (created by this process, outermost first) that are empty."""
     for p in reversed(made):
-        try:
+        with suppress(OSError):
             p.rmdir()
-        except OSError:
-            return
 
 
 def _only_bookkeeping(d: Path) -> bool:

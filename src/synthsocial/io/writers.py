@@ -11,12 +11,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ConfigError, OutputError
 from .lock import locked, real_path
-from .ownership import MARKER, check_output, record
+from .ownership import MARKER, check_output, missing_parents, record, remove_dirs
 
 FORMATS = ("parquet", "csv", "graphml", "gexf")
 
@@ -60,24 +60,11 @@ def atomic_directory(
     check_output(target, (kind,), replace=True, overwrite=overwrite)  # before creating anything; again when locked
     shown = str(target)
     target = real_path(target)
-    missing = []
-    p = target.parent
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    created: list[Path] = []
-
-    def remove_created() -> None:
-        for d in reversed(created):
-            with suppress(OSError):
-                d.rmdir()
-
+    made = missing_parents(target)
     try:
-        for d in reversed(missing):
-            d.mkdir()
-            created.append(d)
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        remove_created()
+        remove_dirs(made)
         raise OutputError(f"output directory {shown!r} cannot be written: {_describe(exc)}") from None
     try:
         with locked(target, write=True, command=command):
@@ -87,7 +74,7 @@ def atomic_directory(
                 yield tmp
                 record(tmp, sorted(p.name for p in tmp.iterdir() if p.name != MARKER), kind)
     except BaseException as exc:
-        remove_created()
+        remove_dirs(made)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"output directory {shown!r} cannot be written: {_describe(exc)}") from None
         raise
